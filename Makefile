@@ -1,0 +1,61 @@
+# clusterproc-uml: one entry for everything. `make help` lists the targets.
+TOP        := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD      ?= $(TOP)/build
+DEBUG      ?= 0
+FLAVOR     := $(if $(filter 1,$(DEBUG)),debug,default)
+NODES      ?= 3
+JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
+BIN        := $(BUILD)/bin
+MODULE_KO  := $(BUILD)/module/$(FLAVOR)/clusterproc.ko
+HOST_CC    ?= gcc
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+CLUSTERSIM  = $(BIN)/clustersim --kernel $(UML_LINUX) $(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO))
+
+export TOP BUILD FLAVOR
+
+.DEFAULT_GOAL := all
+
+include $(TOP)/uml/uml.mk
+-include $(TOP)/hooks/clusterproc/module.mk
+-include $(TOP)/sim/sim.mk
+-include $(TOP)/tests/tests.mk
+-include $(TOP)/hooks/hooks.mk
+
+help:
+	@echo "clusterproc-uml targets (variables: DEBUG=1 lockdep/KASAN kernel, NODES=$(NODES), BUILD=$(BUILD)):"
+	@echo "  make run      set up, build, boot $(NODES) UML nodes on a vde switch, run the showcase scenario"
+	@echo "  make check    set up, build, run host unit tests and the in-guest test scenarios"
+	@echo "  make bench    join time, memory per node, incremental rebuild time, hook overhead"
+	@echo "  make setup    install the Debian packages (apt-get; idempotent)"
+	@echo "  make all      build kernel, module, launcher and tests (no run)"
+	@echo "  make kernel   unpack linux-source-6.1, apply hooks/patches/series, build the UML kernel"
+	@echo "  make module   build hooks/clusterproc against the kernel"
+	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
+	@echo "  make clean    remove $(BUILD) (keeps runs/ and ccache)"
+	@echo "Logs of every cluster run: runs/<id>/node<N>.console, runs/<id>/node<N>/*.tap; runs/latest"
+
+setup:
+	@$(TOP)/scripts/setup.sh
+
+all: kernel module sim tests
+
+check: setup
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-unit check-guest
+
+run: setup
+	@$(MAKE) --no-print-directory all
+	$(CLUSTERSIM) --nodes $(NODES) run $(TOP)/tests/scenarios/showcase.scn
+
+shell: all
+	$(CLUSTERSIM) --nodes $(NODES) shell 1
+
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory bench-cluster
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: help setup all check run shell bench clean

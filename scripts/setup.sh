@@ -1,0 +1,20 @@
+#!/bin/sh
+# setup.sh: install the Debian packages the project needs (idempotent).
+# Does nothing, quickly, when everything is already installed.
+set -eu
+PKGS="linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
+      libvdeplug-dev vde2 check pkg-config uml-utilities iproute2 ccache kmod
+      xz-utils patch"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "setup: missing packages:$missing; run 'make setup' as root" >&2
+	exit 1
+fi
+echo "setup: installing$missing"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
