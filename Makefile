@@ -2,7 +2,7 @@
 TOP        := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD      ?= $(TOP)/build
 DEBUG      ?= 0
-FLAVOR     := $(if $(filter 1,$(DEBUG)),debug,default)
+FLAVOR     ?= $(if $(filter 1,$(DEBUG)),debug,default)
 NODES      ?= 3
 JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 BIN        := $(BUILD)/bin

@@ -3,7 +3,7 @@
 # Does nothing, quickly, when everything is already installed.
 set -eu
 PKGS="linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
-      libvdeplug-dev vde2 check pkg-config uml-utilities iproute2 ccache kmod
+      libvdeplug-dev vde2 check pkg-config libcap-dev uml-utilities iproute2 ccache kmod
       xz-utils patch"
 missing=
 for p in $PKGS; do

@@ -1,41 +1,58 @@
 # uml/uml.mk: Debian's linux-source-6.1 -> patched tree -> UML kernel (out of tree, ccache).
 #
-#   $(KSRC)                 pristine unpack + hooks/patches/series
-#   $(KDIR)                 O= directory of one flavor (default, debug)
+#   $(KSRC)                 pristine unpack + hooks/patches/series (or pristine: vanilla)
+#   $(KDIR)                 O= directory of one flavor
 #   $(UML_LINUX)            the UML kernel binary
+#
+# Flavors (FLAVOR=..., DEBUG=1 is FLAVOR=debug):
+#   default  patched, base + clusterproc-y          the cluster kernel
+#   debug    patched, base + clusterproc-y + debug  lockdep, KASAN, hung-task
+#   cpn      patched, base + clusterproc-n          must equal vanilla
+#   vanilla  pristine Debian source, base           the reference
 #
 # Each step has a stamp; a second `make` with nothing changed runs no build step.
 
 KTAR      ?= /usr/src/linux-source-6.1.tar.xz
-KSRC      := $(BUILD)/src/linux
+PSRC      := $(BUILD)/src/linux
+VSRC      := $(BUILD)/src/vanilla
 KSTATE    := $(BUILD)/src/applied
+KSRC      := $(if $(filter vanilla,$(FLAVOR)),$(VSRC),$(PSRC))
 KDIR      := $(BUILD)/uml/$(FLAVOR)
 UML_LINUX := $(KDIR)/linux
 PATCHES   := $(wildcard $(TOP)/hooks/patches/*.patch)
 SERIES    := $(TOP)/hooks/patches/series
+HAVE_CP   := $(shell grep -ls '^+config CLUSTERPROC$$' $(PATCHES) /dev/null)
 KFRAGS    := $(TOP)/configs/base.config \
-             $(if $(shell grep -ls '^+config CLUSTERPROC$$' $(PATCHES) /dev/null),$(TOP)/configs/clusterproc-y.config) \
+             $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),$(TOP)/configs/clusterproc-y.config)) \
+             $(if $(HAVE_CP),$(if $(filter cpn,$(FLAVOR)),$(TOP)/configs/clusterproc-n.config)) \
              $(if $(filter debug,$(FLAVOR)),$(TOP)/configs/debug.config) \
              $(KDIR)/localversion.config
+KSTAMP    := $(if $(filter vanilla,$(FLAVOR)),$(BUILD)/src/.vanilla,$(BUILD)/src/.series)
 
 $(BUILD)/src/.unpacked: $(KTAR)
 	@test -r $(KTAR) || { echo "uml: $(KTAR) missing: run 'make setup'" >&2; exit 1; }
-	@echo "uml: unpacking $(notdir $(KTAR))"
-	@rm -rf $(KSRC) $(KSTATE) && mkdir -p $(KSRC)
-	@tar xf $(KTAR) -C $(KSRC) --strip-components=1
+	@echo "uml: unpacking $(notdir $(KTAR)) for the patched tree"
+	@rm -rf $(PSRC) $(KSTATE) && mkdir -p $(PSRC)
+	@tar xf $(KTAR) -C $(PSRC) --strip-components=1
+	@touch $@
+
+$(BUILD)/src/.vanilla: $(KTAR)
+	@echo "uml: unpacking $(notdir $(KTAR)) for the vanilla tree"
+	@rm -rf $(VSRC) && mkdir -p $(VSRC)
+	@tar xf $(KTAR) -C $(VSRC) --strip-components=1
 	@touch $@
 
 $(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(TOP)/uml/apply-series.sh
-	@$(TOP)/uml/apply-series.sh $(KSRC) $(TOP)/hooks/patches $(KSTATE)
+	@$(TOP)/uml/apply-series.sh $(PSRC) $(TOP)/hooks/patches $(KSTATE)
 	@touch $@
 
 # The release string names the series, so a node can prove which tree it runs.
-$(KDIR)/localversion.config: $(BUILD)/src/.series FORCE
+$(KDIR)/localversion.config: $(KSTAMP) FORCE
 	@mkdir -p $(KDIR)
-	@v="CONFIG_LOCALVERSION=\"-cp$$(cat $(KSTATE)/applied.sha 2>/dev/null | cut -c1-8)$(if $(filter debug,$(FLAVOR)),-dbg)\""; \
+	@v="CONFIG_LOCALVERSION=\"-$(if $(filter vanilla,$(FLAVOR)),vanilla,cp$$(cut -c1-8 $(KSTATE)/applied.sha 2>/dev/null))$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))\""; \
 	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
 
-$(KDIR)/.config.stamp: $(KFRAGS) $(BUILD)/src/.series $(TOP)/uml/merge-config.sh
+$(KDIR)/.config.stamp: $(KFRAGS) $(KSTAMP) $(TOP)/uml/merge-config.sh
 	@echo "uml: configuring $(FLAVOR) from $(notdir $(KFRAGS))"
 	@$(TOP)/uml/merge-config.sh $(KSRC) $(KDIR) $(KFRAGS)
 	@touch $@

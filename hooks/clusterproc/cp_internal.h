@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clusterproc module internals shared between its source files.
+ */
+#ifndef CLUSTERPROC_CP_INTERNAL_H
+#define CLUSTERPROC_CP_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include "cp_wire.h"
+
+enum cp_stat {
+#define CP_STAT(e, n) CP_STAT_##e,
+#include "cp_stats.h"
+#undef CP_STAT
+	CP_NR_STATS
+};
+
+struct cp_stat_desc {
+	const char *name;
+};
+
+extern const struct cp_stat_desc cp_stat_desc[CP_NR_STATS];
+extern atomic64_t cp_stats[CP_NR_STATS];
+
+static inline void cp_count(enum cp_stat s)
+{
+	atomic64_inc(&cp_stats[s]);
+}
+
+enum cp_delay_point {
+#define CP_POINT(e, n) CP_DP_##e,
+#include "cp_points.h"
+#undef CP_POINT
+	CP_NR_DELAY_POINTS
+};
+
+struct cp_delay_slot {
+	const char *name;
+	u32 delay_us;
+	atomic64_t hits;
+};
+
+extern struct cp_delay_slot cp_delay_slots[CP_NR_DELAY_POINTS];
+void cp_delay_point(enum cp_delay_point id);
+
+/* Module parameters and identity. */
+extern unsigned int cp_self;		/* this node's number */
+extern unsigned int cp_max_node;	/* highest node number accepted */
+extern unsigned int cp_call_timeout_ms;
+extern u32 cp_tipc_type;		/* the service type in use */
+extern bool cp_tipc_reserved;		/* true: CP_TIPC_TYPE_KERNEL */
+extern u32 cp_self_addr;		/* our TIPC node address */
+extern u32 cp_self_port;		/* our kernel socket's port id */
+
+/* Membership (membership.c). */
+struct cp_node_info {
+	bool up;
+	u32 addr;		/* TIPC node address of its module socket */
+	u32 port;		/* port id of its module socket */
+	u32 generation;		/* bumped at each up */
+	u64 up_since_ns;
+	u64 last_rtt_ns;
+	int last_ping_status;
+};
+
+int cp_membership_start(void);
+void cp_membership_stop(void);
+bool cp_node_get(unsigned int node, struct cp_node_info *info);
+bool cp_node_is_sender(unsigned int node, u32 addr, u32 port);
+void cp_node_set_ping(unsigned int node, u64 rtt_ns, int status);
+unsigned int cp_nodes_up(unsigned long *map);
+
+/* Transport (transport.c). */
+int cp_transport_start(void);
+void cp_transport_stop(void);
+void cp_transport_node_down(unsigned int node);
+int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
+	    void *reply, size_t reply_max, size_t *reply_len);
+
+/* Request handlers (handlers.c). */
+struct cp_request {
+	const struct cp_hdr *hdr;
+	const void *payload;
+	size_t len;		/* payload length */
+	unsigned int src_node;
+};
+
+struct cp_msg_desc {
+	const char *name;
+	size_t req_min, req_max;	/* payload bounds of requests */
+	size_t rep_min, rep_max;	/* payload bounds of replies */
+	/* returns reply payload length or a negative errno */
+	int (*handle)(const struct cp_request *rq, void *reply, size_t max);
+};
+
+const struct cp_msg_desc *cp_msg_desc(u8 type);
+
+/* Signals across nodes (signal.c). */
+struct cred;
+int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max);
+int cp_kill_node(unsigned int node, enum cp_kill_scope scope, u32 id,
+		 int sig, const struct cred *cred, u32 sender_tgid);
+int cp_kill_cluster(enum cp_kill_scope scope, u32 id, int sig,
+		    const struct cred *cred, u32 sender_tgid, bool skip_self);
+
+/* debugfs (debugfs.c). */
+int cp_debugfs_init(void);
+void cp_debugfs_exit(void);
+
+#endif /* CLUSTERPROC_CP_INTERNAL_H */

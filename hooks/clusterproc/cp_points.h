@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Named release points (where a hook has dropped its locks and may
+ * sleep, or a race window can be widened), one line each:
+ * CP_POINT(enum suffix, debugfs name). Each gets delay_us/<name> and a
+ * point.<name>.hits counter. Included several times (no include guard).
+ */
+CP_POINT(SVR_DISPATCH, svr_dispatch)
+CP_POINT(CALL_SEND, call_send)
+CP_POINT(REPLY_SEND, reply_send)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clusterproc counters, one line each: CP_STAT(enum suffix, debugfs name).
+ * Included several times with CP_STAT defined (no include guard).
+ */
+CP_STAT(TX_MSGS, tx_msgs)
+CP_STAT(TX_ERRORS, tx_errors)
+CP_STAT(RX_MSGS, rx_msgs)
+CP_STAT(RX_REQUESTS, rx_requests)
+CP_STAT(RX_REPLIES, rx_replies)
+CP_STAT(DROP_SHORT, drop_short)
+CP_STAT(DROP_TRUNC, drop_trunc)
+CP_STAT(DROP_MAGIC, drop_bad_magic)
+CP_STAT(DROP_VERSION, drop_bad_version)
+CP_STAT(DROP_LEN, drop_bad_len)
+CP_STAT(DROP_TYPE, drop_bad_type)
+CP_STAT(DROP_NODE, drop_bad_node)
+CP_STAT(DROP_UNAUTH, drop_unauth_sender)
+CP_STAT(DROP_STALE, drop_stale_reply)
+CP_STAT(DROP_RETURNED, drop_returned)
+CP_STAT(DROP_NOMEM, drop_nomem)
+CP_STAT(CALLS, calls)
+CP_STAT(CALLS_OK, calls_ok)
+CP_STAT(CALLS_TIMEOUT, calls_timeout)
+CP_STAT(CALLS_HOSTDOWN, calls_hostdown)
+CP_STAT(CALLS_UNREACH, calls_unreachable)
+CP_STAT(CALLS_INTR, calls_interrupted)
+CP_STAT(SVR_REQUESTS, svr_requests)
+CP_STAT(SVR_ERRORS, svr_errors)
+CP_STAT(TOP_EVENTS, top_events)
+CP_STAT(NODE_UP, node_up_events)
+CP_STAT(NODE_DOWN, node_down_events)
+CP_STAT(PUB_REJECTED, pub_rejected)

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc request handlers: what a server thread runs for each
+ * message type, and each type's payload bounds (checked on receipt).
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/ktime.h>
+#include "cp_internal.h"
+
+static int cp_handle_ping(const struct cp_request *rq, void *reply,
+			  size_t max)
+{
+	const struct cp_ping *in = rq->payload;
+	struct cp_ping *out = reply;
+
+	out->t_send_ns = in->t_send_ns;
+	out->t_peer_ns = cpu_to_be64(ktime_get_ns());
+	out->seq = in->seq;
+	out->pad = 0;
+	return sizeof(*out);
+}
+
+static int cp_handle_stats(const struct cp_request *rq, void *reply,
+			   size_t max)
+{
+	struct cp_stats_reply *out = reply;
+	unsigned int i;
+
+	BUILD_BUG_ON(CP_NR_STATS > CP_STATS_MAX);
+	memset(out, 0, sizeof(*out));
+	out->count = cpu_to_be32(CP_NR_STATS);
+	for (i = 0; i < CP_NR_STATS; i++)
+		out->value[i] = cpu_to_be64(atomic64_read(&cp_stats[i]));
+	return sizeof(*out);
+}
+
+static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
+	[CP_MSG_PING] = {
+		.name = "ping",
+		.req_min = sizeof(struct cp_ping),
+		.req_max = sizeof(struct cp_ping),
+		.rep_min = sizeof(struct cp_ping),
+		.rep_max = sizeof(struct cp_ping),
+		.handle = cp_handle_ping,
+	},
+	[CP_MSG_STATS] = {
+		.name = "stats",
+		.req_min = 0,
+		.req_max = 0,
+		.rep_min = sizeof(struct cp_stats_reply),
+		.rep_max = sizeof(struct cp_stats_reply),
+		.handle = cp_handle_stats,
+	},
+	[CP_MSG_KILL] = {
+		.name = "kill",
+		.req_min = sizeof(struct cp_kill),
+		.req_max = sizeof(struct cp_kill),
+		.rep_min = sizeof(struct cp_kill_reply),
+		.rep_max = sizeof(struct cp_kill_reply),
+		.handle = cp_handle_kill,
+	},
+};
+
+/**
+ * cp_msg_desc() - the descriptor of a message type
+ * @type: type byte from a header
+ *
+ * Return: the descriptor, or NULL if @type is unknown.
+ */
+const struct cp_msg_desc *cp_msg_desc(u8 type)
+{
+	if (type >= CP_MSG_NTYPES || !cp_msgs[type].handle)
+		return NULL;
+	return &cp_msgs[type];
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc: clusterwide processes for a cluster of Linux nodes.
+ *
+ * Step 1 (this file's callees): kernel-to-kernel request/reply over
+ * TIPC, membership from TIPC's topology service, debugfs counters and
+ * injectable delays. The process hooks come with the hooks series.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/utsname.h>
+#include "cp_internal.h"
+
+unsigned int cp_self;
+module_param_named(node, cp_self, uint, 0444);
+MODULE_PARM_DESC(node, "this node's number 1..63 (0: from hostname nodeN)");
+
+unsigned int cp_max_node = CP_MAX_NODES;
+module_param_named(nodes, cp_max_node, uint, 0444);
+MODULE_PARM_DESC(nodes, "highest node number accepted (default 63)");
+
+unsigned int cp_call_timeout_ms = 3000;
+module_param_named(call_timeout_ms, cp_call_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(call_timeout_ms, "timeout of every remote call");
+
+u32 cp_tipc_type;
+bool cp_tipc_reserved;
+u32 cp_self_addr;
+u32 cp_self_port;
+
+const struct cp_stat_desc cp_stat_desc[CP_NR_STATS] = {
+#define CP_STAT(e, n) { .name = #n },
+#include "cp_stats.h"
+#undef CP_STAT
+};
+
+atomic64_t cp_stats[CP_NR_STATS];
+
+struct cp_delay_slot cp_delay_slots[CP_NR_DELAY_POINTS] = {
+#define CP_POINT(e, n) { .name = #n },
+#include "cp_points.h"
+#undef CP_POINT
+};
+
+/**
+ * cp_delay_point() - count a pass through a release point, maybe sleep
+ * @id: the point
+ *
+ * Sleeps delay_us/<name> microseconds (0: no delay). Called where no
+ * spinlock is held, so that a test can widen a race window on purpose.
+ */
+void cp_delay_point(enum cp_delay_point id)
+{
+	struct cp_delay_slot *s = &cp_delay_slots[id];
+	u32 us = READ_ONCE(s->delay_us);
+
+	might_sleep();
+	atomic64_inc(&s->hits);
+	if (us)
+		fsleep(us);
+}
+
+static int cp_find_self(void)
+{
+	const char *name = init_utsname()->nodename;
+	unsigned int n;
+
+	if (!cp_self && sscanf(name, "node%u", &n) == 1)
+		cp_self = n;
+	if (cp_max_node < 1 || cp_max_node > CP_MAX_NODES)
+		cp_max_node = CP_MAX_NODES;
+	if (cp_self < 1 || cp_self > cp_max_node) {
+		pr_err("node=%u: need 1..%u (or hostname nodeN)\n", cp_self,
+		       cp_max_node);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init cp_init(void)
+{
+	int err;
+
+	err = cp_find_self();
+	if (err)
+		return err;
+	err = cp_transport_start();
+	if (err)
+		return err;
+	err = cp_membership_start();
+	if (err)
+		goto out_transport;
+	err = cp_debugfs_init();
+	if (err)
+		goto out_membership;
+	pr_info("node %u: tipc %x port %u service {%u,%u} (%s)\n", cp_self,
+		cp_self_addr, cp_self_port, cp_tipc_type, cp_self,
+		cp_tipc_reserved ? "reserved type" : "open type");
+	return 0;
+
+out_membership:
+	cp_membership_stop();
+out_transport:
+	cp_transport_stop();
+	return err;
+}
+
+static void __exit cp_exit(void)
+{
+	cp_debugfs_exit();
+	cp_membership_stop();
+	cp_transport_stop();
+	pr_info("node %u: unloaded\n", cp_self);
+}
+
+module_init(cp_init);
+module_exit(cp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("clusterproc: clusterwide processes over TIPC");

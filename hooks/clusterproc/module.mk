@@ -1,0 +1,61 @@
+# hooks/clusterproc/module.mk: the clusterproc module, its user-space
+# tools and its guest tests. Owned by the module helper; included by the
+# top Makefile (which sets TOP, BUILD, FLAVOR, KDIR, MODULE_KO, BIN,
+# HOST_CC, HOST_CFLAGS, CHECK_LIBS). Usable alone for development:
+#   make -f hooks/clusterproc/module.mk module KDIR=/path/to/uml/O-dir
+
+CP_HERE := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+TOP ?= $(abspath $(CP_HERE)/../..)
+BUILD ?= $(TOP)/build
+FLAVOR ?= default
+KDIR ?= $(BUILD)/uml/$(FLAVOR)
+MODULE_KO ?= $(BUILD)/module/$(FLAVOR)/clusterproc.ko
+BIN ?= $(BUILD)/bin
+HOST_CC ?= gcc
+HOST_CFLAGS ?= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
+CHECK_LIBS ?= $(shell pkg-config --libs check)
+KSRC ?= /work/build-scratch/linux-source-6.1
+
+CP_MOD_SRCS := $(wildcard $(CP_HERE)/*.c $(CP_HERE)/*.h) $(CP_HERE)/Kbuild
+# kbuild writes next to the sources: build a copy, never the source tree
+CP_MOD_COPY := $(BUILD)/module/$(FLAVOR)/src
+CP_KMAKE := $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc"
+
+CP_GUEST_DIR := $(BUILD)/tests/guest/module
+CP_GUEST_SRCS := $(wildcard $(TOP)/tests/guest/module/*.c)
+CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c
+CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
+	$(filter-out $(CP_GUEST_LIB),$(CP_GUEST_SRCS)))
+
+.PHONY: module module-tests module-checkpatch module-clean cp-module-force
+
+module: $(MODULE_KO)
+
+# Kbuild decides what to rebuild (sources, kernel headers, config); the
+# top Makefile's kernel target, when there is one, runs first.
+$(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
+	@test -f $(KDIR)/Module.symvers || \
+		{ echo "module: no kernel build in $(KDIR)" >&2; exit 1; }
+	@mkdir -p $(CP_MOD_COPY) $(dir $@)
+	@# --delete drops removed sources; excluded build outputs stay
+	@rsync -a --delete --include='*.c' --include='*.h' --include=Kbuild \
+		--exclude='*' $(CP_HERE)/ $(CP_MOD_COPY)/
+	@$(CP_KMAKE) modules
+	@cmp -s $(CP_MOD_COPY)/clusterproc.ko $@ || \
+		cp $(CP_MOD_COPY)/clusterproc.ko $@
+
+module-tests: $(CP_GUEST_TESTS)
+
+$(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_LIB) \
+		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h
+	mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_HERE) -I$(TOP)/tests/guest/module \
+		-o $@ $< $(CP_GUEST_LIB) $(CHECK_LIBS)
+
+module-checkpatch:
+	$(KSRC)/scripts/checkpatch.pl --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES -f \
+		$(filter-out %/Kbuild,$(CP_MOD_SRCS))
+
+module-clean:
+	rm -rf $(BUILD)/module/$(FLAVOR) $(CP_GUEST_DIR)

@@ -1,0 +1,259 @@
+/* cli.c: parse the launcher's command line into struct cs_opts. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cs_usage_text[] =
+"usage: clustersim [OPTIONS] run SCENARIO_FILE\n"
+"       clustersim [OPTIONS] exec NODE -- CMD [ARGS...]\n"
+"       clustersim [OPTIONS] shell [NODE]\n"
+"\n"
+"Boots N User-mode Linux nodes on one vde_switch, joins them over TIPC,\n"
+"runs the scenario (or one command, or a shell) inside them and tears\n"
+"everything down again.\n"
+"\n"
+"options:\n"
+"  -n, --nodes N         number of nodes, 1..64 (run: default and minimum\n"
+"                        from the scenario; exec/shell: default 1)\n"
+"  -k, --kernel PATH     UML kernel (default <bindir>/../uml/default/linux)\n"
+"  -m, --module PATH     clusterproc.ko to insmod on every node (default\n"
+"                        <bindir>/../module/default/clusterproc.ko, if present)\n"
+"      --no-module       do not load any module\n"
+"      --mem SIZE        memory per node, e.g. 64M (default 64M)\n"
+"  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
+"      --runs DIR        where runs/<id>/ go (default ./runs)\n"
+"      --expect-clusterproc  guest tests require CONFIG_CLUSTERPROC=y\n"
+"  -q, --quiet           no per-node progress lines\n"
+"  -h, --help            this text\n"
+"\n"
+"scenario file (line based, '#' starts a comment):\n"
+"  nodes N               required: the minimum number of nodes (1..64)\n"
+"  timeout S             global timeout in seconds\n"
+"  env KEY=VALUE         environment for every command\n"
+"  run all PROG [ARGS]   run PROG on every node\n"
+"  run N PROG [ARGS]     run PROG on node N\n"
+"  Commands of one node run in file order. PROG without '/' is taken from\n"
+"  <bindir>/../tests/guest/. Arguments split on blanks; '...' and \"...\"\n"
+"  quote, backslash escapes. Each command writes TAP to\n"
+"  runs/<id>/node<N>/<NN>-<prog>.tap (CK_TAP_LOG_FILE_NAME) and its output\n"
+"  to the matching .log.\n"
+"\n"
+"exit status: 0 all passed; 1 a test failed, a node failed, a kernel splat\n"
+"or a timeout; 2 bad usage (nothing started); exec: the command's status\n"
+"(125 if the cluster itself failed).\n";
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cs_parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || *s == '+' || *s == '-' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int cs_parse_mem(const char *s, unsigned int *mb)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end == 'G' || *end == 'g') {
+		if (v > 4)
+			return -1;
+		v *= 1024;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		end++;
+	}
+	if (*end || v < 16 || v > 4096)
+		return -1;
+	*mb = (unsigned int)v;
+	return 0;
+}
+
+/* "--name=value" or "--name value": returns the value or NULL. */
+static const char *opt_value(const char *arg, const char *lname,
+			     const char *sname, int argc, char **argv, int *i,
+			     bool *matched)
+{
+	size_t n = strlen(lname);
+
+	*matched = false;
+	if ((sname && strcmp(arg, sname) == 0) || strcmp(arg, lname) == 0) {
+		*matched = true;
+		if (*i + 1 >= argc)
+			return NULL;
+		return argv[++*i];
+	}
+	if (strncmp(arg, lname, n) == 0 && arg[n] == '=') {
+		*matched = true;
+		return arg + n + 1;
+	}
+	return NULL;
+}
+
+static int parse_command(int argc, char **argv, int i, struct cs_opts *o,
+			 char *err, size_t errlen)
+{
+	const char *c = argv[i++];
+
+	if (strcmp(c, "run") == 0) {
+		o->cmd = CS_CMD_RUN;
+		if (i >= argc)
+			return fail(err, errlen, "run: missing SCENARIO_FILE");
+		o->scenario = argv[i++];
+		if (i < argc)
+			return fail(err, errlen, "run: unexpected argument '%s'",
+				    argv[i]);
+		return 0;
+	}
+	if (strcmp(c, "exec") == 0) {
+		o->cmd = CS_CMD_EXEC;
+		if (i >= argc)
+			return fail(err, errlen, "exec: missing NODE");
+		if (cs_parse_int(argv[i], 1, INT_MAX, &o->node))
+			return fail(err, errlen, "exec: bad node number '%s'",
+				    argv[i]);
+		i++;
+		if (i < argc && strcmp(argv[i], "--") == 0)
+			i++;
+		if (i >= argc)
+			return fail(err, errlen, "exec: missing CMD");
+		o->exec_argv = argv + i;
+		o->exec_argc = argc - i;
+		return 0;
+	}
+	if (strcmp(c, "shell") == 0) {
+		o->cmd = CS_CMD_SHELL;
+		o->node = 1;
+		if (i < argc && cs_parse_int(argv[i++], 1, INT_MAX, &o->node))
+			return fail(err, errlen, "shell: bad node number '%s'",
+				    argv[i - 1]);
+		if (i < argc)
+			return fail(err, errlen, "shell: unexpected argument '%s'",
+				    argv[i]);
+		return 0;
+	}
+	return fail(err, errlen, "unknown command '%s' (run, exec, shell)", c);
+}
+
+int cs_parse_args(int argc, char **argv, struct cs_opts *o,
+		  char *err, size_t errlen)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v;
+		bool m;
+
+		if (a[0] != '-' || strcmp(a, "-") == 0)
+			break;
+		if (strcmp(a, "--") == 0)
+			return fail(err, errlen, "'--' before a command");
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			o->cmd = CS_CMD_HELP;
+			return 0;
+		}
+		if (strcmp(a, "--no-module") == 0) {
+			o->no_module = true;
+			continue;
+		}
+		if (strcmp(a, "--expect-clusterproc") == 0) {
+			o->expect_clusterproc = true;
+			continue;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o->quiet = true;
+			continue;
+		}
+		v = opt_value(a, "--nodes", "-n", argc, argv, &i, &m);
+		if (m) {
+			if (!v)
+				return fail(err, errlen, "--nodes needs a value");
+			if (cs_parse_int(v, 1, CS_MAX_NODES, &o->nodes))
+				return fail(err, errlen,
+					    "--nodes: '%s' is not a node count in 1..%d",
+					    v, CS_MAX_NODES);
+			continue;
+		}
+		v = opt_value(a, "--kernel", "-k", argc, argv, &i, &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen, "--kernel needs a path");
+			o->kernel = v;
+			continue;
+		}
+		v = opt_value(a, "--module", "-m", argc, argv, &i, &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen, "--module needs a path");
+			o->module = v;
+			continue;
+		}
+		v = opt_value(a, "--mem", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || cs_parse_mem(v, &o->mem_mb))
+				return fail(err, errlen,
+					    "--mem: '%s' is not a size in 16M..4G",
+					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--timeout", "-t", argc, argv, &i, &m);
+		if (m) {
+			if (!v || cs_parse_int(v, 1, 86400, &o->timeout))
+				return fail(err, errlen,
+					    "--timeout: '%s' is not seconds in 1..86400",
+					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--runs", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen, "--runs needs a directory");
+			o->runs = v;
+			continue;
+		}
+		return fail(err, errlen, "unknown option '%s' (see --help)", a);
+	}
+	if (i >= argc)
+		return fail(err, errlen, "missing command (run, exec, shell; see --help)");
+	if (parse_command(argc, argv, i, o, err, errlen))
+		return -1;
+	if (o->cmd == CS_CMD_EXEC || o->cmd == CS_CMD_SHELL) {
+		int n = o->nodes ? o->nodes : 1;
+
+		if (o->node > n)
+			return fail(err, errlen,
+				    "node %d out of range: the cluster has %d node%s",
+				    o->node, n, n == 1 ? "" : "s");
+	}
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* cli.h: the launcher's command line, parsed into a plain struct (no I/O). */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CS_MAX_NODES 64
+
+enum cs_cmd { CS_CMD_NONE, CS_CMD_RUN, CS_CMD_EXEC, CS_CMD_SHELL, CS_CMD_HELP };
+
+struct cs_opts {
+	int nodes;		/* 0: not given */
+	const char *kernel;	/* NULL: default next to the binary */
+	const char *module;	/* NULL: default next to the binary */
+	bool no_module;
+	const char *runs;	/* NULL: ./runs */
+	unsigned int mem_mb;	/* 0: default */
+	int timeout;		/* 0: not given */
+	bool expect_clusterproc;
+	bool quiet;
+	enum cs_cmd cmd;
+	const char *scenario;	/* run */
+	int node;		/* exec, shell: 0 = not given */
+	char **exec_argv;	/* exec: NULL-terminated, points into argv */
+	int exec_argc;
+};
+
+#define CS_DEFAULT_MEM_MB 64
+#define CS_DEFAULT_TIMEOUT 120
+
+/*
+ * Parse argv (argv[0] is the program). Returns 0 on success; on error
+ * returns -1 and writes a one-line message (no newline) to err.
+ */
+int cs_parse_args(int argc, char **argv, struct cs_opts *o,
+		  char *err, size_t errlen);
+
+/* Parse "64", "64M", "1G" into MiB; -1 if malformed or out of 16..4096. */
+int cs_parse_mem(const char *s, unsigned int *mb);
+
+/* Parse a decimal int in [lo, hi]; -1 if malformed or out of range. */
+int cs_parse_int(const char *s, int lo, int hi, int *out);
+
+extern const char cs_usage_text[];
+
+#endif

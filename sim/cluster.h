@@ -1,0 +1,110 @@
+/* cluster.h: the launcher's state for one run (owned by main, no globals). */
+#ifndef CS_CLUSTER_H
+#define CS_CLUSTER_H
+
+#include "cli.h"
+#include "console_scan.h"
+#include "scenario.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct cs_node {
+	int num;
+	pid_t pid;		/* UML main process = its process group; 0 if none */
+	bool exited;
+	int wstatus;
+	double t_exit;
+	char console[PATH_MAX];
+	int con_fd;		/* read side of the console file, -1 if none */
+	struct cs_linebuf lb;
+	char phase[24];
+	double t_phase;
+	bool joined;
+	bool done;		/* init reported the end of its part */
+	bool fatal;		/* init reported a fatal error */
+	int splats;
+	char results[PATH_MAX];	/* host path of the rw results dir */
+	char job[PATH_MAX];	/* host path of the job file */
+	int nexpect;		/* number of TAP files expected */
+};
+
+struct cs_cluster {
+	const struct cs_opts *o;
+	enum cs_cmd cmd;
+	int n;			/* nodes */
+	int timeout;		/* seconds, 0: none */
+	unsigned int mem_mb;
+	char id[64];
+	char bindir[PATH_MAX];
+	char kernel[PATH_MAX];
+	char module[PATH_MAX];	/* empty: none */
+	char init[PATH_MAX];
+	char krel[128];
+	char kversion[160];
+	char run_dir[PATH_MAX];
+	char switch_dir[PATH_MAX];
+	char uml_dir[PATH_MAX];
+	pid_t switch_pid;
+	int switch_in;		/* write end of the switch's stdin, -1 */
+	int shell_node;		/* shell mode: node on the terminal, else 0 */
+	struct timespec t0;
+	struct cs_node node[CS_MAX_NODES];
+	/* outcome */
+	bool interrupted;
+	int signo;
+	bool timed_out;
+	bool failed_early;
+	int all_joined_reported;
+	int total_splats;
+};
+
+double cs_elapsed(const struct cs_cluster *c);
+
+/* paths.c */
+int cs_self_dir(char *out, size_t len);
+int cs_kernel_release(const char *kernel, char *rel, size_t rlen,
+		      char *ver, size_t vlen);
+int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
+		    size_t len);
+
+/* rundir.c */
+int cs_rundir_create(struct cs_cluster *c, const char *runs);
+
+/* jobs.c */
+int cs_jobs_write(struct cs_cluster *c, const struct cs_scenario *sc,
+		  char *err, size_t errlen);
+/* name of the seq-th (1-based) command of a node: results NAME.tap/.log */
+void cs_run_name(const struct cs_run_cmd *rc, int seq, char *out, size_t len);
+
+/* child.c: default signal dispositions and an empty mask, before exec */
+void cs_child_reset_signals(void);
+
+/* switch.c */
+int cs_switch_start(struct cs_cluster *c);
+
+/* node.c */
+int cs_node_start(struct cs_cluster *c, struct cs_node *nd);
+
+/* monitor.c: returns when every node exited, on failure, timeout or signal */
+void cs_monitor(struct cs_cluster *c);
+/* read what is new in every console (progress, splats); close: at the end */
+void cs_scan_consoles(struct cs_cluster *c, bool close_after);
+
+/* teardown.c: stop and reap everything started; returns leftovers (0) */
+int cs_teardown(struct cs_cluster *c);
+
+/* stats.c: proportional set size (KiB) of a process group, -1 on error */
+long cs_pgrp_pss_kb(pid_t pgid);
+
+/* report.c */
+int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc);
+int cs_report_exec(struct cs_cluster *c, int node);
+
+/* log helpers */
+void cs_progress(const struct cs_cluster *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

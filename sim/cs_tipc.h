@@ -1,0 +1,41 @@
+/*
+ * cs_tipc.h: TIPC service names used by cluster-init and the guest tests,
+ * and a small membership helper on top of the TIPC topology service.
+ */
+#ifndef CS_TIPC_H
+#define CS_TIPC_H
+
+#include <stdint.h>
+
+#define CS_SVC_JOIN	0x43530001u	/* {JOIN, node}: init is up and joined */
+#define CS_SVC_DONE	0x43530002u	/* {DONE, node}: node finished its part */
+#define CS_SVC_PING	0x43530010u	/* connectivity test: echo server */
+#define CS_SVC_PINGDONE	0x43530011u	/* connectivity test: end barrier */
+
+/* Bind a new RDM socket to {type, inst}, cluster scope. Returns fd or -1. */
+int cs_tipc_publish(uint32_t type, uint32_t inst);
+
+struct cs_tipc_sub {
+	int fd;
+	int n;
+	uint64_t seen;		/* bit i-1: instance i was published */
+	uint32_t node[64];	/* TIPC node address of instance i's publisher */
+	int nseen;
+};
+
+/* Subscribe to instances 1..n of type (n <= 64). Returns 0 or -1. */
+int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n);
+
+/*
+ * Wait until every instance 1..n has been published at least once
+ * (a later withdrawal does not undo it). Returns 0, or -1 with errno
+ * ETIMEDOUT after timeout_ms, or another errno on failure.
+ */
+int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms);
+
+void cs_tipc_sub_close(struct cs_tipc_sub *s);
+
+/* Own TIPC node address (from a bound socket), 0 on error. */
+uint32_t cs_tipc_own_node(int fd);
+
+#endif

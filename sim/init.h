@@ -1,0 +1,46 @@
+/* init.h: cluster-init, PID 1 of every node (runs from the host fs). */
+#ifndef CS_INIT_H
+#define CS_INIT_H
+
+#include <stdbool.h>
+#include <stdnoreturn.h>
+
+#define CI_RESULTS "/run/results"	/* the node's rw results dir */
+
+struct ci {
+	int node;
+	int nodes;
+	int timeout;		/* seconds: bound for every wait */
+	const char *job;	/* host path of the job file (read via ro /) */
+	const char *results;	/* host path of the results dir */
+	const char *module;	/* host path of clusterproc.ko or NULL */
+};
+
+/* init_log.c: "clustersim: node N PHASE T.TTs DETAIL" on the console */
+void ci_say(const struct ci *ci, const char *phase, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+noreturn void ci_fatal(const struct ci *ci, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+noreturn void ci_poweroff(void);
+double ci_uptime(void);
+
+/* init_mount.c */
+int ci_mount_all(const struct ci *ci);
+
+/* init_net.c */
+int ci_net_up(const struct ci *ci);
+int ci_run_tool(const char *const argv[], int timeout_ms);
+
+/* init_module.c */
+int ci_load_module(const struct ci *ci);
+
+/* init_caps.c: drop CAP_SYS_ADMIN and CAP_SYS_MODULE for good */
+int ci_drop_caps(void);
+
+/* init_run.c: run the job; returns 0 if every item could be run */
+int ci_run_job(const struct ci *ci);
+
+/* init_wait.c: wait for a child with a deadline, reaping orphans */
+int ci_wait_child(int pid, int timeout_ms, int *status);
+
+#endif

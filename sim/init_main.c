@@ -1,0 +1,127 @@
+/*
+ * init_main.c: cluster-init, PID 1 of a clustersim node.
+ *
+ * Reads its orders from the kernel command line (CS_NODE, CS_NODES, CS_JOB,
+ * CS_RESULTS, CS_TIMEOUT, CS_MODULE as environment), sets the node up,
+ * joins the cluster over TIPC, runs the job, waits for every peer at an end
+ * barrier and powers off. Every wait is bounded; any fatal error is printed
+ * and the node powers off.
+ */
+#include "cs_tipc.h"
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int env_int(const char *name, int lo, int hi, int dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtol(v, &end, 10);
+	if (*end || n < lo || n > hi)
+		return -1;
+	return (int)n;
+}
+
+static void missing_list(const struct cs_tipc_sub *s, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 1; i <= s->n && used + 8 < len; i++)
+		if (!(s->seen & (1ULL << (i - 1))))
+			used += (size_t)snprintf(out + used, len - used, " %d", i);
+}
+
+/* Publish {type, node} and wait until every node published it. */
+static int cluster_wait(const struct ci *ci, uint32_t type, const char *what,
+			int *pubfd)
+{
+	struct cs_tipc_sub s;
+	char missing[256];
+
+	if (cs_tipc_sub_open(&s, type, ci->nodes)) {
+		ci_say(ci, "error", "%s: topology subscription: %s", what,
+		       strerror(errno));
+		return -1;
+	}
+	*pubfd = cs_tipc_publish(type, (uint32_t)ci->node);
+	if (*pubfd < 0) {
+		ci_say(ci, "error", "%s: publish: %s", what, strerror(errno));
+		cs_tipc_sub_close(&s);
+		return -1;
+	}
+	if (cs_tipc_sub_wait(&s, ci->timeout * 1000 - (int)(ci_uptime() * 1000))) {
+		missing_list(&s, missing, sizeof(missing));
+		ci_say(ci, "error", "%s: %d of %d nodes after %.1fs (%s); missing:%s",
+		       what, s.nseen, s.n, ci_uptime(), strerror(errno), missing);
+		cs_tipc_sub_close(&s);
+		return -1;
+	}
+	cs_tipc_sub_close(&s);
+	return 0;
+}
+
+static void mark_done(const struct ci *ci)
+{
+	int fd = open(CI_RESULTS "/init.done", O_WRONLY | O_CREAT | O_TRUNC |
+		      O_CLOEXEC, 0644);
+
+	if (fd < 0 || dprintf(fd, "node %d done %.2f\n", ci->node,
+			      ci_uptime()) < 0 || fsync(fd) || close(fd))
+		ci_say(ci, "error", "writing init.done: %s", strerror(errno));
+	sync();
+}
+
+int main(void)
+{
+	struct ci ci = { 0 };
+	sigset_t chld;
+	int joinfd, donefd;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	ci.node = env_int("CS_NODE", 1, 64, -1);
+	ci.nodes = env_int("CS_NODES", 1, 64, -1);
+	ci.timeout = env_int("CS_TIMEOUT", 1, 86400, 120);
+	ci.job = getenv("CS_JOB");
+	ci.results = getenv("CS_RESULTS");
+	ci.module = getenv("CS_MODULE");
+	if (ci.node < 1 || ci.nodes < ci.node || ci.timeout < 1 || !ci.job ||
+	    !ci.results) {
+		ci.node = ci.node < 1 ? 0 : ci.node;
+		ci_fatal(&ci, "bad or missing CS_NODE/CS_NODES/CS_TIMEOUT/CS_JOB/CS_RESULTS on the kernel command line");
+	}
+	if (getpid() != 1)
+		ci_fatal(&ci, "cluster-init must run as PID 1");
+	ci_say(&ci, "up", "%s", "");
+	if (ci_mount_all(&ci))
+		ci_fatal(&ci, "mounting file systems failed");
+	if (ci_net_up(&ci))
+		ci_fatal(&ci, "network set-up failed");
+	if (ci_load_module(&ci))
+		ci_fatal(&ci, "loading the module failed");
+	if (cluster_wait(&ci, CS_SVC_JOIN, "join", &joinfd))
+		ci_fatal(&ci, "the cluster did not form");
+	ci_say(&ci, "joined", "%d nodes", ci.nodes);
+	if (ci_drop_caps())
+		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
+			 strerror(errno));
+	ci_run_job(&ci);
+	ci_say(&ci, "finished", "%s", "");
+	if (cluster_wait(&ci, CS_SVC_DONE, "end barrier", &donefd))
+		ci_say(&ci, "warning", "powering off without every peer");
+	mark_done(&ci);
+	ci_say(&ci, "done", "%s", "");
+	ci_poweroff();
+}

@@ -1,0 +1,73 @@
+/* init_mount.c: the guest's file systems; only /run/results is host-rw. */
+#include "init.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+
+struct mnt {
+	const char *src, *dir, *type;
+	unsigned long flags;
+	const char *data;
+	bool optional;
+};
+
+static bool is_mounted_as(const char *dir, long magic)
+{
+	struct statfs sf;
+
+	return statfs(dir, &sf) == 0 && sf.f_type == magic;
+}
+
+static int do_mount(const struct ci *ci, const struct mnt *m)
+{
+	if (mount(m->src, m->dir, m->type, m->flags, m->data) == 0)
+		return 0;
+	if (m->optional)
+		return 0;
+	ci_say(ci, "error", "mount %s on %s: %s", m->type, m->dir,
+	       strerror(errno));
+	return -1;
+}
+
+int ci_mount_all(const struct ci *ci)
+{
+	const unsigned long nx = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const struct mnt early[] = {
+		{ "proc", "/proc", "proc", nx, NULL, false },
+		{ "sysfs", "/sys", "sysfs", nx, NULL, false },
+		{ "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", false },
+		{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", false },
+		{ "debugfs", "/sys/kernel/debug", "debugfs", nx, NULL, false },
+	};
+	struct mnt results = { "none", CI_RESULTS, "hostfs",
+			       MS_NOSUID | MS_NODEV, ci->results, false };
+
+	if (!is_mounted_as("/dev", TMPFS_MAGIC) &&
+	    !is_mounted_as("/dev", DEVPTS_SUPER_MAGIC)) {
+		struct mnt dev = { "devtmpfs", "/dev", "devtmpfs", MS_NOSUID,
+				   NULL, true };
+
+		do_mount(ci, &dev);
+	}
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++)
+		if (do_mount(ci, &early[i]))
+			return -1;
+	if (mkdir("/dev/pts", 0755) && errno != EEXIST)
+		ci_say(ci, "warning", "mkdir /dev/pts: %s", strerror(errno));
+	{
+		struct mnt pts = { "devpts", "/dev/pts", "devpts",
+				   MS_NOSUID | MS_NOEXEC, "ptmxmode=666", true };
+
+		do_mount(ci, &pts);
+	}
+	if (mkdir(CI_RESULTS, 0755)) {
+		ci_say(ci, "error", "mkdir %s: %s", CI_RESULTS, strerror(errno));
+		return -1;
+	}
+	return do_mount(ci, &results);
+}

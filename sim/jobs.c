@@ -1,0 +1,96 @@
+/* jobs.c: write runs/<id>/jobs/node<N>.job for every node. */
+#include "cluster.h"
+#include "jobfile.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+static int write_env(FILE *f, const char *k, const char *v)
+{
+	char kv[512];
+	char *w[1] = { kv };
+
+	if ((size_t)snprintf(kv, sizeof(kv), "%s=%s", k, v) >= sizeof(kv))
+		return -1;
+	return cs_job_write(f, CS_JOB_ENV, w, 1);
+}
+
+void cs_run_name(const struct cs_run_cmd *rc, int seq, char *out, size_t len)
+{
+	char prog[PATH_MAX];
+
+	snprintf(prog, sizeof(prog), "%s", rc->argv[0]);
+	snprintf(out, len, "%02d-%s", seq, basename(prog));
+}
+
+static int write_run(FILE *f, const struct cs_run_cmd *rc, int seq,
+		     struct cs_node *nd)
+{
+	char name[128];
+	char *words[rc->argc + 2];
+
+	cs_run_name(rc, seq, name, sizeof(name));
+	words[0] = name;
+	for (int i = 0; i < rc->argc; i++)
+		words[i + 1] = rc->argv[i];
+	nd->nexpect++;
+	return cs_job_write(f, CS_JOB_RUN, words, rc->argc + 1);
+}
+
+static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
+		      struct cs_node *nd, FILE *f)
+{
+	int seq = 0;
+
+	if (write_env(f, "CS_KREL", c->krel) ||
+	    write_env(f, "CS_KVERSION", c->kversion) ||
+	    write_env(f, "CS_EXPECT_CLUSTERPROC",
+		      c->o->expect_clusterproc ? "1" : "0") ||
+	    write_env(f, "CS_RUN_ID", c->id))
+		return -1;
+	if (sc) {
+		for (size_t i = 0; i < sc->nenv; i++) {
+			char *w[1] = { sc->env[i] };
+
+			if (cs_job_write(f, CS_JOB_ENV, w, 1))
+				return -1;
+		}
+		for (size_t i = 0; i < sc->ncmds; i++) {
+			const struct cs_run_cmd *rc = &sc->cmds[i];
+
+			if (rc->node && rc->node != nd->num)
+				continue;
+			if (write_run(f, rc, ++seq, nd))
+				return -1;
+		}
+	}
+	if (c->cmd == CS_CMD_EXEC && c->o->node == nd->num)
+		return cs_job_write(f, CS_JOB_EXEC, c->o->exec_argv,
+				    c->o->exec_argc);
+	if (c->cmd == CS_CMD_SHELL && c->o->node == nd->num)
+		return cs_job_write(f, CS_JOB_SHELL, NULL, 0);
+	return 0;
+}
+
+int cs_jobs_write(struct cs_cluster *c, const struct cs_scenario *sc,
+		  char *err, size_t errlen)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct cs_node *nd = &c->node[i];
+		FILE *f = fopen(nd->job, "w");
+		int rc;
+
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", nd->job, strerror(errno));
+			return -1;
+		}
+		rc = write_node(c, sc, nd, f);
+		if (fclose(f) || rc) {
+			snprintf(err, errlen, "%s: write failed", nd->job);
+			return -1;
+		}
+	}
+	return 0;
+}

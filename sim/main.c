@@ -1,0 +1,226 @@
+/* main.c: clustersim: boot a UML cluster, run a scenario, tear it down. */
+#include "cluster.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define USAGE_ERR 2
+
+struct setup {
+	struct cs_scenario sc;
+	bool have_sc;
+	char guestdir[PATH_MAX];
+};
+
+static int usage_error(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "clustersim: ");
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return USAGE_ERR;
+}
+
+static int find_file(const char *given, const char *bindir, const char *rel,
+		     char *out, size_t len, bool required, const char *what)
+{
+	char buf[PATH_MAX + 64];
+
+	if (given)
+		snprintf(buf, sizeof(buf), "%s", given);
+	else
+		snprintf(buf, sizeof(buf), "%s/%s", bindir, rel);
+	if (!realpath(buf, out) || access(out, R_OK)) {
+		out[0] = '\0';
+		if (!given && !required)
+			return 0;
+		return usage_error("%s not found: %s", what, buf);
+	}
+	(void)len;
+	return 0;
+}
+
+/* Validate everything and resolve paths; nothing is started here. */
+static int prepare(struct cs_cluster *c, const struct cs_opts *o,
+		   struct setup *s)
+{
+	char err[PATH_MAX + 512], tmp[PATH_MAX + 32];
+	int rc;
+
+	if (cs_self_dir(c->bindir, sizeof(c->bindir)))
+		return usage_error("cannot find own binary: %s", strerror(errno), "");
+	rc = find_file(o->kernel, c->bindir, "../uml/default/linux", c->kernel,
+		       sizeof(c->kernel), true, "kernel");
+	if (rc)
+		return rc;
+	if (access(c->kernel, X_OK))
+		return usage_error("kernel %s is not executable", c->kernel, "");
+	if (!o->no_module) {
+		rc = find_file(o->module, c->bindir,
+			       "../module/default/clusterproc.ko", c->module,
+			       sizeof(c->module), false, "module");
+		if (rc)
+			return rc;
+	}
+	rc = find_file(NULL, c->bindir, "cluster-init", c->init,
+		       sizeof(c->init), true, "guest init");
+	if (rc)
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s/../tests/guest", c->bindir);
+	if (!realpath(tmp, s->guestdir))
+		s->guestdir[0] = '\0';	/* no guest tests built: PROG needs a '/' */
+	c->cmd = o->cmd;
+	c->mem_mb = o->mem_mb ? o->mem_mb : CS_DEFAULT_MEM_MB;
+	if (o->cmd == CS_CMD_RUN) {
+		if (cs_scenario_load(o->scenario, &s->sc, err, sizeof(err)))
+			return usage_error("%s", err, "");
+		s->have_sc = true;
+		if (o->nodes && o->nodes < s->sc.nodes) {
+			snprintf(err, sizeof(err),
+				 "--nodes %d is less than the scenario's 'nodes %d'",
+				 o->nodes, s->sc.nodes);
+			return usage_error("%s", err, "");
+		}
+		c->n = o->nodes ? o->nodes : s->sc.nodes;
+		c->timeout = o->timeout ? o->timeout :
+			     s->sc.timeout ? s->sc.timeout : CS_DEFAULT_TIMEOUT;
+		for (size_t i = 0; i < s->sc.ncmds; i++) {
+			struct cs_run_cmd *rc2 = &s->sc.cmds[i];
+			char abs[PATH_MAX];
+
+			if (cs_resolve_prog(s->guestdir, rc2->argv[0], abs,
+					    sizeof(abs))) {
+				snprintf(err, sizeof(err),
+					 "%s:%d: program '%s' not found or not executable (looked in %s)",
+					 o->scenario, rc2->line, rc2->argv[0],
+					 strchr(rc2->argv[0], '/') ? "." :
+					 s->guestdir);
+				return usage_error("%s", err, "");
+			}
+			free(rc2->argv[0]);
+			rc2->argv[0] = strdup(abs);
+			if (!rc2->argv[0])
+				return usage_error("out of memory", "", "");
+		}
+	} else {
+		c->n = o->nodes ? o->nodes : 1;
+		c->timeout = o->timeout ? o->timeout :
+			     o->cmd == CS_CMD_SHELL ? 0 : CS_DEFAULT_TIMEOUT;
+		if (o->cmd == CS_CMD_SHELL)
+			c->shell_node = o->node;
+	}
+	if (cs_kernel_release(c->kernel, c->krel, sizeof(c->krel),
+			      c->kversion, sizeof(c->kversion)))
+		fprintf(stderr, "clustersim: warning: no include/config/kernel.release next to %s; the identity test will fail\n",
+			c->kernel);
+	return 0;
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTTOU);
+	sigaddset(&set, SIGTTIN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int start_all(struct cs_cluster *c, struct setup *s)
+{
+	char err[512];
+
+	if (cs_rundir_create(c, c->o->runs ? c->o->runs : "runs"))
+		return -1;
+	if (cs_jobs_write(c, s->have_sc ? &s->sc : NULL, err, sizeof(err))) {
+		fprintf(stderr, "clustersim: %s\n", err);
+		return -1;
+	}
+	cs_progress(c, "run %s: %d node%s, kernel %s (%s)%s%s, timeout %s",
+		    c->id, c->n, c->n == 1 ? "" : "s", c->kernel,
+		    c->krel[0] ? c->krel : "release unknown",
+		    c->module[0] ? ", module " : "", c->module,
+		    c->timeout ? "set" : "none");
+	if (cs_switch_start(c))
+		return -1;
+	for (int i = 0; i < c->n; i++)
+		if (cs_node_start(c, &c->node[i]))
+			return -1;
+	cs_progress(c, "%d node%s booting, consoles in %s/node<N>.console",
+		    c->n, c->n == 1 ? "" : "s", c->run_dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct cs_cluster c;	/* large; zeroed */
+	struct setup s = { .have_sc = false };
+	struct cs_opts o;
+	struct termios tio;
+	bool have_tio = false;
+	char err[512];
+	int rc, left;
+
+	if (cs_parse_args(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "clustersim: %s\n", err);
+		return USAGE_ERR;
+	}
+	if (o.cmd == CS_CMD_HELP) {
+		fputs(cs_usage_text, stdout);
+		return 0;
+	}
+	c.o = &o;
+	c.switch_in = -1;
+	rc = prepare(&c, &o, &s);
+	if (rc) {
+		if (s.have_sc)
+			cs_scenario_free(&s.sc);
+		return rc;
+	}
+	if (block_signals() || prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		fprintf(stderr, "clustersim: signal set-up: %s\n", strerror(errno));
+		return 1;
+	}
+	if (c.shell_node && isatty(0) && tcgetattr(0, &tio) == 0)
+		have_tio = true;
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+	if (start_all(&c, &s) == 0)
+		cs_monitor(&c);
+	else
+		c.failed_early = true;
+	cs_scan_consoles(&c, false);
+	left = cs_teardown(&c);
+	if (have_tio)
+		tcsetattr(0, TCSANOW, &tio);
+	cs_scan_consoles(&c, true);
+	cs_progress(&c, "cluster stopped");
+	if (!c.run_dir[0])
+		rc = 1;
+	else if (c.cmd == CS_CMD_RUN)
+		rc = cs_report_run(&c, &s.sc);
+	else if (c.cmd == CS_CMD_EXEC)
+		rc = cs_report_exec(&c, o.node);
+	else
+		rc = (c.interrupted || c.failed_early || c.total_splats) ? 1 : 0;
+	if (c.cmd == CS_CMD_SHELL)
+		fprintf(stderr, "clustersim: logs in %s\n", c.run_dir);
+	if (s.have_sc)
+		cs_scenario_free(&s.sc);
+	if (left && !rc)
+		rc = 1;
+	if (c.interrupted && (rc == 0 || c.cmd == CS_CMD_EXEC))
+		rc = 128 + c.signo;
+	return rc;
+}

@@ -1,0 +1,220 @@
+/* monitor.c: watch the running cluster: consoles, exits, deadline, signals. */
+#include "cluster.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+double cs_elapsed(const struct cs_cluster *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - c->t0.tv_sec) +
+	       (double)(now.tv_nsec - c->t0.tv_nsec) / 1e9;
+}
+
+void cs_progress(const struct cs_cluster *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->o->quiet)
+		return;
+	fprintf(stderr, "[%7.2fs] ", cs_elapsed(c));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+struct line_ctx {
+	struct cs_cluster *c;
+	struct cs_node *nd;
+};
+
+static int count_joined(const struct cs_cluster *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		n += c->node[i].joined;
+	return n;
+}
+
+static void on_progress(struct cs_cluster *c, struct cs_node *nd,
+			const struct cs_progress *p)
+{
+	if (p->node != nd->num)
+		return;
+	snprintf(nd->phase, sizeof(nd->phase), "%s", p->phase);
+	nd->t_phase = cs_elapsed(c);
+	if (strcmp(p->phase, "fatal") == 0) {
+		nd->fatal = true;
+		fprintf(stderr, "clustersim: node%d: fatal: %s\n", nd->num,
+			p->detail);
+		return;
+	}
+	if (strcmp(p->phase, "joined") == 0)
+		nd->joined = true;
+	if (strcmp(p->phase, "done") == 0)
+		nd->done = true;
+	cs_progress(c, "node%d: %s%s%s", nd->num, p->phase,
+		    p->detail[0] ? " " : "", p->detail);
+	if (nd->joined && count_joined(c) == c->n && !c->all_joined_reported) {
+		c->all_joined_reported = 1;
+		cs_progress(c, "all %d nodes joined", c->n);
+		if (!c->o->quiet) {
+			long total = 0;
+			int counted = 0;
+
+			for (int i = 0; i < c->n; i++) {
+				long kb = c->node[i].exited ? -1 :
+					  cs_pgrp_pss_kb(c->node[i].pid);
+
+				if (kb > 0) {
+					total += kb;
+					counted++;
+				}
+			}
+			if (counted)
+				cs_progress(c, "memory: %.1f MiB PSS per node (%d nodes measured)",
+					    (double)total / counted / 1024.0,
+					    counted);
+		}
+	}
+}
+
+static void on_line(const char *line, void *arg)
+{
+	struct line_ctx *x = arg;
+	struct cs_progress p;
+	const char *splat = cs_splat_match(line);
+
+	if (splat) {
+		x->nd->splats++;
+		x->c->total_splats++;
+		fprintf(stderr, "clustersim: node%d: KERNEL SPLAT: %s\n",
+			x->nd->num, splat);
+	}
+	if (cs_progress_parse(line, &p) == 0)
+		on_progress(x->c, x->nd, &p);
+}
+
+void cs_scan_consoles(struct cs_cluster *c, bool close_after)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct cs_node *nd = &c->node[i];
+		struct line_ctx x = { c, nd };
+		char buf[16384];
+		ssize_t r;
+
+		if (nd->con_fd < 0)
+			continue;
+		while ((r = read(nd->con_fd, buf, sizeof(buf))) > 0)
+			cs_linebuf_feed(&nd->lb, buf, (size_t)r, on_line, &x);
+		if (close_after) {
+			cs_linebuf_flush(&nd->lb, on_line, &x);
+			close(nd->con_fd);
+			nd->con_fd = -1;
+		}
+	}
+}
+
+/* Did init write its final status file? */
+static bool status_done(const struct cs_node *nd)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/init.done", nd->results);
+	return stat(path, &st) == 0;
+}
+
+static void on_exit_pid(struct cs_cluster *c, pid_t pid, int st)
+{
+	if (pid == c->switch_pid) {
+		fprintf(stderr, "clustersim: vde_switch exited unexpectedly\n");
+		c->switch_pid = -pid;
+		c->failed_early = true;
+		return;
+	}
+	for (int i = 0; i < c->n; i++) {
+		struct cs_node *nd = &c->node[i];
+
+		if (nd->pid != pid || nd->exited)
+			continue;
+		nd->exited = true;
+		nd->wstatus = st;
+		nd->t_exit = cs_elapsed(c);
+		cs_scan_consoles(c, false);
+		if (status_done(nd)) {
+			cs_progress(c, "node%d: powered off", nd->num);
+			return;
+		}
+		if (WIFSIGNALED(st))
+			fprintf(stderr,
+				"clustersim: node%d: UML died with signal %d before finishing (see %s)\n",
+				nd->num, WTERMSIG(st), nd->console);
+		else
+			fprintf(stderr,
+				"clustersim: node%d: UML exited (status %d) before finishing (see %s)\n",
+				nd->num, WEXITSTATUS(st), nd->console);
+		c->failed_early = true;
+	}
+}
+
+static bool all_exited(const struct cs_cluster *c)
+{
+	for (int i = 0; i < c->n; i++)
+		if (!c->node[i].exited)
+			return false;
+	return true;
+}
+
+void cs_monitor(struct cs_cluster *c)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		int st, sig;
+		pid_t p;
+
+		cs_scan_consoles(c, false);
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+			on_exit_pid(c, p, st);
+		if (c->failed_early || all_exited(c))
+			return;
+		if (c->shell_node && c->node[c->shell_node - 1].exited)
+			return;
+		if (c->timeout && cs_elapsed(c) >= c->timeout) {
+			c->timed_out = true;
+			fprintf(stderr, "clustersim: timeout after %d s; phases:",
+				c->timeout);
+			for (int i = 0; i < c->n; i++)
+				fprintf(stderr, " node%d=%s", c->node[i].num,
+					c->node[i].exited ? "off" :
+					c->node[i].phase);
+			fputc('\n', stderr);
+			return;
+		}
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			c->interrupted = true;
+			c->signo = sig;
+			fprintf(stderr, "clustersim: %s: stopping the cluster\n",
+				strsignal(sig));
+			return;
+		}
+	}
+}

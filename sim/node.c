@@ -1,0 +1,142 @@
+/* node.c: start one UML node as a child in its own process group. */
+#include "cluster.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define NARGS 40
+
+struct argbuf {
+	char *argv[NARGS + 1];
+	int argc;
+	char store[8192];
+	size_t used;
+};
+
+static int add(struct argbuf *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int add(struct argbuf *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (a->argc >= NARGS)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(a->store + a->used, sizeof(a->store) - a->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(a->store) - a->used)
+		return -1;
+	a->argv[a->argc++] = a->store + a->used;
+	a->argv[a->argc] = NULL;
+	a->used += n + 1;
+	return 0;
+}
+
+static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
+		      struct argbuf *a)
+{
+	bool shell = c->shell_node == nd->num;
+	int rc = 0;
+
+	rc |= add(a, "%s", c->kernel);
+	rc |= add(a, "umid=cs%s-n%d", c->id, nd->num);
+	rc |= add(a, "uml_dir=%s", c->uml_dir);
+	rc |= add(a, "mem=%uM", c->mem_mb);
+	rc |= add(a, "eth0=vde,%s,02:43:53:00:00:%02x", c->switch_dir, nd->num);
+	rc |= add(a, "root=/dev/root");
+	rc |= add(a, "rootfstype=hostfs");
+	rc |= add(a, "rootflags=/");
+	rc |= add(a, "ro");
+	rc |= add(a, "init=%s", c->init);
+	rc |= add(a, "%s", shell ? "con0=fd:0,fd:1" : "con0=null,fd:1");
+	rc |= add(a, "con=null");
+	rc |= add(a, "ssl=null");
+	rc |= add(a, "CS_NODE=%d", nd->num);
+	rc |= add(a, "CS_NODES=%d", c->n);
+	rc |= add(a, "CS_JOB=%s", nd->job);
+	rc |= add(a, "CS_RESULTS=%s", nd->results);
+	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
+	if (c->module[0])
+		rc |= add(a, "CS_MODULE=%s", c->module);
+	return rc;
+}
+
+int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
+{
+	struct argbuf a = { .argc = 0, .used = 0 };
+	bool shell = c->shell_node == nd->num;
+	int confd, nullfd;
+	pid_t pid;
+
+	if (build_argv(c, nd, &a)) {
+		fprintf(stderr, "clustersim: node %d: command line too long\n",
+			nd->num);
+		return -1;
+	}
+	confd = open(nd->console, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+		     O_CLOEXEC, 0644);
+	if (confd < 0) {
+		fprintf(stderr, "clustersim: %s: %s\n", nd->console,
+			strerror(errno));
+		return -1;
+	}
+	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (nullfd < 0) {
+		close(confd);
+		return -1;
+	}
+	nd->con_fd = open(nd->console, O_RDONLY | O_CLOEXEC);
+	if (nd->con_fd < 0) {
+		close(confd);
+		close(nullfd);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "clustersim: fork: %s\n", strerror(errno));
+		close(confd);
+		close(nullfd);
+		return -1;
+	}
+	if (pid == 0) {
+		struct rlimit core = { 0, 0 };
+
+		if (setpgid(0, 0) || prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+		    setrlimit(RLIMIT_CORE, &core))
+			_exit(127);
+		if (shell) {
+			/* the terminal's foreground group becomes the node */
+			if (tcsetpgrp(0, getpid()))
+				_exit(127);
+		} else if (dup2(nullfd, 0) < 0 || dup2(confd, 1) < 0) {
+			_exit(127);
+		}
+		if (dup2(confd, 2) < 0)
+			_exit(127);
+		cs_child_reset_signals();
+		if (access("/dev/shm", W_OK) == 0)
+			setenv("TMPDIR", "/dev/shm", 1);
+		execv(c->kernel, a.argv);
+		fprintf(stderr, "exec %s: %s\n", c->kernel, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(confd);
+	close(nullfd);
+	nd->pid = pid;
+	snprintf(nd->phase, sizeof(nd->phase), "booting");
+	nd->t_phase = cs_elapsed(c);
+	return 0;
+}

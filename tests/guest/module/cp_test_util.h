@@ -1,0 +1,49 @@
+/* Helpers for the clusterproc guest tests: debugfs files and forgery. */
+#ifndef CP_TEST_UTIL_H
+#define CP_TEST_UTIL_H
+
+#include <stddef.h>
+
+#define CP_DEBUGFS "/sys/kernel/debug/clusterproc"
+
+struct cp_self {
+	int node;
+	int max_node;
+	unsigned int tipc_type;
+	unsigned int port;
+	int reserved;		/* 1: the module uses the reserved type */
+};
+
+struct cp_node_line {
+	int node;
+	int up;
+	unsigned int addr;
+	unsigned int port;
+	unsigned long long rtt_ns;
+	int last_ping;
+};
+
+/* Read a "name value" line of a file. 0 or -errno (-ENOENT: no line). */
+int cp_file_value(const char *path, const char *name, long long *val);
+/* This node's counter. Aborts the test on error. */
+long long cp_stat(const char *name);
+/* Node's counters through the module (peer_stats). 0 or -errno. */
+int cp_peer_stat(int node, const char *name, long long *val);
+/* Write a string to a file. 0 or -errno (the write's error). */
+int cp_write_file(const char *path, const char *s);
+int cp_read_self(struct cp_self *self);
+/* Parse the nodes file: number of lines filled in, or -errno. */
+int cp_read_nodes(struct cp_node_line *lines, int max);
+int cp_count_up(void);
+/* Wait until n nodes are up. 0 or -ETIMEDOUT. */
+int cp_wait_nodes_up(int n, int timeout_ms);
+/* Wait until counter name >= target. Returns its last value. */
+long long cp_wait_stat(const char *name, long long target, int timeout_ms);
+/* Expected cluster size: $CP_NODES, default 3. */
+int cp_expected_nodes(void);
+/* Send one datagram to TIPC service {type, inst} from a new user socket. */
+int cp_forge_send(unsigned int type, unsigned int inst, const void *buf,
+		  size_t len);
+void cp_sleep_ms(int ms);
+
+#endif

@@ -1,0 +1,67 @@
+# tests/tests.mk: host unit tests and guest Check programs.
+# Included by the top Makefile after sim/sim.mk; uses TOP, BUILD, BIN,
+# HOST_CC, HOST_CFLAGS, CHECK_LIBS, UML_LINUX, MODULE_KO, and SIM_* from
+# sim.mk.
+#
+#   check-unit   every $(BUILD)/tests/unit/* binary (host), one summary each
+#   check-guest  tests/scenarios/connectivity.scn on 3 nodes
+
+UNIT_DIR    := $(TOP)/tests/unit
+GUEST_DIR   := $(TOP)/tests/guest
+UNIT_OUT    := $(BUILD)/tests/unit
+GUEST_OUT   := $(BUILD)/tests/guest
+TESTS_OBJ   := $(BUILD)/tests/obj
+
+UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
+               test_jobfile test_cleanup
+GUEST_NAMES := kernel-identity connectivity
+UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
+GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
+
+TESTS_CFLAGS := $(HOST_CFLAGS) -I$(TOP)/sim -MMD -MP \
+                -DCS_TEST_DATA='"$(UNIT_DIR)/data"'
+
+$(TESTS_OBJ)/%.o: $(UNIT_DIR)/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(TESTS_CFLAGS) -c -o $@ $<
+
+$(TESTS_OBJ)/guest-%.o: $(GUEST_DIR)/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(TESTS_CFLAGS) -c -o $@ $<
+
+$(UNIT_OUT)/%: $(TESTS_OBJ)/%.o $(SIM_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SIM_LIB) $(CHECK_LIBS)
+
+$(GUEST_OUT)/kernel-identity: $(TESTS_OBJ)/guest-kernel-identity.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lz
+
+$(GUEST_OUT)/connectivity: $(TESTS_OBJ)/guest-connectivity.o $(SIM_OBJ)/cs_tipc.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(CHECK_LIBS) -pthread
+
+tests: $(UNIT_BINS) $(GUEST_BINS)
+
+# The clean-up test boots a real cluster: it needs the launcher, the init
+# and a kernel (UML_LINUX).
+check-unit: $(UNIT_BINS) $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$(basename $$t)"; \
+		CS_TEST_BIN=$(BIN)/clustersim CS_TEST_KERNEL=$(UML_LINUX) \
+		CK_VERBOSITY=normal $$t || fail=$$((fail + 1)); \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "check-unit: $$fail runner(s) failed"; exit 1; fi; \
+	echo "check-unit: all runners passed"
+
+check-guest: $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
+	$(BIN)/clustersim --nodes 3 --kernel $(UML_LINUX) --runs $(TOP)/runs \
+		$(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO),--no-module) \
+		run $(TOP)/tests/scenarios/connectivity.scn
+
+tests-clean:
+	rm -rf $(BUILD)/tests
+
+.PHONY: tests check-unit check-guest tests-clean
+
+-include $(wildcard $(TESTS_OBJ)/*.d)

@@ -1,0 +1,261 @@
+/* test_cli: command line parsing, and the exit status of bad invocations. */
+#include "cli.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int parse(struct cs_opts *o, char *err, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, err);
+	argv[argc++] = "clustersim";
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	return cs_parse_args(argc, argv, o, err, 256);
+}
+
+START_TEST(test_run_with_options)
+{
+	struct cs_opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, "--nodes", "8", "--kernel", "/k",
+			       "--module=/m.ko", "--mem", "128M", "-t", "30",
+			       "--runs", "/tmp/r", "run", "x.scn", NULL), 0);
+	ck_assert_int_eq(o.cmd, CS_CMD_RUN);
+	ck_assert_int_eq(o.nodes, 8);
+	ck_assert_str_eq(o.kernel, "/k");
+	ck_assert_str_eq(o.module, "/m.ko");
+	ck_assert_uint_eq(o.mem_mb, 128);
+	ck_assert_int_eq(o.timeout, 30);
+	ck_assert_str_eq(o.runs, "/tmp/r");
+	ck_assert_str_eq(o.scenario, "x.scn");
+}
+END_TEST
+
+START_TEST(test_exec_argv)
+{
+	struct cs_opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, "-n", "3", "exec", "2", "--", "sh",
+			       "-c", "exit 7", NULL), 0);
+	ck_assert_int_eq(o.cmd, CS_CMD_EXEC);
+	ck_assert_int_eq(o.node, 2);
+	ck_assert_int_eq(o.exec_argc, 3);
+	ck_assert_str_eq(o.exec_argv[0], "sh");
+	ck_assert_str_eq(o.exec_argv[2], "exit 7");
+	ck_assert_ptr_null(o.exec_argv[3]);
+	/* options of CMD are not ours */
+	ck_assert_int_eq(parse(&o, err, "exec", "1", "--", "ls", "--nodes",
+			       NULL), 0);
+	ck_assert_int_eq(o.exec_argc, 2);
+}
+END_TEST
+
+START_TEST(test_shell_default_node)
+{
+	struct cs_opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, "--nodes", "2", "shell", NULL), 0);
+	ck_assert_int_eq(o.cmd, CS_CMD_SHELL);
+	ck_assert_int_eq(o.node, 1);
+	ck_assert_int_eq(parse(&o, err, "--nodes", "2", "shell", "2", NULL), 0);
+	ck_assert_int_eq(o.node, 2);
+	ck_assert_int_eq(parse(&o, err, "--help", NULL), 0);
+	ck_assert_int_eq(o.cmd, CS_CMD_HELP);
+}
+END_TEST
+
+START_TEST(test_bad_args)
+{
+	static const char *const bad[][8] = {
+		{ "--bogus", "run", "x", NULL },
+		{ "--nodes", "0", "run", "x", NULL },
+		{ "--nodes", "65", "run", "x", NULL },
+		{ "--nodes", "3x", "run", "x", NULL },
+		{ "--nodes", NULL },
+		{ "--mem", "12", "run", "x", NULL },
+		{ "--timeout", "-1", "run", "x", NULL },
+		{ "run", NULL },
+		{ "run", "a", "b", NULL },
+		{ "frobnicate", NULL },
+		{ NULL },
+		{ "--nodes", "2", "exec", "3", "--", "true", NULL },
+		{ "exec", "1", NULL },
+		{ "exec", "0", "--", "true", NULL },
+		{ "--nodes", "2", "shell", "3", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[10] = { "clustersim" };
+		int argc = 1;
+		struct cs_opts o;
+		char err[256] = "";
+
+		for (int k = 0; bad[i][k]; k++)
+			argv[argc++] = (char *)bad[i][k];
+		ck_assert_msg(cs_parse_args(argc, argv, &o, err, sizeof(err)) == -1,
+			      "case %zu accepted", i);
+		ck_assert_msg(err[0] && !strchr(err, '\n'),
+			      "case %zu: message '%s'", i, err);
+	}
+}
+END_TEST
+
+START_TEST(test_mem_parse)
+{
+	unsigned int mb;
+
+	ck_assert_int_eq(cs_parse_mem("64", &mb), 0);
+	ck_assert_uint_eq(mb, 64);
+	ck_assert_int_eq(cs_parse_mem("1G", &mb), 0);
+	ck_assert_uint_eq(mb, 1024);
+	ck_assert_int_eq(cs_parse_mem("8M", &mb), -1);
+	ck_assert_int_eq(cs_parse_mem("64K", &mb), -1);
+	ck_assert_int_eq(cs_parse_mem("", &mb), -1);
+}
+END_TEST
+
+/* Run the real binary; returns its exit status, stderr in err. */
+static int run_bin(char *err, size_t errlen, const char *const *args)
+{
+	const char *bin = getenv("CS_TEST_BIN");
+	char *argv[16];
+	int pfd[2], st, n = 0;
+	pid_t pid;
+
+	ck_assert_msg(bin && *bin, "CS_TEST_BIN not set");
+	argv[n++] = (char *)bin;
+	for (; *args; args++)
+		argv[n++] = (char *)*args;
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		execv(bin, argv);
+		_exit(99);
+	}
+	close(pfd[1]);
+	{
+		size_t used = 0;
+		ssize_t r;
+
+		while (used + 1 < errlen &&
+		       (r = read(pfd[0], err + used, errlen - 1 - used)) > 0)
+			used += (size_t)r;
+		err[used] = '\0';
+	}
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_binary_usage_errors)
+{
+	char tmpl[] = "/tmp/cs-cli-XXXXXX", runs[64], scn[64], bad[64], err[4096];
+	const char *kernel = getenv("CS_TEST_KERNEL");
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	snprintf(runs, sizeof(runs), "%s/runs", tmpl);
+	snprintf(scn, sizeof(scn), "%s/ok.scn", tmpl);
+	snprintf(bad, sizeof(bad), "%s/bad.scn", tmpl);
+	write_file(scn, "nodes 2\nrun all /bin/true\n");
+	write_file(bad, "nodes 2\nrun all /bin/true\nrun 3 /bin/true\n");
+	{
+		const char *a[] = { "--bogus", "run", scn, NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
+		ck_assert_ptr_nonnull(strstr(err, "--bogus"));
+	}
+	{
+		const char *a[] = { "--nodes", "0", "run", scn, NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
+	}
+	{
+		const char *a[] = { "--nodes", "65", "exec", "1", "--", "true", NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
+	}
+	{
+		const char *a[] = { "--kernel", "/nonexistent/linux", "--runs",
+				    runs, "run", scn, NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
+		ck_assert_ptr_nonnull(strstr(err, "kernel"));
+	}
+	if (kernel && access(kernel, X_OK) == 0) {
+		const char *a[] = { "--kernel", kernel, "--runs", runs, "run",
+				    bad, NULL };
+		const char *b[] = { "--kernel", kernel, "--runs", runs,
+				    "--nodes", "2", "exec", "3", "--", "true",
+				    NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
+		ck_assert_msg(strstr(err, "bad.scn:3:"), "stderr: %s", err);
+		ck_assert_int_eq(run_bin(err, sizeof(err), b), 2);
+		ck_assert_ptr_nonnull(strstr(err, "out of range"));
+	}
+	{
+		const char *a[] = { "--help", NULL };
+
+		ck_assert_int_eq(run_bin(err, sizeof(err), a), 0);
+	}
+	/* nothing was started: not even the runs dir */
+	ck_assert_int_eq(stat(runs, &st), -1);
+	unlink(scn);
+	unlink(bad);
+	rmdir(tmpl);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("parse");
+	TCase *tb = tcase_create("binary");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_run_with_options);
+	tcase_add_test(tc, test_exec_argv);
+	tcase_add_test(tc, test_shell_default_node);
+	tcase_add_test(tc, test_bad_args);
+	tcase_add_test(tc, test_mem_parse);
+	tcase_add_test(tb, test_binary_usage_errors);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tb);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
