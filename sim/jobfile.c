@@ -14,6 +14,10 @@ void cs_pct_encode(const char *in, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
+	if (!*in) {		/* the empty word is a lone '%' */
+		strcpy(out, "%");
+		return;
+	}
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
 		if (*p <= ' ' || *p >= 0x7f || *p == '%') {
 			*out++ = '%';
@@ -41,6 +45,10 @@ int cs_pct_decode(char *s)
 {
 	char *o = s;
 
+	if (strcmp(s, "%") == 0) {
+		*s = '\0';
+		return 0;
+	}
 	for (char *p = s; *p; p++) {
 		if (*p != '%') {
 			*o++ = *p;

@@ -2,7 +2,8 @@
  * jobfile.h: what the launcher tells one node's init to do.
  *
  * One line per item, words separated by one space, every word
- * percent-encoded (%XX for '%', blanks, controls and non-ASCII):
+ * percent-encoded (%XX for '%', blanks, controls and non-ASCII; a lone
+ * '%' is the empty word):
  *   env KEY=VALUE        environment for every command
  *   run NAME ARG0 ...    run a command, results in /results/NAME.{tap,log}
  *   exec ARG0 ...        run one command, /results/exec.{out,err,status}

@@ -13,7 +13,7 @@
 
 static int parse(struct cs_opts *o, char *err, ...)
 {
-	char *argv[32];
+	static char *argv[32];	/* exec_argv points into it */
 	int argc = 0;
 	va_list ap;
 
@@ -147,6 +147,9 @@ static int run_bin(char *err, size_t errlen, const char *const *args)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		execv(bin, argv);
