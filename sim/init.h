@@ -14,6 +14,8 @@ struct ci {
 	const char *job;	/* host path of the job file (read via ro /) */
 	const char *results;	/* host path of the results dir */
 	const char *module;	/* host path of clusterproc.ko or NULL */
+	char *job_text;		/* read before /tmp and /run are covered */
+	int module_fd;		/* opened early for the same reason, or -1 */
 };
 
 /* init_log.c: "clustersim: node N PHASE T.TTs DETAIL" on the console */
@@ -31,13 +33,15 @@ int ci_mount_all(const struct ci *ci);
 int ci_net_up(const struct ci *ci);
 int ci_run_tool(const char *const argv[], int timeout_ms);
 
-/* init_module.c */
+/* init_module.c: open early, load after the network is up */
+int ci_open_module(struct ci *ci);
 int ci_load_module(const struct ci *ci);
 
 /* init_caps.c: drop CAP_SYS_ADMIN and CAP_SYS_MODULE for good */
 int ci_drop_caps(void);
 
-/* init_run.c: run the job; returns 0 if every item could be run */
+/* init_run.c: read the job file (early); run the job */
+int ci_read_job(struct ci *ci);
 int ci_run_job(const struct ci *ci);
 
 /* init_wait.c: wait for a child with a deadline, reaping orphans */

@@ -84,7 +84,7 @@ static void mark_done(const struct ci *ci)
 
 int main(void)
 {
-	struct ci ci = { 0 };
+	struct ci ci = { .module_fd = -1 };
 	sigset_t chld;
 	int joinfd, donefd;
 
@@ -105,6 +105,10 @@ int main(void)
 	if (getpid() != 1)
 		ci_fatal(&ci, "cluster-init must run as PID 1");
 	ci_say(&ci, "up", "%s", "");
+	if (ci_read_job(&ci))
+		ci_fatal(&ci, "cannot read the job file");
+	if (ci_open_module(&ci))
+		ci_fatal(&ci, "cannot open the module");
 	if (ci_mount_all(&ci))
 		ci_fatal(&ci, "mounting file systems failed");
 	if (ci_net_up(&ci))

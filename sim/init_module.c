@@ -7,25 +7,30 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int ci_load_module(const struct ci *ci)
+int ci_open_module(struct ci *ci)
 {
-	int fd, rc;
-
+	ci->module_fd = -1;
 	if (!ci->module || !*ci->module)
 		return 0;
-	fd = open(ci->module, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	ci->module_fd = open(ci->module, O_RDONLY | O_CLOEXEC);
+	if (ci->module_fd < 0) {
 		ci_say(ci, "error", "open %s: %s", ci->module, strerror(errno));
 		return -1;
 	}
-	rc = (int)syscall(SYS_finit_module, fd, "", 0);
-	if (rc) {
+	return 0;
+}
+
+int ci_load_module(const struct ci *ci)
+{
+	if (ci->module_fd < 0)
+		return 0;
+	if (syscall(SYS_finit_module, ci->module_fd, "", 0)) {
 		ci_say(ci, "error", "finit_module %s: %s", ci->module,
 		       strerror(errno));
-		close(fd);
+		close(ci->module_fd);
 		return -1;
 	}
-	close(fd);
+	close(ci->module_fd);
 	ci_say(ci, "module", "%s", ci->module);
 	return 0;
 }

@@ -193,22 +193,29 @@ static void shell_item(const struct ci *ci)
 	kill(-pid, SIGKILL);
 }
 
+/*
+ * The job file is a host path; host paths under /tmp and /run disappear
+ * behind the guest's tmpfs mounts, so it is read before those exist.
+ */
+int ci_read_job(struct ci *ci)
+{
+	ci->job_text = read_all(ci->job);
+	if (!ci->job_text) {
+		ci_say(ci, "error", "job file %s: %s", ci->job, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int ci_run_job(const struct ci *ci)
 {
 	struct cs_job job;
 	char err[128];
-	char *text = read_all(ci->job);
 
-	if (!text) {
-		ci_say(ci, "error", "job file %s: %s", ci->job, strerror(errno));
-		return -1;
-	}
-	if (cs_job_parse(text, &job, err, sizeof(err))) {
+	if (cs_job_parse(ci->job_text, &job, err, sizeof(err))) {
 		ci_say(ci, "error", "job file %s: %s", ci->job, err);
-		free(text);
 		return -1;
 	}
-	free(text);
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	setenv("HOME", "/tmp", 1);
 	setenv("CS_RESULTS_DIR", CI_RESULTS, 1);

@@ -269,7 +269,6 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_self_up);
