@@ -21,6 +21,7 @@ include $(TOP)/uml/uml.mk
 -include $(TOP)/sim/sim.mk
 -include $(TOP)/tests/tests.mk
 -include $(TOP)/hooks/hooks.mk
+include $(TOP)/tests/kselftest.mk
 
 help:
 	@echo "clusterproc-uml targets (variables: DEBUG=1 lockdep/KASAN kernel, NODES=$(NODES), BUILD=$(BUILD)):"

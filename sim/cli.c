@@ -28,6 +28,8 @@ const char cs_usage_text[] =
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
 "      --expect-clusterproc  guest tests require CONFIG_CLUSTERPROC=y\n"
+"      --tipc-tolerance MS   TIPC link tolerance on eth (50..30000; default\n"
+"                        TIPC's 1500); lower links come up sooner\n"
 "  -q, --quiet           no per-node progress lines\n"
 "  -h, --help            this text\n"
 "\n"
@@ -231,6 +233,14 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 			if (!v || cs_parse_int(v, 1, 86400, &o->timeout))
 				return fail(err, errlen,
 					    "--timeout: '%s' is not seconds in 1..86400",
+					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--tipc-tolerance", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || cs_parse_int(v, 50, 30000, &o->tipc_tolerance))
+				return fail(err, errlen,
+					    "--tipc-tolerance: '%s' is not ms in 50..30000",
 					    v ? v : "");
 			continue;
 		}

@@ -18,6 +18,7 @@ struct cs_opts {
 	unsigned int mem_mb;	/* 0: default */
 	int timeout;		/* 0: not given */
 	bool expect_clusterproc;
+	int tipc_tolerance;	/* ms, 0: TIPC's default */
 	bool quiet;
 	enum cs_cmd cmd;
 	const char *scenario;	/* run */

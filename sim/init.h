@@ -3,6 +3,7 @@
 #define CS_INIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 #define CI_RESULTS "/run/results"	/* the node's rw results dir */
@@ -29,9 +30,11 @@ double ci_uptime(void);
 /* init_mount.c */
 int ci_mount_all(const struct ci *ci);
 
+/* init_tipc_nl.c: address 1.1.<node>, eth tolerance (0: default), bearer */
+int ci_tipc_setup(const struct ci *ci, unsigned int tolerance_ms);
+
 /* init_net.c */
 int ci_net_up(const struct ci *ci);
-int ci_run_tool(const char *const argv[], int timeout_ms);
 
 /* init_module.c: open early, load after the network is up */
 int ci_open_module(struct ci *ci);

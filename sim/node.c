@@ -68,6 +68,8 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_JOB=%s", nd->job);
 	rc |= add(a, "CS_RESULTS=%s", nd->results);
 	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
+	if (c->o->tipc_tolerance)
+		rc |= add(a, "CS_TIPC_TOLERANCE=%d", c->o->tipc_tolerance);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
 	return rc;

@@ -6,8 +6,9 @@
 set -eu
 ksrc=$1 kdir=$2
 shift 2
-tmp=$kdir/.config.new.d
-rm -rf "$tmp" && mkdir -p "$tmp"
+# A scratch O= dir kept between runs, so kconfig's tools are built only once.
+tmp=$kdir/.config-merge
+mkdir -p "$tmp" && rm -f "$tmp/.config" "$tmp/bad"
 make -s -C "$ksrc" O="$tmp" ARCH=um defconfig >/dev/null
 "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$tmp" "$tmp/.config" "$@" >"$tmp/merge.log" 2>&1 ||
 	{ cat "$tmp/merge.log" >&2; exit 1; }
@@ -36,4 +37,3 @@ if ! cmp -s "$tmp/.config" "$kdir/.config"; then
 	cp "$tmp/.config" "$kdir/.config"
 	echo "uml: $kdir/.config updated"
 fi
-rm -rf "$tmp"

@@ -52,6 +52,7 @@ extern u32 cp_tipc_type;		/* the service type in use */
 extern bool cp_tipc_reserved;		/* true: CP_TIPC_TYPE_KERNEL */
 extern u32 cp_self_addr;		/* our TIPC node address */
 extern u32 cp_self_port;		/* our kernel socket's port id */
+int cp_resolve_self(u32 addr);
 
 /* Membership (membership.c). */
 struct cp_node_info {
@@ -95,6 +96,11 @@ struct cp_msg_desc {
 };
 
 const struct cp_msg_desc *cp_msg_desc(u8 type);
+
+/* Process lists (ps.c). */
+int cp_handle_ps(const struct cp_request *rq, void *reply, size_t max);
+struct seq_file;
+int cp_ps_show_cluster(struct seq_file *m);
 
 /* Signals across nodes (signal.c). */
 struct cred;

@@ -34,6 +34,7 @@ enum cp_msg_type {
 	CP_MSG_PING = 1,	/* payload cp_ping; reply cp_ping */
 	CP_MSG_STATS = 2,	/* no payload; reply cp_stats_reply */
 	CP_MSG_KILL = 3,	/* payload cp_kill; reply cp_kill_reply */
+	CP_MSG_PS = 4,		/* payload cp_ps_req; reply cp_ps_reply */
 	CP_MSG_NTYPES
 };
 
@@ -87,5 +88,28 @@ struct cp_kill_reply {
 	__be32 count;		/* processes tried */
 	__be32 err;		/* CP_KILL_ALL: last error but EPERM, or 0 */
 };
+
+/* A page of a node's process list (thread group leaders, pid order). */
+struct cp_ps_req {
+	__be32 start;		/* first pid of the page */
+	__be32 pad;
+};
+
+#define CP_PS_KTHREAD		0x01
+struct cp_ps_entry {
+	__be32 pid, ppid, pgrp, sid, uid;
+	__u8 state;		/* 'R', 'S', 'Z', ... as in /proc */
+	__u8 flags;		/* CP_PS_* */
+	__u8 pad[2];
+	char comm[16];		/* NUL terminated */
+};
+
+struct cp_ps_reply {
+	__be32 count;
+	__be32 next;		/* start of the next page, 0: last page */
+	struct cp_ps_entry e[];
+};
+
+#define CP_PS_PAGE	((CP_MAX_MSG - 32 - 8) / sizeof(struct cp_ps_entry))
 
 #endif /* CLUSTERPROC_CP_WIRE_H */

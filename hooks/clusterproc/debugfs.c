@@ -12,6 +12,8 @@
  *                  with the writer's credentials (the write fails with
  *                  kill(2)'s errno); read: the last result. Root opens
  *                  it; a test may drop privileges and write on the fd.
+ *   ps             every node's thread groups:
+ *                  "node pid ppid pgrp sid uid state comm"
  *   delay_us/<pt>  injected delay at release point <pt>, microseconds
  */
 #include <linux/bitmap.h>
@@ -77,6 +79,12 @@ static int cp_self_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cp_self);
+
+static int cp_ps_show(struct seq_file *m, void *v)
+{
+	return cp_ps_show_cluster(m);
+}
+DEFINE_SHOW_ATTRIBUTE(cp_ps);
 
 static int cp_ping_one(unsigned int node)
 {
@@ -272,6 +280,7 @@ int cp_debugfs_init(void)
 	debugfs_create_file("ping", 0600, cp_dir, NULL, &cp_ping_fops);
 	debugfs_create_file("peer_stats", 0600, cp_dir, NULL,
 			    &cp_peer_stats_fops);
+	debugfs_create_file("ps", 0400, cp_dir, NULL, &cp_ps_fops);
 	debugfs_create_file("kill", 0600, cp_dir, NULL, &cp_kill_fops);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)

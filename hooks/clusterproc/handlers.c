@@ -60,6 +60,15 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_kill_reply),
 		.handle = cp_handle_kill,
 	},
+	[CP_MSG_PS] = {
+		.name = "ps",
+		.req_min = sizeof(struct cp_ps_req),
+		.req_max = sizeof(struct cp_ps_req),
+		.rep_min = sizeof(struct cp_ps_reply),
+		.rep_max = sizeof(struct cp_ps_reply) +
+			   CP_PS_PAGE * sizeof(struct cp_ps_entry),
+		.handle = cp_handle_ps,
+	},
 };
 
 /**

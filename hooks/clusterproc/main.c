@@ -11,12 +11,13 @@
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
 #include "cp_internal.h"
 
 unsigned int cp_self;
 module_param_named(node, cp_self, uint, 0444);
-MODULE_PARM_DESC(node, "this node's number 1..63 (0: from hostname nodeN)");
+MODULE_PARM_DESC(node, "this node's number 1..63 (0: from TIPC address 1.1.N or identity nodeN)");
 
 unsigned int cp_max_node = CP_MAX_NODES;
 module_param_named(nodes, cp_max_node, uint, 0444);
@@ -63,18 +64,45 @@ void cp_delay_point(enum cp_delay_point id)
 		fsleep(us);
 }
 
-static int cp_find_self(void)
+/* TIPC's address for a node identity string: hash128to32() in net/tipc */
+static u32 cp_identity_addr(const char *id)
+{
+	__be32 w[4] = { };
+
+	memcpy(w, id, min(strlen(id), sizeof(w)));
+	return be32_to_cpu(w[0] ^ w[1] ^ w[2] ^ w[3]);
+}
+
+/**
+ * cp_resolve_self() - this node's number, once TIPC has an address
+ * @addr: our TIPC node address
+ *
+ * In order: the node= parameter; a legacy address 1.1.N (tipc node set
+ * address 1.1.N); the identity "nodeN" (tipc node set identity nodeN),
+ * recognised by its address; a hostname "nodeN".
+ *
+ * Return: 0, or -EINVAL if none gives a node number in 1..max.
+ */
+int cp_resolve_self(u32 addr)
 {
 	const char *name = init_utsname()->nodename;
+	char id[16];
 	unsigned int n;
 
-	if (!cp_self && sscanf(name, "node%u", &n) == 1)
-		cp_self = n;
 	if (cp_max_node < 1 || cp_max_node > CP_MAX_NODES)
 		cp_max_node = CP_MAX_NODES;
+	if (!cp_self && (addr >> 12) == 0x1001)
+		cp_self = addr & 0xfff;
+	for (n = 1; !cp_self && n <= cp_max_node; n++) {
+		snprintf(id, sizeof(id), "node%u", n);
+		if (cp_identity_addr(id) == addr)
+			cp_self = n;
+	}
+	if (!cp_self && sscanf(name, "node%u", &n) == 1)
+		cp_self = n;
 	if (cp_self < 1 || cp_self > cp_max_node) {
-		pr_err("node=%u: need 1..%u (or hostname nodeN)\n", cp_self,
-		       cp_max_node);
+		pr_err("node=%u: need 1..%u (node=, TIPC address 1.1.N, identity or hostname nodeN)\n",
+		       cp_self, cp_max_node);
 		return -EINVAL;
 	}
 	return 0;
@@ -84,9 +112,6 @@ static int __init cp_init(void)
 {
 	int err;
 
-	err = cp_find_self();
-	if (err)
-		return err;
 	err = cp_transport_start();
 	if (err)
 		return err;

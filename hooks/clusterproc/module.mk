@@ -27,7 +27,12 @@ CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c
 CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
 	$(filter-out $(CP_GUEST_LIB),$(CP_GUEST_SRCS)))
 
-.PHONY: module module-tests module-checkpatch module-clean cp-module-force
+CP_USER_DIR := $(CP_HERE)/user
+CP_USER_LIB := $(CP_USER_DIR)/cp_ps_read.c
+CP_USER_TOOLS := $(BIN)/cps $(BIN)/where
+
+.PHONY: module module-tests module-tools module-checkpatch module-clean \
+	cp-module-force
 
 module: $(MODULE_KO)
 
@@ -44,9 +49,15 @@ $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
 	@cmp -s $(CP_MOD_COPY)/clusterproc.ko $@ || \
 		cp $(CP_MOD_COPY)/clusterproc.ko $@
 
+module-tools: $(CP_USER_TOOLS)
+
+$(CP_USER_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_USER_LIB) $(CP_USER_DIR)/cp_ps_read.h
+	mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_USER_DIR) -o $@ $< $(CP_USER_LIB)
+
 module-tests: $(CP_GUEST_TESTS)
 
-$(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_LIB) \
+$(CP_GUEST_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_LIB) \
 		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h
 	mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_HERE) -I$(TOP)/tests/guest/module \
@@ -58,4 +69,4 @@ module-checkpatch:
 		$(filter-out %/Kbuild,$(CP_MOD_SRCS))
 
 module-clean:
-	rm -rf $(BUILD)/module/$(FLAVOR) $(CP_GUEST_DIR)
+	rm -rf $(BUILD)/module/$(FLAVOR) $(CP_GUEST_DIR) $(CP_USER_TOOLS)

@@ -528,6 +528,10 @@ static int cp_socket_setup(void)
 	}
 	cp_self_addr = me.addr.id.node;
 	cp_self_port = me.addr.id.ref;
+	err = cp_resolve_self(cp_self_addr);
+	if (err)
+		goto fail;
+	a.addr.name.name.instance = cp_self;
 
 	err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
 	if (err == -EACCES) {

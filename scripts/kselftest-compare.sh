@@ -1,0 +1,43 @@
+#!/bin/sh
+# kselftest-compare.sh CLUSTERSIM INSTALL OUTDIR NAME:KERNEL[:MODULE]...
+# Runs the installed kselftests in a one-node cluster per kernel, keeps each
+# run's TAP in OUTDIR/NAME.out, and compares every result with the first run's.
+set -u
+sim=$1 inst=$2 out=$3
+shift 3
+mkdir -p "$out"
+ref= rc=0
+for spec in "$@"; do
+	name=${spec%%:*} rest=${spec#*:}
+	kernel=${rest%%:*} module=
+	[ "$rest" != "$kernel" ] && module=${rest#*:}
+	[ -n "$module" ] && [ ! -f "$module" ] && { echo "kselftest: $name: no module at $module" >&2; rc=1; continue; }
+	echo "kselftest: running on $name"
+	# The tests write next to themselves: run a copy in the guest's /tmp.
+	if ! $sim --nodes 1 --timeout 900 --kernel "$kernel" ${module:+--module "$module"} \
+		exec 1 -- /bin/sh -c "cp -a '$inst' /tmp/kst && cd /tmp/kst && ./run_kselftest.sh; exit 0" \
+		>"$out/$name.out" 2>&1; then
+		echo "kselftest: $name: the cluster run failed (see $out/$name.out)" >&2
+		tail -5 "$out/$name.out" >&2
+		rc=1
+		continue
+	fi
+	sed -n 's/^\(not \)\{0,1\}ok [0-9]* selftests: \([^#]*[^ #]\) *\(# *SKIP\)\{0,1\}.*/\2 \1ok\3/p' "$out/$name.out" |
+		sed 's/ not ok$/ FAIL/; s/ ok# *SKIP$/ SKIP/; s/ ok$/ PASS/' >"$out/$name.res"
+	n=$(wc -l <"$out/$name.res")
+	printf 'kselftest: %-16s %3d tests: %3d pass, %3d fail, %3d skip\n' "$name" "$n" \
+		"$(grep -c ' PASS$' "$out/$name.res")" "$(grep -c ' FAIL$' "$out/$name.res")" \
+		"$(grep -c ' SKIP$' "$out/$name.res")"
+	if [ "$n" -eq 0 ]; then
+		echo "kselftest: $name: no test result found in $out/$name.out" >&2
+		rc=1
+	elif [ -z "$ref" ]; then
+		ref=$name
+	elif ! diff -u "$out/$ref.res" "$out/$name.res" >"$out/$name.diff"; then
+		echo "kselftest: $name differs from $ref:" >&2
+		cat "$out/$name.diff" >&2
+		rc=1
+	fi
+done
+[ $rc -eq 0 ] && echo "kselftest: every kernel gives the same results"
+exit $rc
