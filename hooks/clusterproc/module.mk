@@ -19,7 +19,10 @@ KSRC ?= /work/build-scratch/linux-source-6.1
 CP_MOD_SRCS := $(wildcard $(CP_HERE)/*.c $(CP_HERE)/*.h) $(CP_HERE)/Kbuild
 # kbuild writes next to the sources: build a copy, never the source tree
 CP_MOD_COPY := $(BUILD)/module/$(FLAVOR)/src
-CP_KMAKE := $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc"
+# `make linux modules_prepare` leaves vmlinux.symvers but no Module.symvers
+CP_SYMVERS = $(firstword $(wildcard $(KDIR)/Module.symvers $(KDIR)/vmlinux.symvers))
+CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc" \
+	$(if $(filter %/vmlinux.symvers,$(CP_SYMVERS)),KBUILD_EXTRA_SYMBOLS=$(CP_SYMVERS))
 
 CP_GUEST_DIR := $(BUILD)/tests/guest/module
 CP_GUEST_SRCS := $(wildcard $(TOP)/tests/guest/module/*.c)
@@ -39,7 +42,7 @@ module: $(MODULE_KO)
 # Kbuild decides what to rebuild (sources, kernel headers, config); the
 # top Makefile's kernel target, when there is one, runs first.
 $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
-	@test -f $(KDIR)/Module.symvers || \
+	@test -n "$(CP_SYMVERS)" || \
 		{ echo "module: no kernel build in $(KDIR)" >&2; exit 1; }
 	@mkdir -p $(CP_MOD_COPY) $(dir $@)
 	@# --delete drops removed sources; excluded build outputs stay
