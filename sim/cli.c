@@ -27,7 +27,9 @@ const char cs_usage_text[] =
 "      --mem SIZE        memory per node, e.g. 64M (default 64M)\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
-"      --expect-clusterproc  guest tests require CONFIG_CLUSTERPROC=y\n"
+"      --expect-clusterproc  kernel-identity requires CONFIG_CLUSTERPROC=y\n"
+"      --expect-krel-suffix S  kernel-identity requires the running kernel's\n"
+"                        release to end in S (the pipeline's -cp<series sha>)\n"
 "      --tipc-tolerance MS   TIPC link tolerance on eth (50..30000; default\n"
 "                        TIPC's 1500); lower links come up sooner\n"
 "  -q, --quiet           no per-node progress lines\n"
@@ -57,6 +59,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+bool cs_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return m <= n && strcmp(s + n - m, suffix) == 0;
 }
 
 int cs_parse_int(const char *s, int lo, int hi, int *out)
@@ -242,6 +251,15 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 				return fail(err, errlen,
 					    "--tipc-tolerance: '%s' is not ms in 50..30000",
 					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--expect-krel-suffix", NULL, argc, argv, &i,
+			      &m);
+		if (m) {
+			if (!v || !*v || strchr(v, ' ') || strlen(v) > 64)
+				return fail(err, errlen,
+					    "--expect-krel-suffix needs a release suffix without blanks");
+			o->expect_krel_suffix = v;
 			continue;
 		}
 		v = opt_value(a, "--runs", NULL, argc, argv, &i, &m);

@@ -18,6 +18,7 @@ struct cs_opts {
 	unsigned int mem_mb;	/* 0: default */
 	int timeout;		/* 0: not given */
 	bool expect_clusterproc;
+	const char *expect_krel_suffix;	/* NULL: no expectation */
 	int tipc_tolerance;	/* ms, 0: TIPC's default */
 	bool quiet;
 	enum cs_cmd cmd;
@@ -39,6 +40,9 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 
 /* Parse "64", "64M", "1G" into MiB; -1 if malformed or out of 16..4096. */
 int cs_parse_mem(const char *s, unsigned int *mb);
+
+/* Does s end in suffix? */
+bool cs_str_ends_with(const char *s, const char *suffix);
 
 /* Parse a decimal int in [lo, hi]; -1 if malformed or out of range. */
 int cs_parse_int(const char *s, int lo, int hi, int *out);

@@ -42,8 +42,8 @@ struct cs_cluster {
 	char kernel[PATH_MAX];
 	char module[PATH_MAX];	/* empty: none */
 	char init[PATH_MAX];
-	char krel[128];
-	char kversion[160];
+	char krel[128];		/* release in the kernel binary's banner */
+	char kbanner[512];	/* "Linux version ..." = the guest's /proc/version */
 	char run_dir[PATH_MAX];
 	char switch_dir[PATH_MAX];
 	char uml_dir[PATH_MAX];
@@ -65,8 +65,9 @@ double cs_elapsed(const struct cs_cluster *c);
 
 /* paths.c */
 int cs_self_dir(char *out, size_t len);
-int cs_kernel_release(const char *kernel, char *rel, size_t rlen,
-		      char *ver, size_t vlen);
+/* the linux_banner compiled into a kernel binary, and its release */
+int cs_kernel_banner(const char *kernel, char *banner, size_t blen,
+		     char *rel, size_t rlen);
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
 		    size_t len);
 

@@ -17,6 +17,7 @@ struct ci {
 	const char *module;	/* host path of clusterproc.ko or NULL */
 	char *job_text;		/* read before /tmp and /run are covered */
 	int module_fd;		/* opened early for the same reason, or -1 */
+	const char *self;	/* argv[0]: absolute path of cluster-init */
 };
 
 /* init_log.c: "clustersim: node N PHASE T.TTs DETAIL" on the console */
@@ -26,6 +27,10 @@ noreturn void ci_fatal(const struct ci *ci, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 noreturn void ci_poweroff(void);
 double ci_uptime(void);
+
+/* init_env.c: hostname node<N>; PATH with the launcher's bin dir first */
+int ci_set_hostname(const struct ci *ci);
+int ci_set_path(const struct ci *ci);
 
 /* init_mount.c */
 int ci_mount_all(const struct ci *ci);

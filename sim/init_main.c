@@ -82,7 +82,7 @@ static void mark_done(const struct ci *ci)
 	sync();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct ci ci = { .module_fd = -1 };
 	sigset_t chld;
@@ -97,6 +97,7 @@ int main(void)
 	ci.job = getenv("CS_JOB");
 	ci.results = getenv("CS_RESULTS");
 	ci.module = getenv("CS_MODULE");
+	ci.self = argc > 0 ? argv[0] : NULL;
 	if (ci.node < 1 || ci.nodes < ci.node || ci.timeout < 1 || !ci.job ||
 	    !ci.results) {
 		ci.node = ci.node < 1 ? 0 : ci.node;
@@ -105,6 +106,8 @@ int main(void)
 	if (getpid() != 1)
 		ci_fatal(&ci, "cluster-init must run as PID 1");
 	ci_say(&ci, "up", "%s", "");
+	if (ci_set_hostname(&ci))
+		ci_fatal(&ci, "sethostname node%d: %s", ci.node, strerror(errno));
 	if (ci_read_job(&ci))
 		ci_fatal(&ci, "cannot read the job file");
 	if (ci_open_module(&ci))

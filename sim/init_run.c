@@ -216,7 +216,9 @@ int ci_run_job(const struct ci *ci)
 		ci_say(ci, "error", "job file %s: %s", ci->job, err);
 		return -1;
 	}
-	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	if (ci_set_path(ci))
+		ci_say(ci, "warning", "PATH without the launcher's bin dir: %s",
+		       strerror(errno));
 	setenv("HOME", "/tmp", 1);
 	setenv("CS_RESULTS_DIR", CI_RESULTS, 1);
 	for (size_t i = 0; i < job.nitems; i++) {

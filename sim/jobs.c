@@ -9,7 +9,7 @@
 
 static int write_env(FILE *f, const char *k, const char *v)
 {
-	char kv[512];
+	char kv[1024];
 	char *w[1] = { kv };
 
 	if ((size_t)snprintf(kv, sizeof(kv), "%s=%s", k, v) >= sizeof(kv))
@@ -45,9 +45,11 @@ static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 	int seq = 0;
 
 	if (write_env(f, "CS_KREL", c->krel) ||
-	    write_env(f, "CS_KVERSION", c->kversion) ||
+	    write_env(f, "CS_KBANNER", c->kbanner) ||
 	    write_env(f, "CS_EXPECT_CLUSTERPROC",
 		      c->o->expect_clusterproc ? "1" : "0") ||
+	    write_env(f, "CS_EXPECT_KREL_SUFFIX",
+		      c->o->expect_krel_suffix ? c->o->expect_krel_suffix : "") ||
 	    write_env(f, "CS_RUN_ID", c->id))
 		return -1;
 	if (sc) {

@@ -114,10 +114,13 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		if (o->cmd == CS_CMD_SHELL)
 			c->shell_node = o->node;
 	}
-	if (cs_kernel_release(c->kernel, c->krel, sizeof(c->krel),
-			      c->kversion, sizeof(c->kversion)))
-		fprintf(stderr, "clustersim: warning: no include/config/kernel.release next to %s; the identity test will fail\n",
-			c->kernel);
+	if (cs_kernel_banner(c->kernel, c->kbanner, sizeof(c->kbanner),
+			     c->krel, sizeof(c->krel)))
+		return usage_error("kernel %s: no 'Linux version' banner inside: not a Linux kernel",
+				   c->kernel, "");
+	if (o->expect_krel_suffix && !cs_str_ends_with(c->krel, o->expect_krel_suffix))
+		fprintf(stderr, "clustersim: warning: kernel release %s does not end in %s: kernel-identity will fail\n",
+			c->krel, o->expect_krel_suffix);
 	return 0;
 }
 

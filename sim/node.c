@@ -63,6 +63,8 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "%s", shell ? "con0=fd:0,fd:1" : "con0=null,fd:1");
 	rc |= add(a, "con=null");
 	rc |= add(a, "ssl=null");
+	/* splat detection keys on printk timestamps: never without them */
+	rc |= add(a, "printk.time=1");
 	rc |= add(a, "CS_NODE=%d", nd->num);
 	rc |= add(a, "CS_NODES=%d", c->n);
 	rc |= add(a, "CS_JOB=%s", nd->job);

@@ -2,10 +2,14 @@
 #include "cluster.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cs_self_dir(char *out, size_t len)
@@ -23,71 +27,77 @@ int cs_self_dir(char *out, size_t len)
 	return 0;
 }
 
-static int read_line(const char *path, char *out, size_t len)
+/*
+ * A banner candidate at p: printable text up to "\n\0" without a printf
+ * '%' (the format strings next to it have one). Returns its length or 0.
+ */
+static size_t banner_len(const char *p, const char *end)
 {
-	FILE *f = fopen(path, "r");
-	char *nl;
+	size_t n = 0;
 
-	if (!f)
-		return -1;
-	if (!fgets(out, (int)len, f)) {
-		fclose(f);
-		return -1;
+	for (; p + n < end && n < 1024; n++) {
+		unsigned char ch = (unsigned char)p[n];
+
+		if (ch == '\n')
+			return p + n + 1 < end && p[n + 1] == '\0' ? n : 0;
+		if (ch < 0x20 || ch > 0x7e || ch == '%')
+			return 0;
 	}
-	fclose(f);
-	nl = strchr(out, '\n');
-	if (nl)
-		*nl = '\0';
 	return 0;
 }
 
-/* UTS_VERSION from include/generated/{utsversion,compile}.h, if present. */
-static void read_uts_version(const char *kdir, char *ver, size_t vlen)
+/* The banner ends in UTS_VERSION: ") #<digits> ..." after the compiler. */
+static bool has_uts_version(const char *p, size_t n)
 {
-	static const char *const files[] = {
-		"include/generated/utsversion.h", "include/generated/compile.h",
-	};
-	char path[PATH_MAX], line[512];
+	const char *v = NULL;
 
-	ver[0] = '\0';
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", kdir, files[i]);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			char *q = strstr(line, "#define UTS_VERSION \"");
-			char *e;
-
-			if (!q)
-				continue;
-			q += strlen("#define UTS_VERSION \"");
-			e = strrchr(q, '"');
-			if (e) {
-				*e = '\0';
-				snprintf(ver, vlen, "%s", q);
-			}
-		}
-		fclose(f);
-		if (ver[0])
-			return;
-	}
+	for (size_t i = 0; i + 2 < n; i++)
+		if (p[i] == ')' && p[i + 1] == ' ' && p[i + 2] == '#')
+			v = p + i + 3;
+	return v && v < p + n && *v >= '0' && *v <= '9';
 }
 
-int cs_kernel_release(const char *kernel, char *rel, size_t rlen,
-		      char *ver, size_t vlen)
+int cs_kernel_banner(const char *kernel, char *banner, size_t blen,
+		     char *rel, size_t rlen)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	char *kdir;
+	static const char key[] = "Linux version ";
+	int fd = open(kernel, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	const char *map, *p, *end;
+	int rc = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s", kernel);
-	kdir = dirname(tmp);
-	snprintf(path, sizeof(path), "%s/include/config/kernel.release", kdir);
-	rel[0] = '\0';
-	read_uts_version(kdir, ver, vlen);
-	return read_line(path, rel, rlen);
+	banner[0] = rel[0] = '\0';
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_size <= 0) {
+		close(fd);
+		return -1;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -1;
+	end = map + st.st_size;
+	for (p = map; (p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1));
+	     p++) {
+		size_t n = banner_len(p, end), r;
+
+		if (!n || n >= blen || !has_uts_version(p, n))
+			continue;
+		r = strcspn(p + sizeof(key) - 1, " \n");
+		if (r == 0 || r >= rlen)
+			continue;
+		memcpy(banner, p, n);
+		banner[n] = '\0';
+		memcpy(rel, p + sizeof(key) - 1, r);
+		rel[r] = '\0';
+		rc = 0;
+		break;
+	}
+	munmap((void *)map, (size_t)st.st_size);
+	if (rc)
+		errno = ENOENT;
+	return rc;
 }
 
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,

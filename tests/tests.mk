@@ -5,6 +5,14 @@
 #
 #   check-unit   every $(BUILD)/tests/unit/* binary (host), one summary each
 #   check-guest  tests/scenarios/connectivity.scn on 3 nodes
+#
+# Tests that boot real clusters use CS_TEST_KERNEL (default: the pipeline's
+# $(UML_LINUX)). CS_EXPECT is what kernel-identity demands of it: the
+# release ends in -cp<8 hex of sha256 over the series' patches> (the same
+# sum uml/apply-series.sh writes and uml/uml.mk puts into
+# CONFIG_LOCALVERSION), and CONFIG_CLUSTERPROC=y when the series defines it.
+# `make check-guest CS_TEST_KERNEL=<vanilla linux>` therefore fails, as it
+# must; CS_EXPECT= turns the expectations off.
 
 UNIT_DIR    := $(TOP)/tests/unit
 GUEST_DIR   := $(TOP)/tests/guest
@@ -43,21 +51,30 @@ $(GUEST_OUT)/connectivity: $(TESTS_OBJ)/guest-connectivity.o $(SIM_OBJ)/cs_tipc.
 
 tests: $(UNIT_BINS) $(GUEST_BINS)
 
+CS_TEST_KERNEL ?= $(UML_LINUX)
+CS_SERIES_SHA8 = $(shell for p in $$(grep -v '^[[:space:]]*\(\#\|$$\)' $(TOP)/hooks/patches/series 2>/dev/null); do \
+                   cat $(TOP)/hooks/patches/$$p; done | sha256sum | cut -c1-8)
+CS_KREL_SUFFIX = -cp$(CS_SERIES_SHA8)$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))
+CS_EXPECT ?= $(if $(filter vanilla,$(FLAVOR)),,--expect-krel-suffix $(CS_KREL_SUFFIX) \
+               $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),--expect-clusterproc)))
+CS_MODULE_OPT = $(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO),--no-module)
+# `make run` (top Makefile) checks the same identity.
+CLUSTERSIM += $(CS_EXPECT)
+
 # The clean-up test boots a real cluster: it needs the launcher, the init
 # and a kernel (UML_LINUX).
 check-unit: $(UNIT_BINS) $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$(basename $$t)"; \
-		CS_TEST_BIN=$(BIN)/clustersim CS_TEST_KERNEL=$(UML_LINUX) \
+		CS_TEST_BIN=$(BIN)/clustersim CS_TEST_KERNEL=$(CS_TEST_KERNEL) \
 		CK_VERBOSITY=normal $$t || fail=$$((fail + 1)); \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "check-unit: $$fail runner(s) failed"; exit 1; fi; \
 	echo "check-unit: all runners passed"
 
 check-guest: $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
-	$(BIN)/clustersim --nodes 3 --kernel $(UML_LINUX) --runs $(TOP)/runs \
-		$(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO),--no-module) \
-		run $(TOP)/tests/scenarios/connectivity.scn
+	$(BIN)/clustersim --nodes 3 --kernel $(CS_TEST_KERNEL) --runs $(TOP)/runs \
+		$(CS_MODULE_OPT) $(CS_EXPECT) run $(TOP)/tests/scenarios/connectivity.scn
 
 tests-clean:
 	rm -rf $(BUILD)/tests
