@@ -7,15 +7,19 @@ sim=$1 inst=$2 out=$3
 shift 3
 mkdir -p "$out"
 ref= rc=0
+# The runner logs to /dev/stdout, which a devtmpfs /dev lacks.
+links='for f in stdin:0 stdout:1 stderr:2; do [ -e /dev/${f%:*} ] || ln -s /proc/self/fd/${f#*:} /dev/${f%:*}; done; [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd'
+
 for spec in "$@"; do
 	name=${spec%%:*} rest=${spec#*:}
 	kernel=${rest%%:*} module=
 	[ "$rest" != "$kernel" ] && module=${rest#*:}
 	[ -n "$module" ] && [ ! -f "$module" ] && { echo "kselftest: $name: no module at $module" >&2; rc=1; continue; }
 	echo "kselftest: running on $name"
-	# The tests write next to themselves: run a copy in the guest's /tmp.
+	# The tests write next to themselves: run a copy in the node's results
+	# directory (host-backed; the guest's tmpfs is too small for exec/).
 	if ! $sim --nodes 1 --timeout 900 --kernel "$kernel" ${module:+--module "$module"} \
-		exec 1 -- /bin/sh -c "cp -a '$inst' /tmp/kst && cd /tmp/kst && ./run_kselftest.sh; exit 0" \
+		exec 1 -- /bin/sh -c "$links; cp -a '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
 		>"$out/$name.out" 2>&1; then
 		echo "kselftest: $name: the cluster run failed (see $out/$name.out)" >&2
 		tail -5 "$out/$name.out" >&2
