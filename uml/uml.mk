@@ -26,7 +26,7 @@ KFRAGS    := $(TOP)/configs/base.config \
              $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),$(TOP)/configs/clusterproc-y.config)) \
              $(if $(HAVE_CP),$(if $(filter cpn,$(FLAVOR)),$(TOP)/configs/clusterproc-n.config)) \
              $(if $(filter debug,$(FLAVOR)),$(TOP)/configs/debug.config) \
-             $(KDIR)/localversion.config
+             $(KDIR)/release.fragment
 KSTAMP    := $(if $(filter vanilla,$(FLAVOR)),$(BUILD)/src/.vanilla,$(BUILD)/src/.series)
 
 $(BUILD)/src/.unpacked: $(KTAR)
@@ -47,7 +47,8 @@ $(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(
 	@touch $@
 
 # The release string names the series, so a node can prove which tree it runs.
-$(KDIR)/localversion.config: $(KSTAMP) FORCE
+# Not named localversion*: Kbuild appends the content of such files in $(KDIR).
+$(KDIR)/release.fragment: $(KSTAMP) FORCE
 	@mkdir -p $(KDIR)
 	@v="CONFIG_LOCALVERSION=\"-$(if $(filter vanilla,$(FLAVOR)),vanilla,cp$$(cut -c1-8 $(KSTATE)/applied.sha 2>/dev/null))$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))\""; \
 	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
