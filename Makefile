@@ -16,6 +16,10 @@ export TOP BUILD FLAVOR
 
 .DEFAULT_GOAL := all
 
+# Fragments add their own test targets to these lists.
+CHECK_HOST_TARGETS :=
+CHECK_GUEST_TARGETS :=
+
 include $(TOP)/uml/uml.mk
 -include $(TOP)/hooks/clusterproc/module.mk
 -include $(TOP)/sim/sim.mk
@@ -41,9 +45,17 @@ setup:
 
 all: kernel module sim tests
 
+# The in-guest tests run on the debug kernel (lockdep, KASAN, hung-task
+# detector): any splat in any console fails them. The kernel's own
+# selftests compare the vanilla kernel with the default (patched) one.
+CHECK_FLAVOR ?= debug
+
 check: setup
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory check-unit check-guest
+	@$(MAKE) --no-print-directory check-unit $(CHECK_HOST_TARGETS) check-kselftest
+	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) kernel module
+	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) check-guest $(CHECK_GUEST_TARGETS)
+	@echo "check: all passed"
 
 run: setup
 	@$(MAKE) --no-print-directory all

@@ -18,7 +18,7 @@ for spec in "$@"; do
 	echo "kselftest: running on $name"
 	# The tests write next to themselves: run a copy in the node's results
 	# directory (host-backed; the guest's tmpfs is too small for exec/).
-	if ! $sim --nodes 1 --timeout 900 --kernel "$kernel" ${module:+--module "$module"} \
+	if ! $sim --nodes 1 --timeout 900 --kernel "$kernel" $(if [ -n "$module" ]; then echo --module "$module"; else echo --no-module; fi) \
 		exec 1 -- /bin/sh -c "$links; cp -a '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
 		>"$out/$name.out" 2>&1; then
 		echo "kselftest: $name: the cluster run failed (see $out/$name.out)" >&2
@@ -26,12 +26,22 @@ for spec in "$@"; do
 		rc=1
 		continue
 	fi
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* selftests: \([^#]*[^ #]\) *\(# *SKIP\)\{0,1\}.*/\2 \1ok\3/p' "$out/$name.out" |
-		sed 's/ not ok$/ FAIL/; s/ ok# *SKIP$/ SKIP/; s/ ok$/ PASS/' >"$out/$name.res"
+	# One line per test program: its result and how many of its own
+	# subtests passed, failed and were skipped ("# ok 3 ...").
+	awk '
+		/^# selftests: / { sub_ok = sub_fail = sub_skip = 0; next }
+		/^# *ok [0-9]+ .*# *SKIP/ { sub_skip++; next }
+		/^# *ok [0-9]+ / { sub_ok++; next }
+		/^# *not ok [0-9]+ / { sub_fail++; next }
+		/^(not )?ok [0-9]+ selftests: / {
+			res = /^not ok/ ? "FAIL" : (/# *SKIP/ ? "SKIP" : "PASS")
+			name = $0; sub(/^(not )?ok [0-9]+ selftests: /, "", name); sub(/ *#.*/, "", name)
+			printf "%s %s (subtests: %d ok, %d not ok, %d skip)\n", name, res, sub_ok, sub_fail, sub_skip
+		}' "$out/$name.out" >"$out/$name.res"
 	n=$(wc -l <"$out/$name.res")
 	printf 'kselftest: %-16s %3d tests: %3d pass, %3d fail, %3d skip\n' "$name" "$n" \
-		"$(grep -c ' PASS$' "$out/$name.res")" "$(grep -c ' FAIL$' "$out/$name.res")" \
-		"$(grep -c ' SKIP$' "$out/$name.res")"
+		"$(grep -c ' PASS (' "$out/$name.res")" "$(grep -c ' FAIL (' "$out/$name.res")" \
+		"$(grep -c ' SKIP (' "$out/$name.res")"
 	if [ "$n" -eq 0 ]; then
 		echo "kselftest: $name: no test result found in $out/$name.out" >&2
 		rc=1
