@@ -19,6 +19,7 @@ export TOP BUILD FLAVOR
 # Fragments add their own test targets to these lists.
 CHECK_HOST_TARGETS :=
 CHECK_GUEST_TARGETS :=
+BENCH_TARGETS :=
 
 include $(TOP)/uml/uml.mk
 -include $(TOP)/hooks/clusterproc/module.mk
@@ -66,9 +67,12 @@ shell: all
 
 bench: setup
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory bench-cluster
+	@$(MAKE) --no-print-directory bench-rebuild $(BENCH_TARGETS)
+
+bench-rebuild:
+	@$(TOP)/uml/bench-rebuild.sh $(TOP)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: help setup all check run shell bench clean
+.PHONY: help setup all check run shell bench bench-rebuild clean
