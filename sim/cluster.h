@@ -19,6 +19,8 @@ struct cs_node {
 	double t_exit;
 	char console[PATH_MAX];
 	int con_fd;		/* read side of the console file, -1 if none */
+	int klog_rd;		/* shell node: kernel log pipe (ttyS0), -1 */
+	int klog_file;		/* shell node: console file, appended to, -1 */
 	struct cs_linebuf lb;
 	char phase[24];
 	double t_phase;
@@ -50,6 +52,8 @@ struct cs_cluster {
 	pid_t switch_pid;
 	int switch_in;		/* write end of the switch's stdin, -1 */
 	int shell_node;		/* shell mode: node on the terminal, else 0 */
+	pid_t guard_pid;	/* see guard.c; 0 if none */
+	int guard_fd;		/* write end of the guard's pipe, -1 */
 	struct timespec t0;
 	struct cs_node node[CS_MAX_NODES];
 	/* outcome */
@@ -83,6 +87,11 @@ void cs_run_name(const struct cs_run_cmd *rc, int seq, char *out, size_t len);
 /* child.c: default signal dispositions and an empty mask, before exec */
 void cs_child_reset_signals(void);
 
+/* guard.c: kills every started group if clustersim dies abruptly */
+int cs_guard_start(struct cs_cluster *c);
+void cs_guard_add(struct cs_cluster *c, pid_t pgid);
+void cs_guard_disarm(struct cs_cluster *c);
+
 /* switch.c */
 int cs_switch_start(struct cs_cluster *c);
 
@@ -103,6 +112,7 @@ long cs_pgrp_pss_kb(pid_t pgid);
 /* report.c */
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc);
 int cs_report_exec(struct cs_cluster *c, int node);
+int cs_report_shell(struct cs_cluster *c, int node);
 
 /* log helpers */
 void cs_progress(const struct cs_cluster *c, const char *fmt, ...)

@@ -124,12 +124,20 @@ static void run_item(const struct ci *ci, const struct cs_job_item *it)
 		close(in);
 }
 
+/* exec and shell: the command's exit status for the launcher */
+static void write_status(const struct ci *ci, int rc)
+{
+	FILE *f = fopen(CI_RESULTS "/exec.status", "w");
+
+	if (!f || fprintf(f, "%d\n", rc) < 0 || fclose(f))
+		ci_say(ci, "error", "writing exec.status failed");
+}
+
 static void exec_item(const struct ci *ci, const struct cs_job_item *it)
 {
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int out = open_out("exec", "out"), err = open_out("exec", "err");
 	int rc;
-	FILE *f;
 
 	if (out < 0 || err < 0) {
 		ci_say(ci, "error", "exec output files: %s", strerror(errno));
@@ -139,9 +147,7 @@ static void exec_item(const struct ci *ci, const struct cs_job_item *it)
 		rc = run_one(ci, it->words, in, out, err, NULL);
 		ci_say(ci, "ran", "exec exit %d", rc);
 	}
-	f = fopen(CI_RESULTS "/exec.status", "w");
-	if (!f || fprintf(f, "%d\n", rc) < 0 || fclose(f))
-		ci_say(ci, "error", "writing exec.status failed");
+	write_status(ci, rc);
 	if (out >= 0)
 		close(out);
 	if (err >= 0)
@@ -189,7 +195,9 @@ static void shell_item(const struct ci *ci)
 		      access(bash[0], X_OK) == 0 ? bash : sh);
 		_exit(127);
 	}
-	ci_wait_child(pid, remaining_ms(ci), &st);
+	if (ci_wait_child(pid, remaining_ms(ci), &st) == 0)
+		write_status(ci, WIFSIGNALED(st) ? 128 + WTERMSIG(st) :
+				 WEXITSTATUS(st));
 	kill(-pid, SIGKILL);
 }
 

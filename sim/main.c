@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 	}
 	c.o = &o;
 	c.switch_in = -1;
+	c.guard_fd = -1;
 	rc = prepare(&c, &o, &s);
 	if (rc) {
 		if (s.have_sc)
@@ -199,7 +200,7 @@ int main(int argc, char **argv)
 	if (c.shell_node && isatty(0) && tcgetattr(0, &tio) == 0)
 		have_tio = true;
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
-	if (start_all(&c, &s) == 0)
+	if (cs_guard_start(&c) == 0 && start_all(&c, &s) == 0)
 		cs_monitor(&c);
 	else
 		c.failed_early = true;
@@ -216,9 +217,7 @@ int main(int argc, char **argv)
 	else if (c.cmd == CS_CMD_EXEC)
 		rc = cs_report_exec(&c, o.node);
 	else
-		rc = (c.interrupted || c.failed_early || c.total_splats) ? 1 : 0;
-	if (c.cmd == CS_CMD_SHELL)
-		fprintf(stderr, "clustersim: logs in %s\n", c.run_dir);
+		rc = cs_report_shell(&c, o.node);
 	if (s.have_sc)
 		cs_scenario_free(&s.sc);
 	if (left && !rc)

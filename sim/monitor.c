@@ -105,6 +105,29 @@ static void on_line(const char *line, void *arg)
 		on_progress(x->c, x->nd, &p);
 }
 
+/* Shell node: copy what the kernel wrote to its serial console (a pipe) to
+ * the console file, where the scan below finds it. */
+static void drain_klog(struct cs_node *nd, bool close_after)
+{
+	char buf[16384];
+	ssize_t r;
+
+	while ((r = read(nd->klog_rd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < r;) {
+			ssize_t w = write(nd->klog_file, buf + off,
+					  (size_t)(r - off));
+
+			if (w <= 0)
+				break;
+			off += w;
+		}
+	if (r == 0 || close_after) {
+		close(nd->klog_rd);
+		close(nd->klog_file);
+		nd->klog_rd = nd->klog_file = -1;
+	}
+}
+
 void cs_scan_consoles(struct cs_cluster *c, bool close_after)
 {
 	for (int i = 0; i < c->n; i++) {
@@ -113,6 +136,8 @@ void cs_scan_consoles(struct cs_cluster *c, bool close_after)
 		char buf[16384];
 		ssize_t r;
 
+		if (nd->klog_rd >= 0)
+			drain_klog(nd, close_after);
 		if (nd->con_fd < 0)
 			continue;
 		while ((r = read(nd->con_fd, buf, sizeof(buf))) > 0)

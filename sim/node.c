@@ -63,6 +63,18 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "%s", shell ? "con0=fd:0,fd:1" : "con0=null,fd:1");
 	rc |= add(a, "con=null");
 	rc |= add(a, "ssl=null");
+	if (shell) {
+		/*
+		 * con0 is the terminal; the kernel log also goes through
+		 * the serial-line console to a pipe (fd 3; UML's epoll
+		 * cannot take a regular file) that the launcher copies
+		 * into the console file, so splats are seen. The last
+		 * console= is /dev/console: the terminal.
+		 */
+		rc |= add(a, "ssl0=null,fd:3");
+		rc |= add(a, "console=ttyS0");
+		rc |= add(a, "console=tty0");
+	}
 	/* splat detection keys on printk timestamps: never without them */
 	rc |= add(a, "printk.time=1");
 	rc |= add(a, "CS_NODE=%d", nd->num);
@@ -81,7 +93,7 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 {
 	struct argbuf a = { .argc = 0, .used = 0 };
 	bool shell = c->shell_node == nd->num;
-	int confd, nullfd;
+	int confd, nullfd, klog[2] = { -1, -1 };
 	pid_t pid;
 
 	if (build_argv(c, nd, &a)) {
@@ -97,22 +109,21 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 		return -1;
 	}
 	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (nullfd < 0) {
-		close(confd);
-		return -1;
+	if (nullfd < 0 || (shell && pipe2(klog, O_CLOEXEC))) {
+		fprintf(stderr, "clustersim: node %d: %s\n", nd->num,
+			strerror(errno));
+		goto err;
 	}
 	nd->con_fd = open(nd->console, O_RDONLY | O_CLOEXEC);
 	if (nd->con_fd < 0) {
-		close(confd);
-		close(nullfd);
-		return -1;
+		fprintf(stderr, "clustersim: %s: %s\n", nd->console,
+			strerror(errno));
+		goto err;
 	}
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "clustersim: fork: %s\n", strerror(errno));
-		close(confd);
-		close(nullfd);
-		return -1;
+		goto err;
 	}
 	if (pid == 0) {
 		struct rlimit core = { 0, 0 };
@@ -129,6 +140,9 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 		}
 		if (dup2(confd, 2) < 0)
 			_exit(127);
+		if (shell && (klog[1] == 3 ? fcntl(3, F_SETFD, 0) :
+			      dup2(klog[1], 3)) < 0)
+			_exit(127);
 		cs_child_reset_signals();
 		if (access("/dev/shm", W_OK) == 0)
 			setenv("TMPDIR", "/dev/shm", 1);
@@ -137,10 +151,28 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	close(confd);
+	cs_guard_add(c, pid);
+	if (shell) {
+		close(klog[1]);
+		if (fcntl(klog[0], F_SETFL, O_NONBLOCK))
+			fprintf(stderr, "clustersim: fcntl: %s\n", strerror(errno));
+		nd->klog_rd = klog[0];
+		nd->klog_file = confd;
+	} else {
+		close(confd);
+	}
 	close(nullfd);
 	nd->pid = pid;
 	snprintf(nd->phase, sizeof(nd->phase), "booting");
 	nd->t_phase = cs_elapsed(c);
 	return 0;
+err:
+	close(confd);
+	if (nullfd >= 0)
+		close(nullfd);
+	if (klog[0] >= 0) {
+		close(klog[0]);
+		close(klog[1]);
+	}
+	return -1;
 }

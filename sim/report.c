@@ -30,6 +30,7 @@ static bool infra_ok(const struct cs_cluster *c, bool need_all_done)
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 {
 	struct cs_tap_total tot = { 0, 0, 0, 0 };
+	int infra = 0;
 	bool ok;
 
 	printf("summary (%s):\n", c->run_dir);
@@ -49,22 +50,41 @@ int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 				 name);
 			cs_tap_add_file(&nt, path, name, stdout);
 		}
-		printf("  node%d total: %d passed, %d failed%s\n", nd->num,
-		       nt.passed, nt.failed,
-		       nd->splats ? " (kernel splat)" : "");
+		/* a splat or an unfinished node is one more failure */
+		if (nd->splats) {
+			printf("  kernel splat in node%d.console: 1 failure\n",
+			       nd->num);
+			nt.failed++;
+			infra++;
+		}
+		if (!nd->done || nd->fatal) {
+			printf("  node%d did not finish (last phase: %s): 1 failure\n",
+			       nd->num, nd->phase);
+			nt.failed++;
+			infra++;
+		}
+		printf("  node%d total: %d passed, %d failed\n", nd->num,
+		       nt.passed, nt.failed);
 		tot.passed += nt.passed;
 		tot.failed += nt.failed;
 		tot.files += nt.files;
 		tot.bad_files += nt.bad_files;
 	}
 	ok = infra_ok(c, true);
+	if (!ok && !infra) {
+		printf("cluster: %s: 1 failure\n", c->timed_out ? "timeout" :
+		       c->interrupted ? "interrupted" : "failed");
+		tot.failed++;
+	}
 	if (tot.bad_files)
 		fprintf(stderr, "clustersim: %d TAP file%s missing or incomplete (each counted as 1 failure)\n",
 			tot.bad_files, tot.bad_files == 1 ? "" : "s");
 	if (!ok || tot.failed)
-		printf("FAILED: logs kept in %s\n", c->run_dir);
+		printf("FAILED: consoles and logs kept in %s (node<N>.console, node<N>/*.tap, *.log)\n",
+		       c->run_dir);
 	else
-		printf("logs in %s\n", c->run_dir);
+		printf("logs in %s (node<N>.console, node<N>/*.tap, *.log)\n",
+		       c->run_dir);
 	cs_tap_print_total(&tot, stdout);
 	fflush(stdout);
 	return ok && !tot.failed && tot.files ? 0 : 1;
@@ -95,18 +115,12 @@ static int copy_file(const char *path, int outfd)
 	return r < 0 ? -1 : 0;
 }
 
-int cs_report_exec(struct cs_cluster *c, int node)
+static int read_status(const struct cs_node *nd)
 {
-	struct cs_node *nd = &c->node[node - 1];
 	char path[PATH_MAX + 32];
 	FILE *f;
 	int status = -1;
 
-	fflush(stdout);
-	snprintf(path, sizeof(path), "%s/exec.out", nd->results);
-	copy_file(path, 1);
-	snprintf(path, sizeof(path), "%s/exec.err", nd->results);
-	copy_file(path, 2);
 	snprintf(path, sizeof(path), "%s/exec.status", nd->results);
 	f = fopen(path, "r");
 	if (f) {
@@ -114,6 +128,21 @@ int cs_report_exec(struct cs_cluster *c, int node)
 			status = -1;
 		fclose(f);
 	}
+	return status;
+}
+
+int cs_report_exec(struct cs_cluster *c, int node)
+{
+	struct cs_node *nd = &c->node[node - 1];
+	char path[PATH_MAX + 32];
+	int status;
+
+	fflush(stdout);
+	snprintf(path, sizeof(path), "%s/exec.out", nd->results);
+	copy_file(path, 1);
+	snprintf(path, sizeof(path), "%s/exec.err", nd->results);
+	copy_file(path, 2);
+	status = read_status(nd);
 	if (!infra_ok(c, true) || status < 0) {
 		if (status < 0)
 			fprintf(stderr, "clustersim: no exit status from node%d\n",
@@ -122,5 +151,18 @@ int cs_report_exec(struct cs_cluster *c, int node)
 			c->run_dir);
 		return 125;
 	}
+	return status;
+}
+
+int cs_report_shell(struct cs_cluster *c, int node)
+{
+	int status = read_status(&c->node[node - 1]);
+
+	if (!infra_ok(c, false) || status < 0) {
+		fprintf(stderr, "clustersim: FAILED: logs kept in %s\n",
+			c->run_dir);
+		return status > 0 ? status : 125;
+	}
+	fprintf(stderr, "clustersim: logs in %s\n", c->run_dir);
 	return status;
 }

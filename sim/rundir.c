@@ -100,6 +100,8 @@ int cs_rundir_create(struct cs_cluster *c, const char *runs)
 
 		nd->num = i + 1;
 		nd->con_fd = -1;
+		nd->klog_rd = -1;
+		nd->klog_file = -1;
 		if (fmt(nd->results, sizeof(nd->results), "%s/node%d",
 			c->run_dir, nd->num) ||
 		    fmt(nd->console, sizeof(nd->console), "%s/node%d.console",

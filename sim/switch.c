@@ -50,6 +50,7 @@ int cs_switch_start(struct cs_cluster *c)
 		_exit(127);
 	}
 	setpgid(pid, pid);	/* also in the parent: no race with killpg */
+	cs_guard_add(c, pid);
 	close(pfd[0]);
 	close(logfd);
 	c->switch_pid = pid;

@@ -91,6 +91,8 @@ int cs_teardown(struct cs_cluster *c)
 		close(c->switch_in);
 		c->switch_in = -1;
 	}
+	/* every group got SIGKILL: the guard need not act when we exit */
+	cs_guard_disarm(c);
 	/* 3. reap everything, including orphans handed to us as subreaper */
 	if (!reap_for(c, 5000)) {
 		kill_groups(c, SIGKILL);

@@ -1,15 +1,23 @@
 /*
  * test_cleanup: the launcher leaves nothing behind. Boots a real small
- * cluster (CS_TEST_BIN = clustersim, CS_TEST_KERNEL = a UML kernel),
- * interrupts it (SIGINT mid-boot, SIGTERM while running, the global
- * timeout) and checks that no process whose command line names the run's
- * directory (every UML process and the vde_switch do) survives, and that
- * the exit status says failure.
+ * cluster (CS_TEST_BIN = clustersim, CS_TEST_KERNEL = a UML kernel) and
+ * stops it every way it can be stopped:
+ *   - Ctrl-C: SIGINT to the launcher's whole process group, mid-boot;
+ *   - SIGTERM to the launcher while the nodes run a command;
+ *   - the global timeout;
+ *   - SIGKILL to the launcher (its guard process must clean up);
+ *   - a normal end.
+ * Before stopping it checks that the run's processes exist (every node's
+ * UML processes, the vde_plug helpers and the vde_switch: all of them carry
+ * the run's private directory in their command line), afterwards that none
+ * survives, and that the exit status is what the launcher documents.
  */
+#define _XOPEN_SOURCE 700
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,16 +27,28 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Number of live processes whose cmdline contains needle. */
-static int count_procs(const char *needle)
+#define NODES 3
+
+struct census {
+	int total;
+	int kernel;		/* exe is the UML kernel */
+	int vswitch;		/* exe is vde_switch */
+	int plug;		/* exe is vde_plug */
+};
+
+/* Live processes whose cmdline contains needle, by kind. */
+static void census(const char *needle, struct census *c)
 {
+	const char *kenv = getenv("CS_TEST_KERNEL");
+	char kernel[4096];
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	int n = 0;
 
+	memset(c, 0, sizeof(*c));
+	ck_assert_msg(kenv && realpath(kenv, kernel), "CS_TEST_KERNEL unusable");
 	ck_assert_ptr_nonnull(d);
 	while ((e = readdir(d))) {
-		char path[300], buf[8192];
+		char path[300], buf[8192], exe[4096];
 		ssize_t r;
 		int fd;
 
@@ -46,11 +66,22 @@ static int count_procs(const char *needle)
 			if (buf[i] == '\0')
 				buf[i] = ' ';
 		buf[r] = '\0';
-		if (strstr(buf, needle))
-			n++;
+		if (!strstr(buf, needle))
+			continue;
+		c->total++;
+		snprintf(path, sizeof(path), "/proc/%s/exe", e->d_name);
+		r = readlink(path, exe, sizeof(exe) - 1);
+		if (r <= 0)
+			continue;
+		exe[r] = '\0';
+		if (strcmp(exe, kernel) == 0)
+			c->kernel++;
+		else if (strstr(exe, "/vde_switch"))
+			c->vswitch++;
+		else if (strstr(exe, "/vde_plug"))
+			c->plug++;
 	}
 	closedir(d);
-	return n;
 }
 
 static double now(void)
@@ -66,6 +97,15 @@ struct launch {
 	char runs[96];
 	pid_t pid;
 };
+
+static int rm_one(const char *p, const struct stat *st, int flag,
+		  struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
 
 static void launch(struct launch *l, const char *timeout, const char *node_cmd)
 {
@@ -84,16 +124,24 @@ static void launch(struct launch *l, const char *timeout, const char *node_cmd)
 	if (l->pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 
+		/* own process group: a "terminal" Ctrl-C goes to all of it */
+		setpgid(0, 0);
 		dup2(null, 0);
 		dup2(null, 1);
 		execl(bin, bin, "--nodes", "3", "--kernel", kernel, "--runs",
-		      l->runs, "--timeout", timeout, "--no-module", "exec", "1",
-		      "--", "sh", "-c", node_cmd, (char *)NULL);
+		      l->runs, "--timeout", timeout, "--no-module", "-q",
+		      "exec", "1", "--", "sh", "-c", node_cmd, (char *)NULL);
 		_exit(99);
 	}
+	setpgid(l->pid, l->pid);
 }
 
-/* Wait until a file under runs/latest/ matching what exists, or fail. */
+static void finish(struct launch *l)
+{
+	nftw(l->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Wait until a file under runs/latest/ exists, or fail. */
 static void wait_for(const struct launch *l, const char *rel, double secs)
 {
 	char path[256];
@@ -104,6 +152,23 @@ static void wait_for(const struct launch *l, const char *rel, double secs)
 	while (stat(path, &st) != 0) {
 		ck_assert_msg(now() < end, "%s did not appear in %.0f s", path,
 			      secs);
+		usleep(20 * 1000);
+	}
+}
+
+/* Wait until the run's processes are all there (or fail). */
+static void wait_running(const struct launch *l, double secs)
+{
+	double end = now() + secs;
+	struct census c;
+
+	for (;;) {
+		census(l->runs, &c);
+		if (c.kernel >= NODES && c.vswitch == 1 && c.plug >= NODES)
+			return;
+		ck_assert_msg(now() < end,
+			      "cluster not up in %.0f s: %d kernel, %d switch, %d vde_plug processes",
+			      secs, c.kernel, c.vswitch, c.plug);
 		usleep(20 * 1000);
 	}
 }
@@ -128,27 +193,41 @@ static int wait_exit(const struct launch *l, double secs)
 	}
 }
 
-static void assert_nothing_left(const struct launch *l)
+/*
+ * Nothing of the run may survive. After a SIGKILL of the launcher the
+ * guard needs a moment, so poll (bounded) instead of sampling once.
+ */
+static void assert_nothing_left(const struct launch *l, double grace)
 {
-	int n = count_procs(l->runs);
+	double end = now() + grace;
+	struct census c;
 
-	ck_assert_msg(n == 0, "%d process(es) naming %s survived", n, l->runs);
+	for (;;) {
+		census(l->runs, &c);
+		if (c.total == 0)
+			return;
+		if (now() >= end)
+			break;
+		usleep(20 * 1000);
+	}
+	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug)",
+		     c.total, l->runs, c.kernel, c.vswitch, c.plug);
 }
 
-START_TEST(test_sigint_mid_boot)
+START_TEST(test_ctrl_c_mid_boot)
 {
 	struct launch l;
 	int st;
 
 	launch(&l, "60", "sleep 100");
 	wait_for(&l, "node3.console", 10);
-	usleep(150 * 1000);	/* UML is up, init not yet joined */
-	ck_assert_int_gt(count_procs(l.runs), 0);
-	ck_assert_int_eq(kill(l.pid, SIGINT), 0);
+	wait_running(&l, 10);	/* UMLs started; the cluster need not be joined */
+	ck_assert_int_eq(killpg(l.pid, SIGINT), 0);
 	st = wait_exit(&l, 30);
 	ck_assert(WIFEXITED(st));
-	ck_assert_int_ne(WEXITSTATUS(st), 0);
-	assert_nothing_left(&l);
+	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGINT);
+	assert_nothing_left(&l, 0);
+	finish(&l);
 }
 END_TEST
 
@@ -159,11 +238,13 @@ START_TEST(test_sigterm_while_running)
 
 	launch(&l, "60", "sleep 100");
 	wait_for(&l, "node1/exec.out", 30);	/* the command runs */
+	wait_running(&l, 10);
 	ck_assert_int_eq(kill(l.pid, SIGTERM), 0);
 	st = wait_exit(&l, 30);
 	ck_assert(WIFEXITED(st));
-	ck_assert_int_ne(WEXITSTATUS(st), 0);
-	assert_nothing_left(&l);
+	ck_assert_int_eq(WEXITSTATUS(st), 128 + SIGTERM);
+	assert_nothing_left(&l, 0);
+	finish(&l);
 }
 END_TEST
 
@@ -173,10 +254,42 @@ START_TEST(test_timeout)
 	int st;
 
 	launch(&l, "4", "sleep 100");
+	wait_running(&l, 10);
 	st = wait_exit(&l, 40);
 	ck_assert(WIFEXITED(st));
-	ck_assert_int_ne(WEXITSTATUS(st), 0);
-	assert_nothing_left(&l);
+	ck_assert_int_eq(WEXITSTATUS(st), 125);	/* exec: the cluster failed */
+	assert_nothing_left(&l, 0);
+	finish(&l);
+}
+END_TEST
+
+START_TEST(test_sigkill_launcher)
+{
+	struct launch l;
+	int st;
+
+	launch(&l, "60", "sleep 100");
+	wait_for(&l, "node1/exec.out", 30);
+	wait_running(&l, 10);
+	ck_assert_int_eq(kill(l.pid, SIGKILL), 0);
+	st = wait_exit(&l, 10);
+	ck_assert(WIFSIGNALED(st));
+	assert_nothing_left(&l, 5);
+	finish(&l);
+}
+END_TEST
+
+START_TEST(test_normal_end)
+{
+	struct launch l;
+	int st;
+
+	launch(&l, "60", "exit 7");
+	st = wait_exit(&l, 40);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 7);
+	assert_nothing_left(&l, 0);
+	finish(&l);
 }
 END_TEST
 
@@ -188,9 +301,11 @@ int main(void)
 	int failed;
 
 	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_sigint_mid_boot);
+	tcase_add_test(tc, test_ctrl_c_mid_boot);
 	tcase_add_test(tc, test_sigterm_while_running);
 	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_sigkill_launcher);
+	tcase_add_test(tc, test_normal_end);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -180,62 +180,88 @@ static void write_file(const char *path, const char *text)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/*
+ * A file that passes for a kernel (executable, with a linux_banner) but
+ * must never run: it would create a marker file.
+ */
+static void write_fake_kernel(const char *path, const char *marker)
+{
+	static const char banner[] =
+		"Linux version 6.1.0-fake (u@h) (gcc) #1 Mon Jan 1 00:00:00 UTC 2024\n";
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\ntouch %s\nexit 0\n", marker);
+	ck_assert_int_eq(fwrite(banner, 1, sizeof(banner), f), sizeof(banner));
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+/* Exactly one line on stderr, naming what is wrong. */
+static void assert_one_line(const char *err, const char *names, int i)
+{
+	size_t n = strlen(err);
+
+	ck_assert_msg(n > 0 && err[n - 1] == '\n' && strchr(err, '\n') == err + n - 1,
+		      "case %d: not one line: '%s'", i, err);
+	ck_assert_msg(strstr(err, names), "case %d: '%s' does not name '%s'",
+		      i, err, names);
+}
+
 START_TEST(test_binary_usage_errors)
 {
-	char tmpl[] = "/tmp/cs-cli-XXXXXX", runs[64], scn[64], bad[64], err[4096];
-	const char *kernel = getenv("CS_TEST_KERNEL");
+	char tmpl[] = "/tmp/cs-cli-XXXXXX", runs[64], scn[64], bad[64],
+	     quote[64], kern[64], marker[64], err[4096];
 	struct stat st;
 
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	snprintf(runs, sizeof(runs), "%s/runs", tmpl);
 	snprintf(scn, sizeof(scn), "%s/ok.scn", tmpl);
 	snprintf(bad, sizeof(bad), "%s/bad.scn", tmpl);
+	snprintf(quote, sizeof(quote), "%s/quote.scn", tmpl);
+	snprintf(kern, sizeof(kern), "%s/linux", tmpl);
+	snprintf(marker, sizeof(marker), "%s/started", tmpl);
 	write_file(scn, "nodes 2\nrun all /bin/true\n");
 	write_file(bad, "nodes 2\nrun all /bin/true\nrun 3 /bin/true\n");
+	write_file(quote, "nodes 1\nrun all /bin/echo 'open\n");
+	write_fake_kernel(kern, marker);
 	{
-		const char *a[] = { "--bogus", "run", scn, NULL };
+		const struct {
+			const char *args[14];
+			const char *names;
+		} bad_cases[] = {
+			{ { "--bogus", "--kernel", kern, "run", scn }, "--bogus" },
+			{ { "--nodes", "0", "--kernel", kern, "run", scn }, "--nodes" },
+			{ { "--nodes", "65", "--kernel", kern, "exec", "1", "--", "true" }, "--nodes" },
+			{ { "--nodes", "-3", "--kernel", kern, "shell" }, "--nodes" },
+			{ { "--kernel", "/nonexistent/linux", "--runs", runs, "run", scn }, "kernel" },
+			{ { "--kernel", "/bin/true", "--runs", runs, "--no-module", "run", scn }, "banner" },
+			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", bad }, "bad.scn:3:" },
+			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", quote }, "quote.scn:2:" },
+			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", "/nonexistent.scn" }, "nonexistent.scn" },
+			{ { "--kernel", kern, "--runs", runs, "--nodes", "2", "exec", "3", "--", "true" }, "out of range" },
+			{ { "--kernel", kern, "--runs", runs, "--module", "/nonexistent.ko", "exec", "1", "--", "true" }, "module" },
+			{ { "--kernel", kern, "frobnicate" }, "frobnicate" },
+		};
 
-		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
-		ck_assert_ptr_nonnull(strstr(err, "--bogus"));
-	}
-	{
-		const char *a[] = { "--nodes", "0", "run", scn, NULL };
-
-		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
-	}
-	{
-		const char *a[] = { "--nodes", "65", "exec", "1", "--", "true", NULL };
-
-		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
-	}
-	{
-		const char *a[] = { "--kernel", "/nonexistent/linux", "--runs",
-				    runs, "run", scn, NULL };
-
-		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
-		ck_assert_ptr_nonnull(strstr(err, "kernel"));
-	}
-	if (kernel && access(kernel, X_OK) == 0) {
-		const char *a[] = { "--kernel", kernel, "--runs", runs, "run",
-				    bad, NULL };
-		const char *b[] = { "--kernel", kernel, "--runs", runs,
-				    "--nodes", "2", "exec", "3", "--", "true",
-				    NULL };
-
-		ck_assert_int_eq(run_bin(err, sizeof(err), a), 2);
-		ck_assert_msg(strstr(err, "bad.scn:3:"), "stderr: %s", err);
-		ck_assert_int_eq(run_bin(err, sizeof(err), b), 2);
-		ck_assert_ptr_nonnull(strstr(err, "out of range"));
+		for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+			ck_assert_msg(run_bin(err, sizeof(err), bad_cases[i].args) == 2,
+				      "case %zu: exit status not 2 (%s)", i, err);
+			assert_one_line(err, bad_cases[i].names, (int)i);
+		}
 	}
 	{
 		const char *a[] = { "--help", NULL };
 
 		ck_assert_int_eq(run_bin(err, sizeof(err), a), 0);
 	}
-	/* nothing was started: not even the runs dir */
+	/* nothing was started: no runs dir, the "kernel" never ran */
 	ck_assert_int_eq(stat(runs, &st), -1);
+	ck_assert_int_eq(stat(marker, &st), -1);
 	unlink(scn);
 	unlink(bad);
+	unlink(quote);
+	unlink(kern);
 	rmdir(tmpl);
 }
 END_TEST
