@@ -62,6 +62,12 @@ struct cs_cluster {
 	bool timed_out;
 	bool failed_early;
 	int all_joined_reported;
+	double t_joined;	/* launcher time when every node had joined */
+	double t_first_up;	/* ... when the first init said "up" */
+	double t_last_up;	/* ... when the last one did */
+	int nup;
+	long pss_kb;		/* per node (mean), at the join; -1 unknown */
+	long rss_kb;
 	int total_splats;
 };
 
@@ -106,8 +112,14 @@ void cs_scan_consoles(struct cs_cluster *c, bool close_after);
 /* teardown.c: stop and reap everything started; returns leftovers (0) */
 int cs_teardown(struct cs_cluster *c);
 
-/* stats.c: proportional set size (KiB) of a process group, -1 on error */
-long cs_pgrp_pss_kb(pid_t pgid);
+/*
+ * stats.c: memory (KiB) of n process groups in one pass over /proc: the
+ * PSS summed over each group and the largest RSS in it. 0, or -1.
+ */
+int cs_mem_by_pgrp(const pid_t *pgid, int n, long *pss, long *rss);
+
+/* stats file runs/<id>/stats: key=value lines for scripts (bench) */
+void cs_write_stats(const struct cs_cluster *c);
 
 /* report.c */
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc);

@@ -17,6 +17,7 @@ struct ci {
 	const char *module;	/* host path of clusterproc.ko or NULL */
 	char *job_text;		/* read before /tmp and /run are covered */
 	int module_fd;		/* opened early for the same reason, or -1 */
+	unsigned int tipc_tolerance;	/* ms, after the join */
 	const char *self;	/* argv[0]: absolute path of cluster-init */
 };
 
@@ -37,6 +38,18 @@ int ci_mount_all(const struct ci *ci);
 
 /* init_tipc_nl.c: address 1.1.<node>, eth tolerance (0: default), bearer */
 int ci_tipc_setup(const struct ci *ci, unsigned int tolerance_ms);
+/* change the tolerance of the links on eth:eth0 (both ends adopt it) */
+int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms);
+
+/*
+ * TIPC link tolerance while the cluster forms: the link timer runs at a
+ * quarter of it and link set-up takes a few ticks, so a short one makes
+ * links come up several times sooner. After the join the links get the
+ * steady tolerance (CS_TIPC_TOLERANCE, else TIPC's 1500 ms), so a node
+ * starved of CPU on a busy host does not lose its links.
+ */
+#define CI_TIPC_JOIN_TOLERANCE_MS 200
+#define CI_TIPC_TOLERANCE_MS 1500
 
 /* init_net.c */
 int ci_net_up(const struct ci *ci);

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 {
 	struct ci ci = { .module_fd = -1 };
 	sigset_t chld;
-	int joinfd, donefd;
+	int joinfd, donefd, tol;
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 	ci.results = getenv("CS_RESULTS");
 	ci.module = getenv("CS_MODULE");
 	ci.self = argc > 0 ? argv[0] : NULL;
+	tol = env_int("CS_TIPC_TOLERANCE", 50, 30000, CI_TIPC_TOLERANCE_MS);
+	ci.tipc_tolerance = tol > 0 ? (unsigned int)tol : CI_TIPC_TOLERANCE_MS;
 	if (ci.node < 1 || ci.nodes < ci.node || ci.timeout < 1 || !ci.job ||
 	    !ci.results) {
 		ci.node = ci.node < 1 ? 0 : ci.node;
@@ -121,6 +123,8 @@ int main(int argc, char **argv)
 	if (cluster_wait(&ci, CS_SVC_JOIN, "join", &joinfd))
 		ci_fatal(&ci, "the cluster did not form");
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
+	if (ci.nodes > 1 && ci.tipc_tolerance != CI_TIPC_JOIN_TOLERANCE_MS)
+		ci_tipc_set_tolerance(&ci, ci.tipc_tolerance);
 	if (ci_drop_caps())
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
 			 strerror(errno));

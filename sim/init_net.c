@@ -30,8 +30,7 @@ static int link_up(const char *ifname)
 
 int ci_net_up(const struct ci *ci)
 {
-	const char *tol = getenv("CS_TIPC_TOLERANCE");
-	unsigned int tol_ms = tol ? (unsigned int)strtoul(tol, NULL, 10) : 0;
+	unsigned int join = CI_TIPC_JOIN_TOLERANCE_MS;
 
 	if (link_up("lo"))
 		ci_say(ci, "warning", "lo up: %s", strerror(errno));
@@ -39,5 +38,7 @@ int ci_net_up(const struct ci *ci)
 		ci_say(ci, "error", "eth0 up: %s", strerror(errno));
 		return -1;
 	}
-	return ci_tipc_setup(ci, tol_ms);
+	if (ci->tipc_tolerance < join)
+		join = ci->tipc_tolerance;
+	return ci_tipc_setup(ci, join);
 }

@@ -145,6 +145,24 @@ static int set_media_tolerance(int fd, uint16_t fam, uint32_t tol)
 	return transact(fd, &b, NULL);
 }
 
+static int bearer_set_tolerance(int fd, uint16_t fam, const char *name,
+				uint32_t tol)
+{
+	struct nlbuf b;
+	struct nlattr *n, *p;
+
+	msg_init(&b, fam, TIPC_NL_BEARER_SET, TIPC_GENL_V2_VERSION);
+	n = attr_put(&b, TIPC_NLA_BEARER | NLA_F_NESTED, NULL, 0);
+	if (!n || !attr_put(&b, TIPC_NLA_BEARER_NAME, name, strlen(name) + 1))
+		return -1;
+	p = attr_put(&b, TIPC_NLA_BEARER_PROP | NLA_F_NESTED, NULL, 0);
+	if (!p || !attr_put(&b, TIPC_NLA_PROP_TOL, &tol, sizeof(tol)))
+		return -1;
+	nest_end(&b, p);
+	nest_end(&b, n);
+	return transact(fd, &b, NULL);
+}
+
 static int bearer_enable(int fd, uint16_t fam, const char *name)
 {
 	struct nlbuf b;
@@ -156,6 +174,24 @@ static int bearer_enable(int fd, uint16_t fam, const char *name)
 		return -1;
 	nest_end(&b, n);
 	return transact(fd, &b, NULL);
+}
+
+int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	uint16_t fam;
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (family_id(fd, &fam) == 0 &&
+	    bearer_set_tolerance(fd, fam, "eth:eth0", tolerance_ms) == 0)
+		rc = 0;
+	else
+		ci_say(ci, "warning", "TIPC eth:eth0 tolerance %u ms: %s",
+		       tolerance_ms, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 int ci_tipc_setup(const struct ci *ci, unsigned int tolerance_ms)

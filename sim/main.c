@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 	c.o = &o;
 	c.switch_in = -1;
 	c.guard_fd = -1;
+	c.pss_kb = c.rss_kb = -1;
 	rc = prepare(&c, &o, &s);
 	if (rc) {
 		if (s.have_sc)
@@ -210,6 +211,7 @@ int main(int argc, char **argv)
 		tcsetattr(0, TCSANOW, &tio);
 	cs_scan_consoles(&c, true);
 	cs_progress(&c, "cluster stopped");
+	cs_write_stats(&c);
 	if (!c.run_dir[0])
 		rc = 1;
 	else if (c.cmd == CS_CMD_RUN)

@@ -46,6 +46,27 @@ static int count_joined(const struct cs_cluster *c)
 	return n;
 }
 
+/* Mean PSS and RSS per node, now. */
+static void measure_memory(struct cs_cluster *c)
+{
+	pid_t pg[CS_MAX_NODES];
+	long pss[CS_MAX_NODES], rss[CS_MAX_NODES], tp = 0, tr = 0;
+	int n = 0;
+
+	c->pss_kb = c->rss_kb = -1;
+	for (int i = 0; i < c->n; i++)
+		if (!c->node[i].exited && c->node[i].pid > 0)
+			pg[n++] = c->node[i].pid;
+	if (!n || cs_mem_by_pgrp(pg, n, pss, rss))
+		return;
+	for (int i = 0; i < n; i++) {
+		tp += pss[i];
+		tr += rss[i];
+	}
+	c->pss_kb = tp / n;
+	c->rss_kb = tr / n;
+}
+
 static void on_progress(struct cs_cluster *c, struct cs_node *nd,
 			const struct cs_progress *p)
 {
@@ -65,27 +86,20 @@ static void on_progress(struct cs_cluster *c, struct cs_node *nd,
 		nd->done = true;
 	cs_progress(c, "node%d: %s%s%s", nd->num, p->phase,
 		    p->detail[0] ? " " : "", p->detail);
+	if (strcmp(p->phase, "up") == 0) {
+		c->t_last_up = cs_elapsed(c);
+		if (!c->nup++)
+			c->t_first_up = c->t_last_up;
+	}
 	if (nd->joined && count_joined(c) == c->n && !c->all_joined_reported) {
 		c->all_joined_reported = 1;
+		c->t_joined = cs_elapsed(c);
 		cs_progress(c, "all %d nodes joined", c->n);
-		if (!c->o->quiet) {
-			long total = 0;
-			int counted = 0;
-
-			for (int i = 0; i < c->n; i++) {
-				long kb = c->node[i].exited ? -1 :
-					  cs_pgrp_pss_kb(c->node[i].pid);
-
-				if (kb > 0) {
-					total += kb;
-					counted++;
-				}
-			}
-			if (counted)
-				cs_progress(c, "memory: %.1f MiB PSS per node (%d nodes measured)",
-					    (double)total / counted / 1024.0,
-					    counted);
-		}
+		measure_memory(c);
+		if (c->pss_kb > 0)
+			cs_progress(c, "memory per node: %.1f MiB PSS, %.1f MiB RSS (mem=%uM)",
+				    c->pss_kb / 1024.0, c->rss_kb / 1024.0,
+				    c->mem_mb);
 	}
 }
 
@@ -211,7 +225,7 @@ void cs_monitor(struct cs_cluster *c)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	for (;;) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
 		int st, sig;
 		pid_t p;
 

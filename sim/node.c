@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #define NARGS 40
+#define CS_UML_LPJ 5000000
 
 struct argbuf {
 	char *argv[NARGS + 1];
@@ -77,6 +79,9 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	}
 	/* splat detection keys on printk timestamps: never without them */
 	rc |= add(a, "printk.time=1");
+	/* skip the ~0.1 s delay-loop calibration (UML only uses it for
+	 * udelay busy-waits) */
+	rc |= add(a, "lpj=%d", CS_UML_LPJ);
 	rc |= add(a, "CS_NODE=%d", nd->num);
 	rc |= add(a, "CS_NODES=%d", c->n);
 	rc |= add(a, "CS_JOB=%s", nd->job);
@@ -144,6 +149,13 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 			      dup2(klog[1], 3)) < 0)
 			_exit(127);
 		cs_child_reset_signals();
+		/*
+		 * Without ASLR the heap starts right after the binary: UML
+		 * adds a randomized brk gap (up to 1 GiB) to "physical"
+		 * memory, which costs boot time and struct-page memory.
+		 */
+		if (personality(ADDR_NO_RANDOMIZE) < 0)
+			_exit(127);
 		if (access("/dev/shm", W_OK) == 0)
 			setenv("TMPDIR", "/dev/shm", 1);
 		execv(c->kernel, a.argv);

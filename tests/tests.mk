@@ -82,3 +82,10 @@ tests-clean:
 .PHONY: tests check-unit check-guest tests-clean
 
 -include $(wildcard $(TESTS_OBJ)/*.d)
+
+# Join time for 3, 8 and 16 nodes and memory per node (`make bench` calls
+# it). BENCH_RUNS=N boots per size (median), BENCH_NODES="3 8 16".
+bench-cluster: $(BIN)/clustersim $(BIN)/cluster-init
+	@$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL)
+
+.PHONY: bench-cluster
