@@ -253,8 +253,8 @@ START_TEST(test_timeout)
 	struct launch l;
 	int st;
 
-	launch(&l, "4", "sleep 100");
-	wait_running(&l, 10);
+	launch(&l, "6", "sleep 100");
+	wait_running(&l, 6);
 	st = wait_exit(&l, 40);
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 125);	/* exec: the cluster failed */

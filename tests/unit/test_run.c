@@ -263,7 +263,7 @@ START_TEST(test_shell_on_pty)
 	{
 		char *const argv[] = { "script", "-qec", cmd, "/dev/null", NULL };
 
-		run_capture(argv, "node2:", 
+		run_capture(argv, "node2:~# ",
 			    "hostname >$CS_RESULTS_DIR/hostname; exit 3\n", 60, &o);
 	}
 	ck_assert_msg(o.status == 3, "exit %d, output:\n%s", o.status, o.text);
