@@ -22,7 +22,7 @@ TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
                test_jobfile test_cleanup test_run
-GUEST_NAMES := kernel-identity connectivity
+GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
 
@@ -44,6 +44,10 @@ $(UNIT_OUT)/%: $(TESTS_OBJ)/%.o $(SIM_LIB)
 $(GUEST_OUT)/kernel-identity: $(TESTS_OBJ)/guest-kernel-identity.o
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lz
+
+$(GUEST_OUT)/isolation: $(TESTS_OBJ)/guest-isolation.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $^ $(CHECK_LIBS)
 
 $(GUEST_OUT)/connectivity: $(TESTS_OBJ)/guest-connectivity.o $(SIM_OBJ)/cs_tipc.o
 	@mkdir -p $(@D)
