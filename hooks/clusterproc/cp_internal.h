@@ -103,12 +103,29 @@ struct seq_file;
 int cp_ps_show_cluster(struct seq_file *m);
 
 /* Signals across nodes (signal.c). */
-struct cred;
+struct kernel_siginfo;
+struct cp_kill_tally {
+	u32 count;	/* processes tried */
+	u32 ok;		/* processes signalled */
+	int err;	/* last error (CP_KILL_ALL: but EPERM) */
+};
+
 int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max);
-int cp_kill_node(unsigned int node, enum cp_kill_scope scope, u32 id,
-		 int sig, const struct cred *cred, u32 sender_tgid);
-int cp_kill_cluster(enum cp_kill_scope scope, u32 id, int sig,
-		    const struct cred *cred, u32 sender_tgid, bool skip_self);
+void cp_kill_prepare(struct cp_kill *k, enum cp_kill_scope scope, u32 id,
+		     int sig, const struct kernel_siginfo *info);
+int cp_kill_node(unsigned int node, const struct cp_kill *k,
+		 struct cp_kill_reply *r);
+int cp_kill_cluster(const struct cp_kill *k, bool skip_self,
+		    struct cp_kill_tally *t);
+void cp_tally_add_reply(struct cp_kill_tally *t,
+			const struct cp_kill_reply *r);
+int cp_kill_result(enum cp_kill_scope scope, const struct cp_kill_tally *t);
+int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info,
+	       int local_ret);
+/* Where thread group @pid runs: node number, -ESRCH, -ENOENT (unknown) */
+int cp_pid_location(pid_t pid);
+/* True once every pid names one process clusterwide (pids.c) */
+bool cp_pids_clusterwide(void);
 
 /* debugfs (debugfs.c). */
 int cp_debugfs_init(void);

@@ -8,3 +8,10 @@
 CP_POINT(SVR_DISPATCH, svr_dispatch)
 CP_POINT(CALL_SEND, call_send)
 CP_POINT(REPLY_SEND, reply_send)
+/* process model (engineer A) */
+CP_POINT(WAIT_RELEASED, wait_task_released)
+CP_POINT(NOTIFY_FLUSH, notify_parent_flush)
+CP_POINT(EXIT_FLUSH, exit_flush)
+CP_POINT(REPARENT_FLUSH, reparent_flush)
+CP_POINT(EVENT_DELIVER, event_deliver)
+CP_POINT(REXEC_STANDIN, rexec_standin)

@@ -35,6 +35,12 @@ enum cp_msg_type {
 	CP_MSG_STATS = 2,	/* no payload; reply cp_stats_reply */
 	CP_MSG_KILL = 3,	/* payload cp_kill; reply cp_kill_reply */
 	CP_MSG_PS = 4,		/* payload cp_ps_req; reply cp_ps_reply */
+	/* process model (engineer A): 16.. */
+	CP_MSG_WHERE = 16,	/* cp_where; reply cp_where */
+	CP_MSG_REXEC = 17,	/* cp_rexec + strings; reply cp_rexec_reply */
+	CP_MSG_EVENT = 18,	/* cp_event; reply: no payload */
+	CP_MSG_REAP = 19,	/* cp_reap; reply cp_reap_reply */
+	CP_MSG_REPARENT = 20,	/* cp_reparent; reply: no payload */
 	CP_MSG_NTYPES
 };
 
@@ -57,7 +63,7 @@ struct cp_ping {
 	__be32 pad;
 };
 
-#define CP_STATS_MAX		64
+#define CP_STATS_MAX		128
 struct cp_stats_reply {
 	__be32 count;
 	__be32 pad;
@@ -71,9 +77,10 @@ enum cp_kill_scope {
 };
 
 /*
- * A signal sent by a process of the source node. The target node checks
- * permission with the sender's credentials (the local rules), so they
- * travel with the request.
+ * A signal sent by a process of the source node (kill(2) through the G1
+ * hook, or debugfs "kill"). The target node checks permission with the
+ * sender's credentials and session (the local rules), and delivers the
+ * sender's siginfo, so both travel with the request.
  */
 struct cp_kill {
 	__be32 scope;
@@ -82,11 +89,17 @@ struct cp_kill {
 	__be32 sender_tgid;	/* never signalled by CP_KILL_ALL */
 	__be32 uid, euid;	/* in the initial user namespace */
 	__be64 cap_effective;
+	__be32 sid;		/* sender's session (SIGCONT rule) */
+	__be32 info_code;		/* siginfo the receiver sees: SI_USER... */
+	__be32 info_pid;		/* sender's clusterwide tgid */
+	__be32 info_uid;		/* sender's uid */
 };
 
 struct cp_kill_reply {
 	__be32 count;		/* processes tried */
-	__be32 err;		/* CP_KILL_ALL: last error but EPERM, or 0 */
+	__be32 err;		/* last error but EPERM (as kill(-1)), or 0 */
+	__be32 ok;		/* processes signalled */
+	__be32 pad;
 };
 
 /* A page of a node's process list (thread group leaders, pid order). */
@@ -111,5 +124,71 @@ struct cp_ps_reply {
 };
 
 #define CP_PS_PAGE	((CP_MAX_MSG - 32 - 8) / sizeof(struct cp_ps_entry))
+
+/* Where does pid run? Asked of the pid's origin node. */
+struct cp_where {
+	__be32 pid;
+	__be32 node;		/* reply: node number */
+};
+
+/*
+ * Remote exec: run filename on the receiving node as process pid, child
+ * of ppid (on the sending node), with the sender's credentials. strings
+ * holds strings_len bytes: filename, cwd, argc args, envc env entries,
+ * each NUL terminated.
+ */
+struct cp_rexec {
+	__be32 pid;
+	__be32 ppid;
+	__be32 uid, euid, suid, fsuid;
+	__be32 gid, egid, sgid, fsgid;
+	__be64 cap_effective, cap_permitted, cap_inheritable;
+	__be32 umask;
+	__be32 argc, envc;
+	__be32 strings_len;
+	char strings[];
+};
+
+struct cp_rexec_reply {
+	__be32 pid;
+	__be32 pad;
+};
+
+/* A remote child's state changed: its node tells its parent's node. */
+struct cp_event {
+	__be32 pid;
+	__be32 why;		/* CLD_EXITED, _KILLED, _DUMPED, _STOPPED, ... */
+	__be32 status;		/* si_status: exit code or signal */
+	__be32 uid;		/* si_uid */
+	__be64 utime_ns, stime_ns;	/* si_utime, si_stime */
+};
+
+/* Reap (or peek at, CP_REAP_NOWAIT) an exited child on its node. */
+#define CP_REAP_NOWAIT		0x1	/* WNOWAIT */
+#define CP_REAP_STOPPED		0x2	/* is it still stopped? (WSTOPPED) */
+struct cp_reap {
+	__be32 pid;
+	__be32 flags;
+};
+
+enum cp_ru {
+	CP_RU_UTIME_US, CP_RU_STIME_US, CP_RU_MAXRSS, CP_RU_MINFLT,
+	CP_RU_MAJFLT, CP_RU_NVCSW, CP_RU_NIVCSW, CP_RU_INBLOCK, CP_RU_OUBLOCK,
+	CP_RU_N
+};
+
+struct cp_reap_reply {
+	__be32 pid;		/* 0: not reapable (yet) */
+	__be32 wstat;		/* wait(2) status word */
+	__be32 why, status, uid;	/* si_code, si_status, si_uid */
+	__be32 pad;
+	__be64 ru[CP_RU_N];	/* getrusage(RUSAGE_BOTH) of the child */
+};
+
+/* The parent of pid (on the sending node) exited: new parent ppid. */
+struct cp_reparent {
+	__be32 pid;
+	__be32 ppid;
+};
 
 #endif /* CLUSTERPROC_CP_WIRE_H */

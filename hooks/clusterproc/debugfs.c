@@ -216,6 +216,9 @@ static ssize_t cp_kill_write(struct file *f, const char __user *ubuf,
 		[CP_KILL_ALL] = "all",
 	};
 	char buf[64], node_s[8], scope_s[8];
+	struct cp_kill_tally t = { };
+	struct cp_kill_reply r;
+	struct cp_kill k;
 	unsigned int node = 0, id;
 	int sig, scope, ret;
 
@@ -235,12 +238,18 @@ static ssize_t cp_kill_write(struct file *f, const char __user *ubuf,
 	 * The writer's own credentials, as kill(2) would use: a root opener
 	 * that hands the fd to a process with fewer rights lends nothing.
 	 */
-	if (node)
-		ret = cp_kill_node(node, scope, id, sig, current_cred(),
-				   task_tgid_nr(current));
-	else
-		ret = cp_kill_cluster(scope, id, sig, current_cred(),
-				      task_tgid_nr(current), false);
+	cp_kill_prepare(&k, scope, id, sig, NULL);
+	if (node) {
+		ret = cp_kill_node(node, &k, &r);
+		if (ret == -EHOSTDOWN)
+			ret = -ESRCH;	/* the process's node left */
+		if (!ret) {
+			cp_tally_add_reply(&t, &r);
+			ret = cp_kill_result(scope, &t);
+		}
+	} else {
+		ret = cp_kill_cluster(&k, false, &t);
+	}
 	atomic_set(&cp_kill_last, ret);
 	return ret < 0 ? ret : count;
 }

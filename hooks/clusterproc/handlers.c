@@ -7,6 +7,7 @@
 #include <linux/string.h>
 #include <linux/ktime.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
 
 static int cp_handle_ping(const struct cp_request *rq, void *reply,
 			  size_t max)
@@ -68,6 +69,14 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_ps_reply) +
 			   CP_PS_PAGE * sizeof(struct cp_ps_entry),
 		.handle = cp_handle_ps,
+	},
+	[CP_MSG_WHERE] = {
+		.name = "where",
+		.req_min = sizeof(struct cp_where),
+		.req_max = sizeof(struct cp_where),
+		.rep_min = sizeof(struct cp_where),
+		.rep_max = sizeof(struct cp_where),
+		.handle = cp_handle_where,
 	},
 };
 

@@ -8,12 +8,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/clusterproc.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
 
 unsigned int cp_self;
 module_param_named(node, cp_self, uint, 0444);
@@ -108,6 +110,16 @@ int cp_resolve_self(u32 addr)
 	return 0;
 }
 
+/*
+ * The hooks this module implements (<linux/clusterproc.h>), one line
+ * each; installed once transport and membership run, removed first.
+ */
+static const struct clusterproc_ops cp_ops = {
+	.kill = cp_op_kill,
+	.task_free = cp_op_task_free,
+	.pid_range = cp_op_pid_range,
+};
+
 static int __init cp_init(void)
 {
 	int err;
@@ -121,11 +133,21 @@ static int __init cp_init(void)
 	err = cp_debugfs_init();
 	if (err)
 		goto out_membership;
+	err = cp_proc_start();
+	if (err)
+		goto out_debugfs;
+	err = clusterproc_register_ops(&cp_ops);
+	if (err)
+		goto out_proc;
 	pr_info("node %u: tipc %x port %u service {%u,%u} (%s)\n", cp_self,
 		cp_self_addr, cp_self_port, cp_tipc_type, cp_self,
 		cp_tipc_reserved ? "reserved type" : "open type");
 	return 0;
 
+out_proc:
+	cp_proc_stop();
+out_debugfs:
+	cp_debugfs_exit();
 out_membership:
 	cp_membership_stop();
 out_transport:
@@ -135,6 +157,8 @@ out_transport:
 
 static void __exit cp_exit(void)
 {
+	clusterproc_unregister_ops(&cp_ops);
+	cp_proc_stop();
 	cp_debugfs_exit();
 	cp_membership_stop();
 	cp_transport_stop();

@@ -24,7 +24,8 @@ CP_SYMVERS = $(firstword $(wildcard $(KDIR)/Module.symvers $(KDIR)/vmlinux.symve
 CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc" \
 	$(if $(filter %/vmlinux.symvers,$(CP_SYMVERS)),KBUILD_EXTRA_SYMBOLS=$(CP_SYMVERS))
 
-CP_GUEST_DIR := $(BUILD)/tests/guest/module
+# scenario PROGs without a slash are looked up in $(BUILD)/tests/guest
+CP_GUEST_DIR := $(BUILD)/tests/guest
 CP_GUEST_SRCS := $(wildcard $(TOP)/tests/guest/module/*.c)
 CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c
 CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
@@ -60,11 +61,13 @@ $(CP_USER_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_USER_LIB) $(CP_USER_DIR)/cp_
 
 module-tests: $(CP_GUEST_TESTS)
 
-$(CP_GUEST_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_LIB) \
+# the guest tests use the sim's TIPC barrier helpers (sim/cs_tipc.c)
+CP_GUEST_DEPS := $(CP_GUEST_LIB) $(TOP)/sim/cs_tipc.c
+$(CP_GUEST_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_DEPS) \
 		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h
 	mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_HERE) -I$(TOP)/tests/guest/module \
-		-o $@ $< $(CP_GUEST_LIB) $(CHECK_LIBS)
+		-I$(TOP)/sim -o $@ $< $(CP_GUEST_DEPS) $(CHECK_LIBS)
 
 module-checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --no-tree --quiet \

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clusterproc signals across nodes: kill(pid) to a process on another
- * node, kill(-pgrp) over every node, kill(-1) clusterwide.
+ * clusterproc signals across nodes (G1): kill(pid) to a process on
+ * another node, kill(-pgrp) and kill(0) over every node, kill(-1)
+ * clusterwide.
  *
- * The target node's server thread sends the signal under
- * override_creds() with the sender's uid, euid and effective
- * capabilities, through kill_pid()/kill_pgrp(), so the target kernel's
- * own check_kill_permission() decides (EPERM for an unprivileged sender
- * to root's process). Known difference from a local kill: siginfo's
- * si_pid is the server thread's pid (kill_pid_info() with a caller
- * supplied siginfo is not exported).
+ * The sending node runs the local part first (kill_something_info()),
+ * then the kill op below forwards to the other nodes. A request carries
+ * the sender's uid, euid, effective capabilities and session, and the
+ * siginfo kill(2) built (si_code, si_pid, si_uid). The target node's
+ * server thread applies the local permission rule of
+ * check_kill_permission() with those credentials (uid/euid against the
+ * target's uid/suid, CAP_KILL, SIGCONT within the session) and queues
+ * the sender's siginfo, so the receiver sees si_pid = the sender's
+ * clusterwide pid and si_code = SI_USER, as on one machine.
+ *
+ * Known differences from a local kill: delivery uses send_sig_info() on
+ * the thread group leader (thread-directed: a multi-threaded target whose
+ * leader blocks the signal does not hand it to another thread), since
+ * group_send_sig_info() is not exported; and kill(-pgrp)/kill(-1) are not
+ * atomic against fork on the other nodes (each node is signalled in turn).
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -20,6 +29,27 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include "cp_internal.h"
+
+/*
+ * Where a pid runs: A's cp_pid_location() (pids.c) replaces this one.
+ * -ENOENT: not known here, every node is asked.
+ */
+int __weak cp_pid_location(pid_t pid)
+{
+	return -ENOENT;
+}
+
+/*
+ * True once pids are clusterwide (A's pid_range op, pids.c): only then
+ * does a pid or pgrp number name the same processes on every node, and
+ * may kill(pid) and kill(-pgrp) be forwarded. Before, the number names a
+ * different group on each node (init's kill(-job, SIGKILL) would reach
+ * other nodes' jobs).
+ */
+bool __weak cp_pids_clusterwide(void)
+{
+	return false;
+}
 
 static void cp_cap_to_wire(const kernel_cap_t *c, __be64 *w)
 {
@@ -34,40 +64,145 @@ static void cp_cap_from_wire(__be64 w, kernel_cap_t *c)
 	c->cap[1] = (u32)(v >> 32);
 }
 
-/* kill(-1) on this node for a remote sender: mirrors kill_something_info */
-static int cp_kill_all_local(int sig, u32 sender_tgid, u32 *count)
+/**
+ * cp_kill_prepare() - fill a kill request with the caller's identity
+ * @k: the request
+ * @scope: CP_KILL_PID, CP_KILL_PGRP or CP_KILL_ALL
+ * @id: pid or pgrp
+ * @sig: signal (0: probe)
+ * @info: the siginfo kill(2) built, or NULL for SI_USER from current
+ */
+void cp_kill_prepare(struct cp_kill *k, enum cp_kill_scope scope, u32 id,
+		     int sig, const struct kernel_siginfo *info)
 {
+	const struct cred *cred = current_cred();
+
+	memset(k, 0, sizeof(*k));
+	k->scope = cpu_to_be32(scope);
+	k->id = cpu_to_be32(id);
+	k->sig = cpu_to_be32(sig);
+	k->sender_tgid = cpu_to_be32(task_tgid_nr(current));
+	k->uid = cpu_to_be32(from_kuid(&init_user_ns, cred->uid));
+	k->euid = cpu_to_be32(from_kuid(&init_user_ns, cred->euid));
+	cp_cap_to_wire(&cred->cap_effective, &k->cap_effective);
+	k->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
+	if (info) {
+		k->info_code = cpu_to_be32(info->si_code);
+		k->info_pid = cpu_to_be32(info->si_pid);
+		k->info_uid = cpu_to_be32(info->si_uid);
+	} else {
+		k->info_code = cpu_to_be32(SI_USER);
+		k->info_pid = k->sender_tgid;
+		k->info_uid = k->uid;
+	}
+}
+
+/* check_kill_permission()'s rule, with the remote sender's identity */
+static int cp_kill_perm(struct task_struct *t, const struct cp_kill *k,
+			int sig)
+{
+	kuid_t uid = make_kuid(&init_user_ns, be32_to_cpu(k->uid));
+	kuid_t euid = make_kuid(&init_user_ns, be32_to_cpu(k->euid));
+	kernel_cap_t caps;
+	const struct cred *tcred;
+	bool ok;
+
+	cp_cap_from_wire(k->cap_effective, &caps);
+	rcu_read_lock();
+	tcred = __task_cred(t);
+	ok = uid_eq(euid, tcred->suid) || uid_eq(euid, tcred->uid) ||
+	     uid_eq(uid, tcred->suid) || uid_eq(uid, tcred->uid) ||
+	     cap_raised(caps, CAP_KILL);
+	if (!ok && sig == SIGCONT)
+		ok = task_session_nr_ns(t, &init_pid_ns) ==
+		     (pid_t)be32_to_cpu(k->sid);
+	rcu_read_unlock();
+	return ok ? 0 : -EPERM;
+}
+
+static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
+		       struct cp_kill_tally *tally)
+{
+	int sig = be32_to_cpu(k->sig);
+	struct kernel_siginfo info;
+	int err;
+
+	tally->count++;
+	err = cp_kill_perm(t, k, sig);
+	if (!err && sig) {
+		clear_siginfo(&info);
+		info.si_signo = sig;
+		info.si_errno = 0;
+		info.si_code = (int)be32_to_cpu(k->info_code);
+		info.si_pid = (pid_t)be32_to_cpu(k->info_pid);
+		info.si_uid = be32_to_cpu(k->info_uid);
+		err = send_sig_info(sig, &info, t);
+	}
+	if (!err) {
+		tally->ok++;
+		cp_count(CP_STAT_KILL_DELIVERED);
+	} else if (err == -EPERM) {
+		cp_count(CP_STAT_KILL_EPERM);
+	}
+	if (err && (err != -EPERM ||
+		    be32_to_cpu(k->scope) != CP_KILL_ALL))
+		tally->err = err;
+}
+
+/* The targets of kill(-pgrp) (grp) or kill(-1) (NULL); RCU held. */
+static unsigned int cp_collect(const struct cp_kill *k, struct pid *grp,
+			       struct task_struct **tv, unsigned int max)
+{
+	u32 sender = be32_to_cpu(k->sender_tgid);
+	unsigned int n = 0;
 	struct task_struct *p;
-	struct pid **pids;
-	unsigned int n = 0, max = 0, i;
-	int ret = 0, err;
+
+	if (grp) {
+		do_each_pid_task(grp, PIDTYPE_PGID, p) {
+			if (n == max)
+				return n;
+			get_task_struct(p);
+			tv[n++] = p;
+		} while_each_pid_task(grp, PIDTYPE_PGID, p);
+		return n;
+	}
+	for_each_process(p) {
+		pid_t nr = task_tgid_nr(p);
+
+		/* as kill(-1): not init, not us, not the (remote) sender */
+		if (nr <= 1 || same_thread_group(p, current) || nr == sender)
+			continue;
+		if (n == max)
+			return n;
+		get_task_struct(p);
+		tv[n++] = p;
+	}
+	return n;
+}
+
+/* kill(-pgrp) or kill(-1) on this node */
+static int cp_kill_many(const struct cp_kill *k, struct pid *grp,
+			struct cp_kill_tally *tally)
+{
+	struct task_struct **tv, *p;
+	unsigned int n, i, max = 16;
 
 	rcu_read_lock();
 	for_each_process(p)
 		max++;
 	rcu_read_unlock();
-	pids = kcalloc(max + 16, sizeof(*pids), GFP_KERNEL);
-	if (!pids)
+	tv = kvmalloc_array(max, sizeof(*tv), GFP_KERNEL);
+	if (!tv)
 		return -ENOMEM;
 	rcu_read_lock();
-	for_each_process(p) {
-		if (n == max + 16)
-			break;
-		if (task_pid_nr(p) <= 1 || same_thread_group(p, current) ||
-		    task_tgid_nr(p) == sender_tgid)
-			continue;
-		pids[n++] = get_task_pid(p, PIDTYPE_TGID);
-	}
+	n = cp_collect(k, grp, tv, max);
 	rcu_read_unlock();
 	for (i = 0; i < n; i++) {
-		err = kill_pid(pids[i], sig, 0);
-		if (err != -EPERM)
-			ret = err;
-		put_pid(pids[i]);
+		cp_deliver(tv[i], k, tally);
+		put_task_struct(tv[i]);
 	}
-	kfree(pids);
-	*count = n;
-	return ret;
+	kvfree(tv);
+	return 0;
 }
 
 /**
@@ -76,137 +211,212 @@ static int cp_kill_all_local(int sig, u32 sender_tgid, u32 *count)
  * @reply: struct cp_kill_reply to fill in
  * @max: its room
  *
- * Return: reply length, or -ESRCH/-EPERM/-EINVAL/-ENOMEM as kill(2) would.
+ * Return: reply length, or -EINVAL/-ENOMEM.
  */
 int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max)
 {
 	const struct cp_kill *k = rq->payload;
 	struct cp_kill_reply *out = reply;
+	struct cp_kill_tally tally = { };
 	int sig = be32_to_cpu(k->sig);
-	u32 id = be32_to_cpu(k->id), count = 0;
-	const struct cred *old;
-	struct cred *c;
+	int code = (int)be32_to_cpu(k->info_code);
+	u32 id = be32_to_cpu(k->id);
+	struct task_struct *t;
 	struct pid *pid;
-	int ret;
+	int err = 0;
 
-	if (!valid_signal(sig) || id > PID_MAX_LIMIT)
+	/* only user-originated siginfo (SI_FROMUSER) travels */
+	if (!valid_signal(sig) || id > PID_MAX_LIMIT || code > 0)
 		return -EINVAL;
-	c = prepare_creds();
-	if (!c)
-		return -ENOMEM;
-	c->uid = make_kuid(&init_user_ns, be32_to_cpu(k->uid));
-	c->euid = make_kuid(&init_user_ns, be32_to_cpu(k->euid));
-	c->suid = c->uid;
-	c->fsuid = c->euid;
-	if (!uid_valid(c->uid) || !uid_valid(c->euid)) {
-		abort_creds(c);
-		return -EINVAL;
-	}
-	cp_cap_from_wire(k->cap_effective, &c->cap_effective);
-	c->cap_permitted = c->cap_effective;
-	old = override_creds(c);
-
+	cp_count(CP_STAT_SVR_KILL);
 	switch (be32_to_cpu(k->scope)) {
 	case CP_KILL_PID:
+		pid = id ? find_get_pid(id) : NULL;
+		t = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+		put_pid(pid);
+		if (t) {
+			struct task_struct *leader;
+
+			rcu_read_lock();
+			leader = t->group_leader;
+			get_task_struct(leader);
+			rcu_read_unlock();
+			cp_deliver(leader, k, &tally);
+			put_task_struct(leader);
+			put_task_struct(t);
+		}
+		break;
 	case CP_KILL_PGRP:
 		pid = id ? find_get_pid(id) : NULL;
-		if (!pid)
-			ret = -ESRCH;
-		else if (be32_to_cpu(k->scope) == CP_KILL_PID)
-			ret = kill_pid(pid, sig, 0);
-		else
-			ret = kill_pgrp(pid, sig, 0);
+		if (pid)
+			err = cp_kill_many(k, pid, &tally);
 		put_pid(pid);
-		count = !ret;
 		break;
 	case CP_KILL_ALL:
-		ret = cp_kill_all_local(sig, be32_to_cpu(k->sender_tgid),
-					&count);
+		err = cp_kill_many(k, NULL, &tally);
 		break;
 	default:
-		ret = -EINVAL;
+		err = -EINVAL;
 	}
-	revert_creds(old);
-	put_cred(c);
-	if (ret < 0 && !count)
-		return ret;
-	out->count = cpu_to_be32(count);
-	out->err = cpu_to_be32(ret < 0 ? -ret : 0);
+	if (err)
+		return err;
+	out->count = cpu_to_be32(tally.count);
+	out->ok = cpu_to_be32(tally.ok);
+	out->err = cpu_to_be32(tally.err < 0 ? -tally.err : 0);
+	out->pad = 0;
 	return sizeof(*out);
 }
 
 /**
- * cp_kill_node() - send a signal to processes of one node
+ * cp_kill_node() - send a prepared signal request to one node
  * @node: target node
- * @scope: CP_KILL_PID, CP_KILL_PGRP or CP_KILL_ALL
- * @id: pid or pgrp
- * @sig: signal, 0 to probe
- * @cred: the sender's credentials
- * @sender_tgid: the sender's (clusterwide) tgid
+ * @k: the request (cp_kill_prepare())
+ * @r: the node's answer
  *
- * Return: processes tried (>= 0), or -ESRCH (none there, or @node is
- * down), -EPERM, or another negative errno.
+ * Return: 0 (see @r), or a negative errno of the call: -EHOSTDOWN if
+ * @node is down or left, -ETIMEDOUT...
  */
-int cp_kill_node(unsigned int node, enum cp_kill_scope scope, u32 id,
-		 int sig, const struct cred *cred, u32 sender_tgid)
+int cp_kill_node(unsigned int node, const struct cp_kill *k,
+		 struct cp_kill_reply *r)
 {
-	struct cp_kill k = {
-		.scope = cpu_to_be32(scope),
-		.id = cpu_to_be32(id),
-		.sig = cpu_to_be32(sig),
-		.sender_tgid = cpu_to_be32(sender_tgid),
-		.uid = cpu_to_be32(from_kuid(&init_user_ns, cred->uid)),
-		.euid = cpu_to_be32(from_kuid(&init_user_ns, cred->euid)),
-	};
-	struct cp_kill_reply r;
 	size_t len = 0;
 	int err;
 
-	cp_cap_to_wire(&cred->cap_effective, &k.cap_effective);
-	err = cp_call(node, CP_MSG_KILL, &k, sizeof(k), &r, sizeof(r), &len);
-	if (err == -EHOSTDOWN)
-		return -ESRCH;	/* the process's node left: it is gone */
-	if (err)
-		return err;
-	if (r.err)
-		return -(int)be32_to_cpu(r.err);
-	return be32_to_cpu(r.count);
+	err = cp_call(node, CP_MSG_KILL, k, sizeof(*k), r, sizeof(*r), &len);
+	if (!err && len != sizeof(*r))
+		err = -EPROTO;
+	return err;
 }
 
 /**
- * cp_kill_cluster() - kill(-pgrp) or kill(-1) over every node that is up
- * @scope: CP_KILL_PGRP or CP_KILL_ALL
- * @id: pgrp (CP_KILL_PGRP)
- * @sig: signal
- * @cred: the sender's credentials
- * @sender_tgid: excluded from CP_KILL_ALL
- * @skip_self: the caller does this node itself
+ * cp_kill_result() - kill(2)'s result for a tally
+ * @scope: CP_KILL_PID, CP_KILL_PGRP or CP_KILL_ALL
+ * @t: processes tried and signalled, last error
  *
- * Return: as kill(2): 0 if some process was signalled, else the error
- * (-EPERM if some were found but none allowed, -ESRCH if none found).
+ * Return: -ESRCH if none was found; kill(-1): the last error but EPERM,
+ * else 0 if any was signalled, else the last error.
  */
-int cp_kill_cluster(enum cp_kill_scope scope, u32 id, int sig,
-		    const struct cred *cred, u32 sender_tgid, bool skip_self)
+int cp_kill_result(enum cp_kill_scope scope, const struct cp_kill_tally *t)
+{
+	if (!t->count)
+		return -ESRCH;
+	if (scope == CP_KILL_ALL)
+		return t->err;
+	return t->ok ? 0 : t->err;
+}
+
+/**
+ * cp_tally_add_reply() - add one node's answer to a tally
+ * @t: the tally
+ * @r: the node's struct cp_kill_reply
+ */
+void cp_tally_add_reply(struct cp_kill_tally *t,
+			const struct cp_kill_reply *r)
+{
+	t->count += be32_to_cpu(r->count);
+	t->ok += be32_to_cpu(r->ok);
+	if (r->err)
+		t->err = -(int)be32_to_cpu(r->err);
+}
+
+/**
+ * cp_kill_cluster() - send a prepared signal request to every other node
+ * @k: the request (cp_kill_prepare())
+ * @skip_self: do not ask this node (the caller did it locally)
+ * @t: in: this node's part, if any; out: the whole cluster's
+ *
+ * A node that is down, leaves or does not answer counts as having no
+ * matching process (its processes are gone or unreachable).
+ *
+ * Return: kill(2)'s result for the whole cluster.
+ */
+int cp_kill_cluster(const struct cp_kill *k, bool skip_self,
+		    struct cp_kill_tally *t)
 {
 	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
-	unsigned int n, total = 0;
-	bool any_ok = false;
-	int err, ret = -ESRCH;
+	struct cp_kill_reply r;
+	unsigned int n;
 
 	cp_nodes_up(map);
 	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
 		if (skip_self && n == cp_self)
 			continue;
-		err = cp_kill_node(n, scope, id, sig, cred, sender_tgid);
-		if (err >= 0) {
-			any_ok = true;
-			total += err;
-		} else if (err != -ESRCH && (ret == -ESRCH || err != -EPERM)) {
-			ret = err;
-		}
+		if (!cp_kill_node(n, k, &r))
+			cp_tally_add_reply(t, &r);
 	}
-	if (scope == CP_KILL_ALL)
-		return total ? (ret == -ESRCH || ret == -EPERM ? 0 : ret) :
-			       -ESRCH;
-	return any_ok ? 0 : ret;
+	return cp_kill_result(be32_to_cpu(k->scope), t);
+}
+
+/* kill(pid) of a pid that is not local: the node that runs it */
+static int cp_kill_remote_pid(pid_t pid, struct cp_kill *k)
+{
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_kill_tally t = { };
+	struct cp_kill_reply r;
+	int node = cp_pid_location(pid);
+	unsigned int n;
+	int err;
+
+	if (node == -ENOENT) {
+		/* location unknown: ask the other nodes in turn */
+		cp_nodes_up(map);
+		for_each_set_bit(n, map, CP_MAX_NODES + 1) {
+			if (n == cp_self || cp_kill_node(n, k, &r))
+				continue;
+			cp_tally_add_reply(&t, &r);
+			if (t.count)
+				break;
+		}
+		return cp_kill_result(CP_KILL_PID, &t);
+	}
+	if (node < 0 || node == cp_self)
+		return -ESRCH;
+	err = cp_kill_node(node, k, &r);
+	if (err) {
+		/* its node left (or does not answer): the process is gone */
+		cp_count(CP_STAT_KILL_NODE_GONE);
+		return -ESRCH;
+	}
+	cp_tally_add_reply(&t, &r);
+	return cp_kill_result(CP_KILL_PID, &t);
+}
+
+/**
+ * cp_op_kill() - &clusterproc_ops.kill: the other nodes' part of kill(2)
+ * @pid: kill(2)'s pid argument
+ * @sig: the signal (0: probe)
+ * @info: the siginfo kill(2) built for the local part
+ * @local_ret: the local part's result
+ *
+ * Context: process context, no locks held; sleeps (remote calls).
+ * Return: kill(2)'s result for the whole cluster.
+ */
+int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
+{
+	struct cp_kill_tally t = { };
+	struct cp_kill k;
+	pid_t pgrp;
+
+	if (pid != -1 && !cp_pids_clusterwide())
+		return local_ret;
+	if (pid > 0) {
+		cp_count(CP_STAT_HOOK_KILL_PID);
+		cp_kill_prepare(&k, CP_KILL_PID, pid, sig, info);
+		return cp_kill_remote_pid(pid, &k);
+	}
+	/* the local part's result as a tally: tried some unless -ESRCH */
+	if (local_ret != -ESRCH) {
+		t.count = 1;
+		t.ok = !local_ret;
+		t.err = local_ret;
+	}
+	if (pid == -1) {
+		cp_count(CP_STAT_HOOK_KILL_ALL);
+		cp_kill_prepare(&k, CP_KILL_ALL, 0, sig, info);
+		return cp_kill_cluster(&k, true, &t);
+	}
+	cp_count(CP_STAT_HOOK_KILL_PGRP);
+	pgrp = pid ? -pid : task_pgrp_nr_ns(current, &init_pid_ns);
+	cp_kill_prepare(&k, CP_KILL_PGRP, pgrp, sig, info);
+	return cp_kill_cluster(&k, true, &t);
 }

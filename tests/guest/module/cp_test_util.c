@@ -205,3 +205,78 @@ int cp_forge_send(unsigned int type, unsigned int inst, const void *buf,
 		e = -errno;
 	return e;
 }
+
+/* Call fn for every live process line of the ps file. 0 or -errno. */
+static int cp_ps_scan(int (*fn)(const struct cp_ps_proc *e, void *arg),
+		      void *arg)
+{
+	char line[256];
+	struct cp_ps_proc e;
+	int rc = 0;
+	FILE *f = fopen(CP_DEBUGFS "/ps", "r");
+
+	if (!f)
+		return -errno;
+	while (!rc && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%d %d %d %d %d %d %c %31s", &e.node, &e.pid,
+			   &e.ppid, &e.pgrp, &e.sid, &e.uid, &e.state,
+			   e.comm) != 8)
+			continue;
+		if (e.state != 'Z' && e.state != 'X')
+			rc = fn(&e, arg);
+	}
+	if (fclose(f) != 0 && !rc)
+		return -errno;
+	return rc;
+}
+
+struct cp_find_arg {
+	int node;
+	const char *comm;
+	struct cp_ps_proc *out;
+	int pgrp, *pids, max, n;
+};
+
+static int cp_find_fn(const struct cp_ps_proc *e, void *arg)
+{
+	struct cp_find_arg *a = arg;
+
+	if (e->node != a->node || strcmp(e->comm, a->comm))
+		return 0;
+	*a->out = *e;
+	return 1;
+}
+
+int cp_ps_find(int node, const char *comm, struct cp_ps_proc *out)
+{
+	struct cp_find_arg a = { .node = node, .comm = comm, .out = out };
+	int rc = 0, waited;
+
+	for (waited = 0; waited <= 10000; waited += 100) {
+		rc = cp_ps_scan(cp_find_fn, &a);
+		if (rc)
+			return rc;
+		cp_sleep_ms(100);
+	}
+	return rc;
+}
+
+static int cp_pgrp_fn(const struct cp_ps_proc *e, void *arg)
+{
+	struct cp_find_arg *a = arg;
+
+	if (e->node == a->node && e->pgrp == a->pgrp && a->n < a->max)
+		a->pids[a->n++] = e->pid;
+	return 0;
+}
+
+int cp_ps_pgrp_members(int node, int pgrp, int *pids, int max)
+{
+	struct cp_find_arg a = { .node = node, .pgrp = pgrp, .pids = pids,
+				 .max = max };
+	int rc = cp_ps_scan(cp_pgrp_fn, &a);
+
+	return rc < 0 ? rc : a.n;
+}

@@ -46,4 +46,19 @@ int cp_forge_send(unsigned int type, unsigned int inst, const void *buf,
 		  size_t len);
 void cp_sleep_ms(int ms);
 
+/* A live (not zombie) process of the module's cluster-wide ps. */
+struct cp_ps_proc {
+	int node, pid, ppid, pgrp, sid, uid;
+	char state;
+	char comm[32];
+};
+
+/*
+ * Find the live process called comm on node, waiting up to 10 s for it
+ * to appear: 1 (filled in), 0 (none), -errno.
+ */
+int cp_ps_find(int node, const char *comm, struct cp_ps_proc *out);
+/* The live members of process group pgrp on node: count, or -errno. */
+int cp_ps_pgrp_members(int node, int pgrp, int *pids, int max);
+
 #endif

@@ -167,7 +167,6 @@ static void send_forgeries(unsigned int target, unsigned int claim)
 START_TEST(test_forged_local)
 {
 	long long before[NFORGED], rx0 = cp_stat("rx_msgs");
-	long long srv0 = cp_stat("svr_requests");
 	unsigned int claim = self.node == 1 ? 2 : 1;
 	size_t i, j;
 
@@ -184,8 +183,11 @@ START_TEST(test_forged_local)
 		ck_assert_msg(cp_stat(forged_counters[i]) >= want,
 			      "%s did not rise", forged_counters[i]);
 	}
-	ck_assert_int_eq(cp_stat("svr_requests"), srv0);
-	/* the node still answers real calls */
+	/*
+	 * Each forgery raised its own drop counter: it was dropped, not
+	 * served (svr_requests cannot tell: other nodes call us meanwhile).
+	 * The node still answers real calls.
+	 */
 	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/ping", "all"), 0);
 }
 END_TEST

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clusterproc process model (module engineer A): clusterwide pids,
+ * remote exec, remote parents and children, wait and zombie notification.
+ *
+ * Pid layout: node << CP_PID_SHIFT | local.  Node N allocates its pids in
+ * [N << 16, (N + 1) << 16); pids below 1 << 16 were allocated before the
+ * module loaded and are local to whichever node has them.
+ */
+#ifndef CLUSTERPROC_CP_PROC_H
+#define CLUSTERPROC_CP_PROC_H
+
+#include <linux/types.h>
+#include <linux/spinlock.h>
+
+#define CP_PID_SHIFT		16
+#define CP_PID_NODE(pid)	((unsigned int)(pid) >> CP_PID_SHIFT)
+
+struct task_struct;
+struct pid_namespace;
+struct cp_request;
+struct filename;
+struct waitid_info;
+struct rusage;
+struct list_head;
+
+/* What a task's clusterproc_task_data() is. */
+enum cp_proc_kind {
+	CP_PROC_NONE = 0,
+	CP_PROC_LOCAL,		/* local process with an exec target */
+	CP_PROC_STANDIN,	/* runs on ->node; this task is its stand-in */
+	CP_PROC_RCHILD,		/* runs here; its parent is on ->pnode */
+};
+
+/* Remote state of a stand-in's process, as reported by its node. */
+enum cp_rstate {
+	CP_RS_STARTING = 0,	/* exec request sent, no answer yet */
+	CP_RS_RUNNING,
+	CP_RS_STOPPED,
+	CP_RS_CONTINUED,
+	CP_RS_EXITED,		/* zombie on its node, not yet reaped */
+	CP_RS_REAPING,		/* a waiter is reaping it */
+	CP_RS_GONE,		/* reaped */
+};
+
+/**
+ * struct cp_proc - per-task state of the process model
+ * @kind: enum cp_proc_kind
+ * @exec_node: LOCAL: node the next execve() runs on (0: here)
+ * @node: STANDIN: node the process runs on
+ * @pnode: RCHILD: node of the parent; @ppid its pid
+ * @lock: protects the fields below (irqsave: taken under tasklist_lock)
+ * @rstate: STANDIN: enum cp_rstate
+ * @why: STANDIN: si_code (CLD_*) of the last event (of the exit once EXITED)
+ * @status: STANDIN: its si_status (exit code, or signal)
+ * @stop_pending: STANDIN: a stop not yet reported to a waiter
+ * @cont_pending: STANDIN: a continue not yet reported to a waiter
+ * @dead: STANDIN: the stand-in is a zombie now (its parent may be told)
+ * @utime, @stime: STANDIN: the process's times at its last event (ns)
+ * @uid: STANDIN: the process's uid
+ */
+struct cp_proc {
+	enum cp_proc_kind kind;
+	unsigned int exec_node;
+	unsigned int node;
+	unsigned int pnode;
+	pid_t ppid;
+	spinlock_t lock;
+	enum cp_rstate rstate;
+	int why;
+	int status;
+	bool stop_pending;
+	bool cont_pending;
+	bool dead;
+	bool noreap;		/* RCHILD: exec failed, nobody to tell */
+	u64 utime, stime;
+	u32 uid;
+};
+
+struct cp_proc *cp_proc_of(struct task_struct *t);
+struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp);
+void cp_op_task_free(struct task_struct *tsk);
+
+/* rexec.c */
+int cp_op_execve(struct filename *filename,
+		 const char __user *const __user *argv,
+		 const char __user *const __user *envp);
+int cp_rexec_start(void);
+void cp_rexec_stop(void);
+
+/* remote_child.c */
+int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max);
+int cp_handle_reap(const struct cp_request *r, void *reply, size_t max);
+int cp_handle_reparent(const struct cp_request *r, void *reply, size_t max);
+bool cp_rchild_notify(struct task_struct *tsk, int sig);
+void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
+				 int why);
+void cp_op_exit_flush(struct task_struct *tsk);
+pid_t cp_op_getppid(struct task_struct *parent);
+void cp_queue_reparent(unsigned int node, pid_t pid, pid_t ppid);
+void cp_queue_autoreap(struct task_struct *t);
+int cp_rchild_start(void);
+void cp_rchild_stop(void);
+
+/* wait.c */
+int cp_handle_event(const struct cp_request *r, void *reply, size_t max);
+bool cp_op_notify_parent(struct task_struct *tsk, int sig);
+int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
+		    struct waitid_info *infop, int *stat, struct rusage *ru,
+		    int *notask_error);
+void cp_op_reparent_remote(struct task_struct *father,
+			   struct task_struct *reaper, struct list_head *dead);
+void cp_standin_autoreap(struct task_struct *t);
+
+/* pids.c */
+void cp_op_pid_range(struct pid_namespace *ns, int *min, int *max);
+int cp_handle_where(const struct cp_request *rq, void *reply, size_t max);
+int cp_proc_start(void);
+void cp_proc_stop(void);
+
+#endif /* CLUSTERPROC_CP_PROC_H */
