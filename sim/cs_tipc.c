@@ -85,6 +85,22 @@ err:
 	return -1;
 }
 
+int cs_tipc_sub_gone(struct cs_tipc_sub *s, uint32_t gone_type)
+{
+	struct tipc_subscr sub;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.seq.type = gone_type;
+	sub.seq.lower = 1;
+	sub.seq.upper = (uint32_t)s->n;
+	sub.timeout = TIPC_WAIT_FOREVER;
+	sub.filter = TIPC_SUB_PORTS;
+	if (send(s->fd, &sub, sizeof(sub), 0) != (ssize_t)sizeof(sub))
+		return -1;
+	s->gone_type = gone_type;
+	return 0;
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -123,14 +139,21 @@ int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms)
 				errno = EPROTO;
 			return -1;
 		}
-		if (ev.event != TIPC_PUBLISHED)
+		if (s->gone_type && ev.s.seq.type == s->gone_type) {
+			if (ev.event != TIPC_WITHDRAWN)
+				continue;
+		} else if (ev.event != TIPC_PUBLISHED) {
 			continue;
+		}
 		for (uint32_t i = ev.found_lower; i <= ev.found_upper &&
 		     i >= 1 && i <= (uint32_t)s->n; i++) {
 			if (s->seen & (1ULL << (i - 1)))
 				continue;
 			s->seen |= 1ULL << (i - 1);
-			s->node[i - 1] = ev.port.node;
+			if (ev.event == TIPC_WITHDRAWN)
+				s->gone |= 1ULL << (i - 1);
+			else
+				s->node[i - 1] = ev.port.node;
 			s->nseen++;
 		}
 	}

@@ -21,6 +21,8 @@ struct cs_tipc_sub {
 	uint64_t seen;		/* bit i-1: instance i was published */
 	uint32_t node[64];	/* TIPC node address of instance i's publisher */
 	int nseen;
+	uint32_t gone_type;	/* 0, or see cs_tipc_sub_gone() */
+	uint64_t gone;		/* bit i-1: counted because it went away */
 };
 
 /* Subscribe to instances 1..n of type (n <= 64). Returns 0 or -1. */
@@ -32,6 +34,15 @@ int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n);
  * ETIMEDOUT after timeout_ms, or another errno on failure.
  */
 int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms);
+
+/*
+ * Also count instance i as reached when {gone_type, i} is withdrawn (the
+ * node powered off or was lost). For end barriers: a node powers off as
+ * soon as it has seen everybody, and its own publication may die with it
+ * in a send queue; its peers then see its JOIN withdrawn when the link
+ * times out, instead of waiting for ever. Returns 0 or -1.
+ */
+int cs_tipc_sub_gone(struct cs_tipc_sub *s, uint32_t gone_type);
 
 void cs_tipc_sub_close(struct cs_tipc_sub *s);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int env_int(const char *name, int lo, int hi, int dflt)
@@ -43,15 +44,17 @@ static void missing_list(const struct cs_tipc_sub *s, char *out, size_t len)
 }
 
 /* Publish {type, node} and wait until every node published it. */
-static int cluster_wait(const struct ci *ci, uint32_t type, const char *what,
-			int *pubfd)
+static int cluster_wait(const struct ci *ci, uint32_t type, uint32_t gone,
+			const char *what, int *pubfd)
 {
 	struct cs_tipc_sub s;
 	char missing[256];
 
-	if (cs_tipc_sub_open(&s, type, ci->nodes)) {
+	if (cs_tipc_sub_open(&s, type, ci->nodes) ||
+	    (gone && cs_tipc_sub_gone(&s, gone))) {
 		ci_say(ci, "error", "%s: topology subscription: %s", what,
 		       strerror(errno));
+		cs_tipc_sub_close(&s);
 		return -1;
 	}
 	*pubfd = cs_tipc_publish(type, (uint32_t)ci->node);
@@ -66,6 +69,12 @@ static int cluster_wait(const struct ci *ci, uint32_t type, const char *what,
 		       what, s.nseen, s.n, ci_uptime(), strerror(errno), missing);
 		cs_tipc_sub_close(&s);
 		return -1;
+	}
+	if (s.gone) {
+		for (int i = 1; i <= s.n; i++)
+			if (s.gone & (1ULL << (i - 1)))
+				ci_say(ci, "note", "%s: node %d left without its publication reaching us",
+				       what, i);
 	}
 	cs_tipc_sub_close(&s);
 	return 0;
@@ -120,7 +129,7 @@ int main(int argc, char **argv)
 		ci_fatal(&ci, "network set-up failed");
 	if (ci_load_module(&ci))
 		ci_fatal(&ci, "loading the module failed");
-	if (cluster_wait(&ci, CS_SVC_JOIN, "join", &joinfd))
+	if (cluster_wait(&ci, CS_SVC_JOIN, 0, "join", &joinfd))
 		ci_fatal(&ci, "the cluster did not form");
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
 	if (ci.nodes > 1 && ci.tipc_tolerance != CI_TIPC_JOIN_TOLERANCE_MS)
@@ -130,9 +139,12 @@ int main(int argc, char **argv)
 			 strerror(errno));
 	ci_run_job(&ci);
 	ci_say(&ci, "finished", "%s", "");
-	if (cluster_wait(&ci, CS_SVC_DONE, "end barrier", &donefd))
+	/* a peer that is gone (JOIN withdrawn) cannot be waited for */
+	if (cluster_wait(&ci, CS_SVC_DONE, CS_SVC_JOIN, "end barrier", &donefd))
 		ci_say(&ci, "warning", "powering off without every peer");
 	mark_done(&ci);
 	ci_say(&ci, "done", "%s", "");
+	/* let our DONE publication leave before the link dies with us */
+	nanosleep(&(struct timespec){ 0, 30 * 1000 * 1000 }, NULL);
 	ci_poweroff();
 }
