@@ -76,6 +76,8 @@ unsigned int cp_nodes_up(unsigned long *map);
 int cp_transport_start(void);
 void cp_transport_stop(void);
 void cp_transport_node_down(unsigned int node);
+int cp_transport_leave(bool leave);
+bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);
 

@@ -14,6 +14,8 @@
  *                  it; a test may drop privileges and write on the fd.
  *   ps             every node's thread groups:
  *                  "node pid ppid pgrp sid uid state comm"
+ *   leave          write 1: leave the cluster (withdraw our TIPC
+ *                  publication: peers see this node down), 0: join again
  *   delay_us/<pt>  injected delay at release point <pt>, microseconds
  */
 #include <linux/bitmap.h>
@@ -272,6 +274,35 @@ static const struct file_operations cp_kill_fops = {
 	.llseek = default_llseek,
 };
 
+static ssize_t cp_leave_write(struct file *f, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	bool leave;
+	int err = kstrtobool_from_user(ubuf, count, &leave);
+
+	if (err)
+		return err;
+	err = cp_transport_leave(leave);
+	return err ? err : count;
+}
+
+static ssize_t cp_leave_read(struct file *f, char __user *ubuf, size_t count,
+			     loff_t *ppos)
+{
+	char buf[4];
+	int len = scnprintf(buf, sizeof(buf), "%d\n", cp_transport_left());
+
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations cp_leave_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = cp_leave_read,
+	.write = cp_leave_write,
+	.llseek = default_llseek,
+};
+
 /**
  * cp_debugfs_init() - create /sys/kernel/debug/clusterproc
  *
@@ -291,6 +322,7 @@ int cp_debugfs_init(void)
 			    &cp_peer_stats_fops);
 	debugfs_create_file("ps", 0400, cp_dir, NULL, &cp_ps_fops);
 	debugfs_create_file("kill", 0600, cp_dir, NULL, &cp_kill_fops);
+	debugfs_create_file("leave", 0600, cp_dir, NULL, &cp_leave_fops);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)
 		debugfs_create_u32(cp_delay_slots[i].name, 0600, d,

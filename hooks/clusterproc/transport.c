@@ -57,6 +57,9 @@ static struct task_struct *cp_rx_thread;
 static void *cp_rx_buf;
 static atomic64_t cp_next_req;
 
+static DEFINE_MUTEX(cp_leave_mutex);
+static bool cp_left;		/* left the cluster (debugfs "leave") */
+
 static DEFINE_SPINLOCK(cp_pending_lock);
 static DEFINE_HASHTABLE(cp_pending_hash, 6);
 static bool cp_stopping;
@@ -152,7 +155,7 @@ int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 		return -EINVAL;
 	if (!cp_node_get(node, &ni))
 		return -EINVAL;
-	if (!ni.up) {
+	if (!ni.up || READ_ONCE(cp_left)) {
 		cp_count(CP_STAT_CALLS_HOSTDOWN);
 		return -EHOSTDOWN;
 	}
@@ -223,6 +226,59 @@ out:
 		break;
 	}
 	return err;
+}
+
+/**
+ * cp_transport_leave() - leave the cluster, or join it again
+ * @leave: true to leave
+ *
+ * Leaving withdraws our publication: every peer sees this node go down
+ * through its topology subscription, exactly as when the module is
+ * unloaded, fails its calls to us and forgets our processes. Here,
+ * calls fail with -EHOSTDOWN and messages are dropped (drop_left) until
+ * we join again, which publishes the same socket again (peers see the
+ * node up with a new generation).
+ *
+ * Return: 0 or a negative errno from TIPC.
+ */
+int cp_transport_leave(bool leave)
+{
+	struct sockaddr_tipc a = {
+		.family = AF_TIPC,
+		.addrtype = TIPC_SERVICE_ADDR,
+		.scope = TIPC_CLUSTER_SCOPE,
+		.addr.name.name.type = cp_tipc_type,
+		.addr.name.name.instance = cp_self,
+	};
+	unsigned int n;
+	int err = 0;
+
+	mutex_lock(&cp_leave_mutex);
+	if (leave && !cp_left) {
+		WRITE_ONCE(cp_left, true);
+		/* no address: withdraw every publication of the socket */
+		err = kernel_bind(cp_sock, (struct sockaddr *)&a, 0);
+		if (err)
+			WRITE_ONCE(cp_left, false);
+		for (n = 1; !err && n <= cp_max_node; n++)
+			cp_transport_node_down(n);
+	} else if (!leave && cp_left) {
+		err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
+		if (!err)
+			WRITE_ONCE(cp_left, false);
+	}
+	mutex_unlock(&cp_leave_mutex);
+	return err;
+}
+
+/**
+ * cp_transport_left() - has this node left the cluster?
+ *
+ * Return: true between cp_transport_leave(true) and (false).
+ */
+bool cp_transport_left(void)
+{
+	return READ_ONCE(cp_left);
 }
 
 /**
@@ -330,6 +386,10 @@ static void cp_rx_one(const void *buf, int n, int flags, u32 addr, u32 port)
 	bool reply;
 
 	cp_count(CP_STAT_RX_MSGS);
+	if (READ_ONCE(cp_left)) {
+		cp_count(CP_STAT_DROP_LEFT);
+		return;
+	}
 	if (flags & MSG_TRUNC) {
 		cp_count(CP_STAT_DROP_TRUNC);
 		return;
