@@ -1,49 +1,80 @@
-# hooks/hooks.mk: measurements of the hook series (owner: hooks helper).
+# hooks/hooks.mk: measurements and checks of the hook series (owner: hooks
+# helper).  Each measurement target prints its number.
 #
-#   make hooks-basediff     lines added/removed in base kernel files (seed: +150 -28)
-#   make hooks-neutrality   vanilla vs CONFIG_CLUSTERPROC=n, function by function
+#   make hooks-basediff     lines added/removed in base kernel files
+#                           (new files not counted; target <= +150 -28)
+#   make hooks-neutrality   vanilla vs patched with CONFIG_CLUSTERPROC=n:
+#                           build only the touched objects, compare the
+#                           machine code function by function (target 0)
+#   make bench-hooks        overhead, CONFIG_CLUSTERPROC=y with no module
+#                           vs vanilla, kernels alternated in one run
+#                           (ratios; target <= 1.01)
 #   make hooks-checkpatch   scripts/checkpatch.pl --strict on every patch
-#   make hooks-apply        the series applies with patch -p1 to a fresh unpack
-#   make hooks-bench        build the overhead micro-benchmarks (run them in a guest)
+#   make hooks-apply        the series applies to Debian's linux-source-6.1
+#   make check-hooks        for `make check`: apply + checkpatch + basediff
+#                           within target + neutrality 0
 #
-# hooks-neutrality uses the lead's trees: $(VSRC) (pristine) and $(PSRC)
-# (series applied), and its own O= dirs under $(BUILD)/hooks/neutral.
+# Uses the lead's trees $(VSRC) (pristine) and $(PSRC) (series applied);
+# its own output goes under $(BUILD)/hooks.
 
 HOOKS_DIR     := $(TOP)/hooks
 HOOKS_OUT     := $(BUILD)/hooks
 HOOKS_PATCHES := $(HOOKS_DIR)/patches
-HOOKS_KTAR    ?= /usr/src/linux-source-6.1.tar.xz
-HOOKS_JOBS    ?= 3
-HOOKS_BENCH   := $(patsubst $(HOOKS_DIR)/bench/%.c,$(HOOKS_OUT)/bench/%,$(wildcard $(HOOKS_DIR)/bench/*.c))
+HOOKS_SERIES  := $(shell grep -v '^[[:space:]]*\(\#\|$$\)' $(HOOKS_PATCHES)/series 2>/dev/null)
+HOOKS_JOBS    ?= 2
+HOOKS_MAXADD  ?= 150
+HOOKS_MAXDEL  ?= 28
+HOOKS_BENCH_SRC := $(wildcard $(HOOKS_DIR)/bench/*.c)
+HOOKS_BENCH   := $(patsubst $(HOOKS_DIR)/bench/%.c,$(HOOKS_OUT)/bench/%,$(HOOKS_BENCH_SRC))
+HOOKS_ROUNDS  ?= 8
+HOOKS_BENCH_ITERS ?=
+# The reference kernel: the pipeline's vanilla flavor once built.
+HOOKS_VANILLA ?= $(firstword $(wildcard $(BUILD)/uml/vanilla/linux) \
+                             /work/build-scratch/o-vanilla/linux)
+HOOKS_PATCHED ?= $(BUILD)/uml/default/linux
 
 hooks-basediff:
-	@$(TOP)/scripts/hooks-basediff.sh $(HOOKS_PATCHES)
+	@$(TOP)/scripts/hooks-basediff.sh $(HOOKS_PATCHES) $(HOOKS_MAXADD) $(HOOKS_MAXDEL)
 
 hooks-neutrality: $(BUILD)/src/.vanilla $(BUILD)/src/.series
 	@$(TOP)/scripts/hooks-neutrality.sh $(VSRC) $(PSRC) $(HOOKS_OUT)/neutral \
-		$(HOOKS_PATCHES) $(TOP)/configs $(HOOKS_JOBS)
+		$(HOOKS_PATCHES) $(TOP) $(HOOKS_JOBS)
 
 hooks-checkpatch: $(BUILD)/src/.vanilla
-	@for p in $$(cat $(HOOKS_PATCHES)/series); do \
-		echo "== $$p"; \
-		$(VSRC)/scripts/checkpatch.pl --strict --no-signoff -q \
-			$(HOOKS_PATCHES)/$$p || true; \
-	done
+	@bad=0; for p in $(HOOKS_SERIES); do \
+		out=$$($(VSRC)/scripts/checkpatch.pl --strict --no-tree -q \
+			$(HOOKS_PATCHES)/$$p 2>&1) || { echo "== $$p"; echo "$$out"; bad=$$((bad + 1)); }; \
+	done; \
+	echo "checkpatch: $$bad of $(words $(HOOKS_SERIES)) patches with findings (--strict)"; \
+	[ $$bad -eq 0 ]
 
-hooks-apply:
-	@rm -rf $(HOOKS_OUT)/apply && mkdir -p $(HOOKS_OUT)/apply
-	@tar xf $(HOOKS_KTAR) -C $(HOOKS_OUT)/apply --strip-components=1
-	@cd $(HOOKS_OUT)/apply && for p in $$(cat $(HOOKS_PATCHES)/series); do \
-		patch -p1 -s --dry-run <$(HOOKS_PATCHES)/$$p >/dev/null && \
-		patch -p1 -s <$(HOOKS_PATCHES)/$$p || { echo "hooks: $$p does not apply" >&2; exit 1; }; \
+# Apply to a hard-linked copy of the pristine unpack: patch(1) replaces
+# the files it changes, so $(VSRC) is never modified.
+hooks-apply: $(BUILD)/src/.vanilla
+	@rm -rf $(HOOKS_OUT)/apply && mkdir -p $(HOOKS_OUT)
+	@cp -al $(VSRC) $(HOOKS_OUT)/apply
+	@cd $(HOOKS_OUT)/apply && for p in $(HOOKS_SERIES); do \
+		patch -p1 -s --batch --forward <$(HOOKS_PATCHES)/$$p >/dev/null || \
+			{ echo "hooks: $$p does not apply" >&2; exit 1; }; \
 	done
-	@echo "hooks: $$(wc -l <$(HOOKS_PATCHES)/series) patches apply to a fresh $(notdir $(HOOKS_KTAR))"
+	@echo "hooks: $(words $(HOOKS_SERIES)) patches apply to Debian's linux-source-6.1"
 	@rm -rf $(HOOKS_OUT)/apply
 
-hooks-bench: $(HOOKS_BENCH)
-
-$(HOOKS_OUT)/bench/%: $(HOOKS_DIR)/bench/%.c $(wildcard $(HOOKS_DIR)/bench/*.h)
-	@mkdir -p $(dir $@)
+$(HOOKS_OUT)/bench/%: $(HOOKS_DIR)/bench/%.c $(HOOKS_DIR)/bench/bench.h
+	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
 
-.PHONY: hooks-basediff hooks-neutrality hooks-checkpatch hooks-apply hooks-bench
+hooks-bench-progs: $(HOOKS_BENCH)
+
+bench-hooks: $(HOOKS_BENCH) $(BIN)/clustersim $(BIN)/cluster-init
+	@$(TOP)/scripts/hooks-bench.sh $(BIN)/clustersim $(HOOKS_PATCHED) \
+		$(HOOKS_VANILLA) $(HOOKS_OUT)/bench $(HOOKS_ROUNDS) $(HOOKS_OUT)/runs $(HOOKS_BENCH_ITERS)
+
+check-hooks: hooks-apply hooks-checkpatch hooks-basediff
+	@$(MAKE) --no-print-directory hooks-neutrality | tee $(HOOKS_OUT)/neutrality.txt
+	@tail -1 $(HOOKS_OUT)/neutrality.txt | grep -q 'noline: 0 of' || \
+		{ echo "check-hooks: CONFIG_CLUSTERPROC=n is not binary-neutral" >&2; exit 1; }
+	@echo "check-hooks: ok"
+
+.PHONY: hooks-basediff hooks-neutrality hooks-checkpatch hooks-apply \
+	hooks-bench-progs bench-hooks check-hooks

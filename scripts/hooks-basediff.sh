@@ -1,23 +1,40 @@
 #!/bin/sh
-# hooks-basediff.sh PATCHDIR: lines added/removed by the series in base
-# kernel files (files that exist before the series; new files such as
-# include/linux/clusterproc.h and kernel/clusterproc.c are counted apart).
+# hooks-basediff.sh PATCHDIR [MAXADD MAXDEL]: lines added/removed by the
+# series (the patches named in PATCHDIR/series) in base kernel files, i.e.
+# files that exist before the series; new files such as
+# include/linux/clusterproc.h and kernel/clusterproc.c (also when a later
+# patch of the series changes them) are counted apart.
+# With MAXADD and MAXDEL, exits 1 when the base count exceeds either.
 set -eu
-[ $# -eq 1 ] || { echo "usage: $0 PATCHDIR" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 3 ] || { echo "usage: $0 PATCHDIR [MAXADD MAXDEL]" >&2; exit 2; }
 cd "$1"
+maxadd=${2:-} maxdel=${3:-}
 # shellcheck disable=SC2046
-awk '
-	/^diff --git / { newfile = 0; next }
-	/^--- \/dev\/null/ { newfile = 1; next }
-	/^--- a\// { next }
-	/^\+\+\+ b\// { file = substr($2, 3); next }
-	/^-- $/ { file = ""; next }
-	file == "" { next }
-	/^\+/ { if (newfile) na++; else { a++; fa[file]++ } ; next }
-	/^-/  { if (!newfile) { d++; fd[file]++ }; next }
+awk -v maxadd="$maxadd" -v maxdel="$maxdel" '
+	FNR == 1 { file = ""; inhunk = 0; add = (FILENAME ~ /-ADD-/) }
+	/^diff --git / { newfile = 0; file = ""; inhunk = 0; next }
+	/^--- \/dev\/null/ && !inhunk { newfile = 1; next }
+	/^--- a\// && !inhunk { next }
+	/^\+\+\+ b\// && !inhunk {
+		file = substr($2, 3)
+		if (newfile) created[file] = 1
+		else if (file in created) newfile = 1
+		next
+	}
+	/^@@ / { inhunk = 1; next }
+	/^-- $/ { file = ""; inhunk = 0; next }
+	file == "" || !inhunk { next }
+	/^\+/ { if (newfile) { na++; fn[file]++ } else { a++; fa[file]++; if (add) xa++ }; next }
+	/^-/  { if (!newfile) { d++; fd[file]++; if (add) xd++ }; next }
 	END {
 		for (f in fa) files[f] = 1
 		for (f in fd) files[f] = 1
 		for (f in files) printf "  %-32s +%d -%d\n", f, fa[f], fd[f]
+		for (f in fn) printf "  %-32s +%d (new file, not counted)\n", f, fn[f]
+		printf "  seed-item patches +%d -%d, [ADD] patches +%d -%d\n", a - xa, d - xd, xa, xd
 		printf "basediff: base files +%d -%d (seed: +150 -28); new files +%d\n", a, d, na
-	}' $(cat series)
+		if (maxadd != "" && (a > maxadd || d > maxdel)) {
+			printf "basediff: over the target +%d -%d\n", maxadd, maxdel
+			exit 1
+		}
+	}' $(grep -v '^[[:space:]]*\(#\|$\)' series)

@@ -1,0 +1,62 @@
+#!/bin/sh
+# hooks-bench.sh CLUSTERSIM KPATCHED KVANILLA BENCHDIR ROUNDS RUNSDIR [PROG:ITERS...]
+# Overhead of the hooks with no module loaded: boots a 1-node cluster on
+# each kernel in turn (the order alternates every round), runs every
+# benchmark program of BENCHDIR inside the node, and compares the
+# "# bench NAME iterations=N ns_per_op=X" lines.  Per benchmark: the mean
+# ns/op on each kernel and the median over rounds of the per-round ratio
+# patched/vanilla (the figure reported; target <= 1.01).
+set -eu
+[ $# -ge 6 ] || { echo "usage: $0 CLUSTERSIM KPATCHED KVANILLA BENCHDIR ROUNDS RUNSDIR [PROG:ITERS...]" >&2; exit 2; }
+cs=$1 kp=$2 kv=$3 dir=$4 rounds=$5 runs=$6
+shift 6
+# UML forks slowly (a host address space per process): small counts.
+progs=${*:-fork-exit-wait:40 signal:200 ptrace:200 setpgid:2000}
+for k in "$kp" "$kv"; do
+	[ -x "$k" ] || { echo "bench-hooks: no kernel $k" >&2; exit 1; }
+done
+script="set -e"
+for pi in $progs; do
+	[ -x "$dir/${pi%%:*}" ] || { echo "bench-hooks: no program $dir/${pi%%:*}" >&2; exit 1; }
+	script="$script; $dir/${pi%%:*} ${pi#*:}"
+done
+mkdir -p "$runs"
+res=$(mktemp)
+trap 'rm -f "$res"' EXIT
+
+r=1
+while [ "$r" -le "$rounds" ]; do
+	if [ $((r % 2)) -eq 1 ]; then order="vanilla patched"; else order="patched vanilla"; fi
+	for which in $order; do
+		if [ "$which" = vanilla ]; then k=$kv; else k=$kp; fi
+		out=$("$cs" -q -t 600 --nodes 1 --kernel "$k" --no-module --runs "$runs" \
+			exec 1 -- /bin/sh -c "$script") || {
+			echo "bench-hooks: round $r on $which failed:" >&2
+			echo "$out" >&2; exit 1; }
+		echo "$out" | sed -n "s/^# bench \([^ ]*\) iterations=[0-9]* ns_per_op=\([0-9.]*\).*/$r $which \1 \2/p" >>"$res"
+	done
+	r=$((r + 1))
+done
+
+echo "bench-hooks: $rounds rounds, patched=$kp vanilla=$kv (module not loaded)"
+awk '
+	{ ns[$1, $2, $3] = $4; names[$3] = 1; rounds[$1] = 1 }
+	END {
+		worst = 0
+		for (b in names) {
+			n = 0; sv = 0; sp = 0
+			for (r in rounds) {
+				v = ns[r, "vanilla", b]; p = ns[r, "patched", b]
+				if (v == "" || p == "" || v == 0) continue
+				ratio[++n] = p / v; sv += v; sp += p
+			}
+			if (n == 0) continue
+			for (i = 1; i <= n; i++)
+				for (j = i + 1; j <= n; j++)
+					if (ratio[j] < ratio[i]) { t = ratio[i]; ratio[i] = ratio[j]; ratio[j] = t }
+			med = (n % 2) ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2
+			printf "  %-26s vanilla %9.1f ns/op  patched %9.1f ns/op  ratio %.4f (median of %d; range %.3f..%.3f)\n", b, sv / n, sp / n, med, n, ratio[1], ratio[n]
+			if (med > worst) worst = med
+		}
+		printf "bench-hooks: worst median ratio patched/vanilla %.4f (target <= 1.01)\n", worst
+	}' "$res"
