@@ -1,14 +1,14 @@
 #!/bin/sh
 # bench-cluster.sh CLUSTERSIM KERNEL [MODULE_OPT]
 # Join time (launch -> every node joined, as the launcher sees it) for
-# $BENCH_NODES (default "3 8 16") nodes, median of $BENCH_RUNS (default 5)
+# $BENCH_NODES (default "3 8 16") nodes, median of $BENCH_RUNS (default 3)
 # boots each, and memory per node (PSS summed over the node's host
 # processes, largest RSS; mem= is the guest RAM limit), from the stats file
 # clustersim writes to runs/<id>/stats. Thin glue: all measuring is in
 # clustersim. Not a test: the machine's load shows up in the numbers.
 set -eu
 cs=$1 kernel=$2 modopt=${3:---no-module}
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-3}
 sizes=${BENCH_NODES:-3 8 16}
 tmp=$(mktemp -d /tmp/cs-bench-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -19,17 +19,17 @@ stat_of() { sed -n "s/^$1=//p" "$2"; }
 
 printf 'bench-cluster: %s runs per size, kernel %s, %s, load average %s\n' \
 	"$runs" "$kernel" "$modopt" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-6s\n' nodes "join(med)" "min..max" target ok "PSS/node" "RSS/node" "mem="
+printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-5s %s\n' nodes "join(med)" "min..max" target ok "PSS/node" "RSS/node" "mem=" "failed runs"
 fail=0
 for n in $sizes; do
 	: >"$tmp/join" ; : >"$tmp/pss" ; : >"$tmp/rss"
-	i=0
+	i=0 fails=0 mem=
 	while [ $i -lt "$runs" ]; do
 		i=$((i + 1))
-		if ! "$cs" -q --nodes "$n" --kernel "$kernel" $modopt --runs "$tmp/runs" \
-			exec 1 -- true >"$tmp/out" 2>&1; then
-			echo "bench-cluster: run $i with $n nodes failed:" >&2
-			cat "$tmp/out" >&2
+		if ! "$cs" -q -t "${BENCH_TIMEOUT:-30}" --nodes "$n" --kernel "$kernel" \
+			$modopt --runs "$tmp/runs" exec 1 -- true >"$tmp/out" 2>&1; then
+			echo "bench-cluster: run $i with $n nodes failed: $(head -1 "$tmp/out")" >&2
+			fails=$((fails + 1))
 			fail=1
 			continue
 		fi
@@ -43,10 +43,10 @@ for n in $sizes; do
 	case $n in 8) t=2 ;; 16) t=4 ;; *) t= ;; esac
 	ok=-
 	[ -n "$t" ] && [ "$j" != - ] && ok=$(awk -v j="$j" -v t="$t" 'BEGIN {print (j < t) ? "yes" : "NO"}')
-	pss=$(median <"$tmp/pss" | awk '{printf "%.1f MiB", $1 / 1024}')
-	rss=$(median <"$tmp/rss" | awk '{printf "%.1f MiB", $1 / 1024}')
-	printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-6s\n' "$n" "$j s" "$(minmax <"$tmp/join")" \
-		"${t:+< $t s}" "$ok" "$pss" "$rss" "${mem:-?}M"
+	pss=$(median <"$tmp/pss" | awk '$1 == "-" {print "-"; next} {printf "%.1f MiB", $1 / 1024}')
+	rss=$(median <"$tmp/rss" | awk '$1 == "-" {print "-"; next} {printf "%.1f MiB", $1 / 1024}')
+	printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-5s %s\n' "$n" "$j s" "$(minmax <"$tmp/join")" \
+		"${t:+< $t s}" "$ok" "$pss" "$rss" "${mem:-?}M" "$fails/$runs"
 done
 printf 'memory target: <= 64 MiB per node (guest RAM mem= and host PSS)\n'
 exit $fail

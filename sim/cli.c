@@ -31,8 +31,9 @@ const char cs_usage_text[] =
 "      --expect-krel-suffix S  kernel-identity requires the running kernel's\n"
 "                        release to end in S (the pipeline's -cp<series sha>)\n"
 "      --tipc-tolerance MS   TIPC link tolerance once the cluster has formed\n"
-"                        (50..30000; default TIPC's 1500). Links are set up\n"
-"                        with 200 ms (or MS if lower): they come up sooner\n"
+"                        (50..30000; default TIPC's 1500)\n"
+"      --tipc-join-tolerance MS  link tolerance while the cluster forms\n"
+"                        (50..30000; default 200: links come up sooner)\n"
 "  -q, --quiet           no per-node progress lines\n"
 "  -h, --help            this text\n"
 "\n"
@@ -261,6 +262,16 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 				return fail(err, errlen,
 					    "--expect-krel-suffix needs a release suffix without blanks");
 			o->expect_krel_suffix = v;
+			continue;
+		}
+		v = opt_value(a, "--tipc-join-tolerance", NULL, argc, argv, &i,
+			      &m);
+		if (m) {
+			if (!v || cs_parse_int(v, 50, 30000,
+					       &o->tipc_join_tolerance))
+				return fail(err, errlen,
+					    "--tipc-join-tolerance: '%s' is not ms in 50..30000",
+					    v ? v : "");
 			continue;
 		}
 		v = opt_value(a, "--runs", NULL, argc, argv, &i, &m);

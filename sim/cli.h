@@ -20,6 +20,7 @@ struct cs_opts {
 	bool expect_clusterproc;
 	const char *expect_krel_suffix;	/* NULL: no expectation */
 	int tipc_tolerance;	/* ms, 0: TIPC's default */
+	int tipc_join_tolerance;	/* ms while joining, 0: init's default */
 	bool quiet;
 	enum cs_cmd cmd;
 	const char *scenario;	/* run */

@@ -18,6 +18,7 @@ struct ci {
 	char *job_text;		/* read before /tmp and /run are covered */
 	int module_fd;		/* opened early for the same reason, or -1 */
 	unsigned int tipc_tolerance;	/* ms, after the join */
+	unsigned int tipc_join_tolerance;	/* ms, while joining */
 	const char *self;	/* argv[0]: absolute path of cluster-init */
 };
 
@@ -46,7 +47,8 @@ int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms);
  * quarter of it and link set-up takes a few ticks, so a short one makes
  * links come up several times sooner. After the join the links get the
  * steady tolerance (CS_TIPC_TOLERANCE, else TIPC's 1500 ms), so a node
- * starved of CPU on a busy host does not lose its links.
+ * starved of CPU on a busy host does not lose its links. CS_TIPC_JOIN_-
+ * TOLERANCE overrides the join value.
  */
 #define CI_TIPC_JOIN_TOLERANCE_MS 200
 #define CI_TIPC_TOLERANCE_MS 1500

@@ -109,6 +109,10 @@ int main(int argc, char **argv)
 	ci.self = argc > 0 ? argv[0] : NULL;
 	tol = env_int("CS_TIPC_TOLERANCE", 50, 30000, CI_TIPC_TOLERANCE_MS);
 	ci.tipc_tolerance = tol > 0 ? (unsigned int)tol : CI_TIPC_TOLERANCE_MS;
+	tol = env_int("CS_TIPC_JOIN_TOLERANCE", 50, 30000,
+		      CI_TIPC_JOIN_TOLERANCE_MS);
+	ci.tipc_join_tolerance = tol > 0 ? (unsigned int)tol :
+			       CI_TIPC_JOIN_TOLERANCE_MS;
 	if (ci.node < 1 || ci.nodes < ci.node || ci.timeout < 1 || !ci.job ||
 	    !ci.results) {
 		ci.node = ci.node < 1 ? 0 : ci.node;
@@ -132,7 +136,7 @@ int main(int argc, char **argv)
 	if (cluster_wait(&ci, CS_SVC_JOIN, 0, "join", &joinfd))
 		ci_fatal(&ci, "the cluster did not form");
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
-	if (ci.nodes > 1 && ci.tipc_tolerance != CI_TIPC_JOIN_TOLERANCE_MS)
+	if (ci.nodes > 1 && ci.tipc_tolerance != ci.tipc_join_tolerance)
 		ci_tipc_set_tolerance(&ci, ci.tipc_tolerance);
 	if (ci_drop_caps())
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",

@@ -30,7 +30,6 @@ static int link_up(const char *ifname)
 
 int ci_net_up(const struct ci *ci)
 {
-	unsigned int join = CI_TIPC_JOIN_TOLERANCE_MS;
 
 	if (link_up("lo"))
 		ci_say(ci, "warning", "lo up: %s", strerror(errno));
@@ -38,7 +37,5 @@ int ci_net_up(const struct ci *ci)
 		ci_say(ci, "error", "eth0 up: %s", strerror(errno));
 		return -1;
 	}
-	if (ci->tipc_tolerance < join)
-		join = ci->tipc_tolerance;
-	return ci_tipc_setup(ci, join);
+	return ci_tipc_setup(ci, ci->tipc_join_tolerance);
 }

@@ -89,6 +89,9 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
 	if (c->o->tipc_tolerance)
 		rc |= add(a, "CS_TIPC_TOLERANCE=%d", c->o->tipc_tolerance);
+	if (c->o->tipc_join_tolerance)
+		rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d",
+			  c->o->tipc_join_tolerance);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
 	return rc;

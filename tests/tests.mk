@@ -88,8 +88,10 @@ tests-clean:
 -include $(wildcard $(TESTS_OBJ)/*.d)
 
 # Join time for 3, 8 and 16 nodes and memory per node (`make bench` calls
-# it). BENCH_RUNS=N boots per size (median), BENCH_NODES="3 8 16".
+# it): without the module, and again with it if it is built.
+# BENCH_RUNS=N boots per size (median), BENCH_NODES="3 8 16".
 bench-cluster: $(BIN)/clustersim $(BIN)/cluster-init
-	@$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL)
+	@$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) --no-module
+	@$(if $(wildcard $(MODULE_KO)),$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) "--module $(MODULE_KO)")
 
 .PHONY: bench-cluster
