@@ -25,6 +25,8 @@ const char cs_usage_text[] =
 "                        <bindir>/../module/default/clusterproc.ko, if present)\n"
 "      --no-module       do not load any module\n"
 "      --mem SIZE        memory per node, e.g. 64M (default 64M)\n"
+"      --kernel-args ARGS  more kernel command line words for every node,\n"
+"                        blank-separated (e.g. 'loglevel=8 lockdep.prove=1')\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
 "      --expect-clusterproc  kernel-identity requires CONFIG_CLUSTERPROC=y\n"
@@ -272,6 +274,13 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 				return fail(err, errlen,
 					    "--tipc-join-tolerance: '%s' is not ms in 50..30000",
 					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--kernel-args", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v)
+				return fail(err, errlen, "--kernel-args needs a value");
+			o->kernel_args = v;
 			continue;
 		}
 		v = opt_value(a, "--runs", NULL, argc, argv, &i, &m);

@@ -15,6 +15,7 @@ struct cs_opts {
 	const char *module;	/* NULL: default next to the binary */
 	bool no_module;
 	const char *runs;	/* NULL: ./runs */
+	const char *kernel_args;	/* extra kernel command line words, or NULL */
 	unsigned int mem_mb;	/* 0: default */
 	int timeout;		/* 0: not given */
 	bool expect_clusterproc;

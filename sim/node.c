@@ -46,6 +46,23 @@ static int add(struct argbuf *a, const char *fmt, ...)
 	return 0;
 }
 
+/* Blank-separated words of s, each one argument. */
+static int add_words(struct argbuf *a, const char *s)
+{
+	int rc = 0;
+
+	while (s && *s) {
+		size_t n;
+
+		s += strspn(s, " \t");
+		n = strcspn(s, " \t");
+		if (n)
+			rc |= add(a, "%.*s", (int)n, s);
+		s += n;
+	}
+	return rc;
+}
+
 static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		      struct argbuf *a)
 {
@@ -94,6 +111,7 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 			  c->o->tipc_join_tolerance);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
+	rc |= add_words(a, c->o->kernel_args);
 	return rc;
 }
 

@@ -33,7 +33,9 @@ START_TEST(test_run_with_options)
 
 	ck_assert_int_eq(parse(&o, err, "--nodes", "8", "--kernel", "/k",
 			       "--module=/m.ko", "--mem", "128M", "-t", "30",
-			       "--runs", "/tmp/r", "run", "x.scn", NULL), 0);
+			       "--runs", "/tmp/r", "--kernel-args", "a=1 b",
+			       "--tipc-join-tolerance=100", "--expect-krel-suffix",
+			       "-cp12345678", "run", "x.scn", NULL), 0);
 	ck_assert_int_eq(o.cmd, CS_CMD_RUN);
 	ck_assert_int_eq(o.nodes, 8);
 	ck_assert_str_eq(o.kernel, "/k");
@@ -42,6 +44,9 @@ START_TEST(test_run_with_options)
 	ck_assert_int_eq(o.timeout, 30);
 	ck_assert_str_eq(o.runs, "/tmp/r");
 	ck_assert_str_eq(o.scenario, "x.scn");
+	ck_assert_str_eq(o.kernel_args, "a=1 b");
+	ck_assert_int_eq(o.tipc_join_tolerance, 100);
+	ck_assert_str_eq(o.expect_krel_suffix, "-cp12345678");
 }
 END_TEST
 
