@@ -30,6 +30,7 @@
 #define NODES 3
 
 struct census {
+	pid_t pid[256];		/* the first ones found */
 	int total;
 	int kernel;		/* exe is the UML kernel */
 	int vswitch;		/* exe is vde_switch */
@@ -68,6 +69,8 @@ static void census(const char *needle, struct census *c)
 		buf[r] = '\0';
 		if (!strstr(buf, needle))
 			continue;
+		if (c->total < (int)(sizeof(c->pid) / sizeof(c->pid[0])))
+			c->pid[c->total] = atoi(e->d_name);
 		c->total++;
 		snprintf(path, sizeof(path), "/proc/%s/exe", e->d_name);
 		r = readlink(path, exe, sizeof(exe) - 1);
@@ -210,6 +213,9 @@ static void assert_nothing_left(const struct launch *l, double grace)
 			break;
 		usleep(20 * 1000);
 	}
+	/* the test failed; still leave nothing behind */
+	for (int i = 0; i < c.total && i < (int)(sizeof(c.pid) / sizeof(c.pid[0])); i++)
+		kill(c.pid[i], SIGKILL);
 	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug)",
 		     c.total, l->runs, c.kernel, c.vswitch, c.plug);
 }
