@@ -99,8 +99,16 @@ static void run_capture(char *const argv[], const char *after,
 		struct pollfd p = { .fd = opipe[0], .events = POLLIN };
 		ssize_t r;
 
-		ck_assert_msg(now() < end, "%s did not finish in %.0f s; output:\n%s",
-			      argv[0], secs, o->text);
+		if (now() >= end) {
+			/* stop it (clustersim tears down on SIGTERM; under
+			 * script(1) it gets SIGHUP from the closed pty) */
+			kill(pid, SIGTERM);
+			sleep(10);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			ck_abort_msg("%s did not finish in %.0f s; output:\n%s",
+				     argv[0], secs, o->text);
+		}
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		r = read(opipe[0], o->text + used,
