@@ -61,7 +61,8 @@ CS_SERIES_SHA8 = $(shell for p in $$(grep -v '^[[:space:]]*\(\#\|$$\)' $(TOP)/ho
 CS_KREL_SUFFIX = -cp$(CS_SERIES_SHA8)$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))
 CS_EXPECT ?= $(if $(filter vanilla,$(FLAVOR)),,--expect-krel-suffix $(CS_KREL_SUFFIX) \
                $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),--expect-clusterproc)))
-CS_MODULE_OPT = $(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO),--no-module)
+# the module only fits the kernel it was built against
+CS_MODULE_OPT = $(if $(and $(wildcard $(MODULE_KO)),$(filter $(UML_LINUX),$(CS_TEST_KERNEL))),--module $(MODULE_KO),--no-module)
 # `make run` (top Makefile) checks the same identity.
 CLUSTERSIM += $(CS_EXPECT)
 
