@@ -19,10 +19,10 @@ stat_of() { sed -n "s/^$1=//p" "$2"; }
 
 printf 'bench-cluster: %s runs per size, kernel %s, %s, load average %s\n' \
 	"$runs" "$kernel" "$modopt" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-5s %s\n' nodes "join(med)" "min..max" target ok "PSS/node" "RSS/node" "mem=" "failed runs"
+printf '%-6s %-10s %-12s %-8s %-6s %-9s %-11s %-11s %-5s %s\n' nodes "join(med)" "min..max" target ok "CPU/node" "PSS/node" "RSS/node" "mem=" "failed runs"
 fail=0
 for n in $sizes; do
-	: >"$tmp/join" ; : >"$tmp/pss" ; : >"$tmp/rss"
+	: >"$tmp/join" ; : >"$tmp/pss" ; : >"$tmp/rss" ; : >"$tmp/cpu"
 	i=0 fails=0 mem=
 	while [ $i -lt "$runs" ]; do
 		i=$((i + 1))
@@ -37,6 +37,7 @@ for n in $sizes; do
 		stat_of joined_s "$s" >>"$tmp/join"
 		stat_of pss_kib_per_node "$s" >>"$tmp/pss"
 		stat_of rss_kib_per_node "$s" >>"$tmp/rss"
+		stat_of cpu_ms_per_node_at_join "$s" >>"$tmp/cpu"
 		mem=$(stat_of mem_mb "$s")
 	done
 	j=$(median <"$tmp/join")
@@ -45,8 +46,10 @@ for n in $sizes; do
 	[ -n "$t" ] && [ "$j" != - ] && ok=$(awk -v j="$j" -v t="$t" 'BEGIN {print (j < t) ? "yes" : "NO"}')
 	pss=$(median <"$tmp/pss" | awk '$1 == "-" {print "-"; next} {printf "%.1f MiB", $1 / 1024}')
 	rss=$(median <"$tmp/rss" | awk '$1 == "-" {print "-"; next} {printf "%.1f MiB", $1 / 1024}')
-	printf '%-6s %-10s %-12s %-8s %-6s %-11s %-11s %-5s %s\n' "$n" "$j s" "$(minmax <"$tmp/join")" \
-		"${t:+< $t s}" "$ok" "$pss" "$rss" "${mem:-?}M" "$fails/$runs"
+	cpu=$(median <"$tmp/cpu")
+	printf '%-6s %-10s %-12s %-8s %-6s %-9s %-11s %-11s %-5s %s\n' "$n" "$j s" "$(minmax <"$tmp/join")" \
+		"${t:+< $t s}" "$ok" "$cpu ms" "$pss" "$rss" "${mem:-?}M" "$fails/$runs"
 done
+printf 'CPU/node: host CPU time a node used until the join (load-independent); 2 cores here\n'
 printf 'memory target: <= 64 MiB per node (guest RAM mem= and host PSS)\n'
 exit $fail

@@ -68,6 +68,7 @@ struct cs_cluster {
 	int nup;
 	long pss_kb;		/* per node (mean), at the join; -1 unknown */
 	long rss_kb;
+	long cpu_ms;		/* per node (mean), host CPU used until the join */
 	int total_splats;
 };
 
@@ -113,10 +114,12 @@ void cs_scan_consoles(struct cs_cluster *c, bool close_after);
 int cs_teardown(struct cs_cluster *c);
 
 /*
- * stats.c: memory (KiB) of n process groups in one pass over /proc: the
- * PSS summed over each group and the largest RSS in it. 0, or -1.
+ * stats.c: usage of n process groups in one pass over /proc: memory (KiB,
+ * the PSS summed over each group and the largest RSS in it) and CPU time
+ * used so far (ms, live processes and the children they reaped). 0 or -1.
  */
-int cs_mem_by_pgrp(const pid_t *pgid, int n, long *pss, long *rss);
+int cs_usage_by_pgrp(const pid_t *pgid, int n, long *pss, long *rss,
+		     long *cpu_ms);
 
 /* stats file runs/<id>/stats: key=value lines for scripts (bench) */
 void cs_write_stats(const struct cs_cluster *c);

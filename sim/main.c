@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 	c.o = &o;
 	c.switch_in = -1;
 	c.guard_fd = -1;
-	c.pss_kb = c.rss_kb = -1;
+	c.pss_kb = c.rss_kb = c.cpu_ms = -1;
 	rc = prepare(&c, &o, &s);
 	if (rc) {
 		if (s.have_sc)

@@ -46,25 +46,28 @@ static int count_joined(const struct cs_cluster *c)
 	return n;
 }
 
-/* Mean PSS and RSS per node, now. */
+/* Mean PSS, RSS and CPU used per node, now. */
 static void measure_memory(struct cs_cluster *c)
 {
 	pid_t pg[CS_MAX_NODES];
-	long pss[CS_MAX_NODES], rss[CS_MAX_NODES], tp = 0, tr = 0;
+	long pss[CS_MAX_NODES], rss[CS_MAX_NODES], cpu[CS_MAX_NODES];
+	long tp = 0, tr = 0, tc = 0;
 	int n = 0;
 
-	c->pss_kb = c->rss_kb = -1;
+	c->pss_kb = c->rss_kb = c->cpu_ms = -1;
 	for (int i = 0; i < c->n; i++)
 		if (!c->node[i].exited && c->node[i].pid > 0)
 			pg[n++] = c->node[i].pid;
-	if (!n || cs_mem_by_pgrp(pg, n, pss, rss))
+	if (!n || cs_usage_by_pgrp(pg, n, pss, rss, cpu))
 		return;
 	for (int i = 0; i < n; i++) {
 		tp += pss[i];
 		tr += rss[i];
+		tc += cpu[i];
 	}
 	c->pss_kb = tp / n;
 	c->rss_kb = tr / n;
+	c->cpu_ms = tc / n;
 }
 
 static void on_progress(struct cs_cluster *c, struct cs_node *nd,

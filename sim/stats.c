@@ -1,4 +1,4 @@
-/* stats.c: memory used by one node (all processes of its process group). */
+/* stats.c: memory and CPU used by the nodes (all processes of their groups). */
 #include "cluster.h"
 
 #include <dirent.h>
@@ -6,22 +6,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static pid_t pgrp_of(const char *pid)
+/* Process group and CPU time (user + system + reaped children, ticks). */
+static pid_t pgrp_of(const char *pid, unsigned long long *ticks)
 {
-	char path[64], buf[512], *p;
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	long long cut, cst;
 	FILE *f;
 	int pgrp = -1;
 
+	*ticks = 0;
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	if (fgets(buf, sizeof(buf), f)) {
-		/* pid (comm) state ppid pgrp: comm may contain blanks */
+		/* pid (comm) state ppid pgrp session tty tpgid flags minflt
+		 * cminflt majflt cmajflt utime stime cutime cstime: comm may
+		 * contain blanks */
 		p = strrchr(buf, ')');
-		if (p && sscanf(p + 1, " %*c %*d %d", &pgrp) != 1)
+		if (!p || sscanf(p + 1, " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld",
+				 &pgrp, &ut, &st, &cut, &cst) != 5)
 			pgrp = -1;
+		else
+			*ticks = ut + st + (unsigned long long)(cut + cst);
 	}
 	fclose(f);
 	return pgrp;
@@ -49,27 +59,33 @@ static int mem_of(const char *pid, long *pss, long *rss)
 	return *pss >= 0 && *rss >= 0 ? 0 : -1;
 }
 
-int cs_mem_by_pgrp(const pid_t *pgid, int n, long *pss, long *rss)
+int cs_usage_by_pgrp(const pid_t *pgid, int n, long *pss, long *rss,
+		     long *cpu_ms)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	long hz = sysconf(_SC_CLK_TCK);
 	int found = 0;
 
 	for (int i = 0; i < n; i++)
-		pss[i] = rss[i] = 0;
+		pss[i] = rss[i] = cpu_ms[i] = 0;
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
+		unsigned long long ticks;
 		pid_t g;
 		long p, r;
 		int i;
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		g = pgrp_of(e->d_name);
+		g = pgrp_of(e->d_name, &ticks);
 		for (i = 0; i < n && pgid[i] != g; i++)
 			;
-		if (i == n || mem_of(e->d_name, &p, &r))
+		if (i == n)
+			continue;
+		cpu_ms[i] += (long)(ticks * 1000 / (unsigned long long)(hz > 0 ? hz : 100));
+		if (mem_of(e->d_name, &p, &r))
 			continue;
 		pss[i] += p;
 		/* a node's processes share its memory file: the largest
@@ -101,8 +117,8 @@ void cs_write_stats(const struct cs_cluster *c)
 	fprintf(f, "first_up_s=%.3f\nlast_up_s=%.3f\njoined_s=%.3f\n",
 		c->nup ? c->t_first_up : -1.0, c->nup ? c->t_last_up : -1.0,
 		c->all_joined_reported ? c->t_joined : -1.0);
-	fprintf(f, "pss_kib_per_node=%ld\nrss_kib_per_node=%ld\nwall_s=%.3f\n",
-		c->pss_kb, c->rss_kb, cs_elapsed(c));
+	fprintf(f, "pss_kib_per_node=%ld\nrss_kib_per_node=%ld\ncpu_ms_per_node_at_join=%ld\nwall_s=%.3f\n",
+		c->pss_kb, c->rss_kb, c->cpu_ms, cs_elapsed(c));
 	if (fclose(f))
 		fprintf(stderr, "clustersim: %s: %s\n", path, strerror(errno));
 }
