@@ -80,20 +80,22 @@ int cs_teardown(struct cs_cluster *c)
 {
 	int left = 0;
 
-	/* 1. nodes still up get SIGTERM (UML cleans up its own processes) */
-	for (int i = 0; i < c->n; i++)
-		if (c->node[i].pid > 0 && !c->node[i].exited)
-			kill(c->node[i].pid, SIGTERM);
-	wait_nodes(c, 2000);
-	/* 2. whatever is left of every node's group, and the switch, dies */
+	/*
+	 * 1. Nodes still up (timeout, interrupt, failure) and the switch:
+	 * SIGKILL to every process group. Not SIGTERM: UML's SIGTERM path
+	 * frees its IRQs twice and prints a free_irq WARNING, a splat that
+	 * would only be ours. Nothing is lost: UML unlinks its memory file
+	 * at start, its helpers are in the group, the console is a file.
+	 */
 	kill_groups(c, SIGKILL);
+	wait_nodes(c, 2000);
 	if (c->switch_in >= 0) {
 		close(c->switch_in);
 		c->switch_in = -1;
 	}
 	/* every group got SIGKILL: the guard need not act when we exit */
 	cs_guard_disarm(c);
-	/* 3. reap everything, including orphans handed to us as subreaper */
+	/* 2. reap everything, including orphans handed to us as subreaper */
 	if (!reap_for(c, 5000)) {
 		kill_groups(c, SIGKILL);
 		if (!reap_for(c, 5000))
