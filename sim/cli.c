@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,10 @@ const char cs_usage_text[] =
 "                        blank-separated (e.g. 'loglevel=8 lockdep.prove=1')\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
+"      --wire-delay MS, --wire-loss PCT, --wire-dup PCT\n"
+"                        put a vde wirefilter between every node and the\n"
+"                        switch: delay (0..10000 ms), loss, duplication\n"
+"                        (0..100 %%) on each node's link, both directions\n"
 "      --expect-clusterproc  kernel-identity requires CONFIG_CLUSTERPROC=y\n"
 "      --expect-krel-suffix S  kernel-identity requires the running kernel's\n"
 "                        release to end in S (the pipeline's -cp<series sha>)\n"
@@ -63,6 +68,27 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+bool cs_is_number_in(const char *s, double lo, double hi)
+{
+	int dots = 0, digits = 0;
+	double v;
+
+	if (!s || !*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return false;
+	}
+	if (dots > 1 || !digits)
+		return false;
+	v = strtod(s, NULL);
+	return v >= lo && v <= hi;
 }
 
 bool cs_str_ends_with(const char *s, const char *suffix)
@@ -275,6 +301,34 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 					    "--tipc-join-tolerance: '%s' is not ms in 50..30000",
 					    v ? v : "");
 			continue;
+		}
+		{
+			static const struct {
+				const char *name;
+				double hi;
+				size_t off;
+			} wire[] = {
+				{ "--wire-delay", 10000, offsetof(struct cs_opts, wire_delay) },
+				{ "--wire-loss", 100, offsetof(struct cs_opts, wire_loss) },
+				{ "--wire-dup", 100, offsetof(struct cs_opts, wire_dup) },
+			};
+			size_t w;
+
+			for (w = 0; w < sizeof(wire) / sizeof(wire[0]); w++) {
+				v = opt_value(a, wire[w].name, NULL, argc, argv,
+					      &i, &m);
+				if (m)
+					break;
+			}
+			if (m) {
+				if (!cs_is_number_in(v, 0, wire[w].hi))
+					return fail(err, errlen,
+						    "%s: '%s' is not a number in 0..%g",
+						    wire[w].name, v ? v : "",
+						    wire[w].hi);
+				*(const char **)((char *)o + wire[w].off) = v;
+				continue;
+			}
 		}
 		v = opt_value(a, "--kernel-args", NULL, argc, argv, &i, &m);
 		if (m) {

@@ -16,6 +16,9 @@ struct cs_opts {
 	bool no_module;
 	const char *runs;	/* NULL: ./runs */
 	const char *kernel_args;	/* extra kernel command line words, or NULL */
+	const char *wire_delay;	/* ms, validated; NULL: none (wire.c) */
+	const char *wire_loss;	/* percent */
+	const char *wire_dup;	/* percent */
 	unsigned int mem_mb;	/* 0: default */
 	int timeout;		/* 0: not given */
 	bool expect_clusterproc;
@@ -42,6 +45,9 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 
 /* Parse "64", "64M", "1G" into MiB; -1 if malformed or out of 16..4096. */
 int cs_parse_mem(const char *s, unsigned int *mb);
+
+/* A decimal number (digits, at most one '.') in [lo, hi]? */
+bool cs_is_number_in(const char *s, double lo, double hi);
 
 /* Does s end in suffix? */
 bool cs_str_ends_with(const char *s, const char *suffix);

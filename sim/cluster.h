@@ -33,6 +33,15 @@ struct cs_node {
 	int nexpect;		/* number of TAP files expected */
 };
 
+/* A host process the run needs (vde_switch, wirefilter). */
+struct cs_helper {
+	char name[32];
+	pid_t pid;		/* its process group; 0 none */
+	bool exited;
+	int in_fd;		/* write end of its stdin pipe, -1: it exits
+				 * when this closes (we are gone) */
+};
+
 struct cs_cluster {
 	const struct cs_opts *o;
 	enum cs_cmd cmd;
@@ -49,8 +58,11 @@ struct cs_cluster {
 	char run_dir[PATH_MAX];
 	char switch_dir[PATH_MAX];
 	char uml_dir[PATH_MAX];
-	pid_t switch_pid;
-	int switch_in;		/* write end of the switch's stdin, -1 */
+	/* host helpers: [0] the switch; with --wire-*, per node a switch and
+	 * a wirefilter between it and [0] */
+	struct cs_helper helper[1 + 2 * CS_MAX_NODES];
+	int nhelpers;
+	char node_wire[CS_MAX_NODES][PATH_MAX];	/* eth0's switch per node */
 	int shell_node;		/* shell mode: node on the terminal, else 0 */
 	pid_t guard_pid;	/* see guard.c; 0 if none */
 	int guard_fd;		/* write end of the guard's pipe, -1 */
@@ -99,8 +111,15 @@ int cs_guard_start(struct cs_cluster *c);
 void cs_guard_add(struct cs_cluster *c, pid_t pgid);
 void cs_guard_disarm(struct cs_cluster *c);
 
-/* switch.c */
-int cs_switch_start(struct cs_cluster *c);
+/* switch.c: start a helper in its own process group, stdin a pipe we
+ * keep, output to log; returns its index or -1 */
+int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
+		    const char *log);
+/* vde_switch on dir (waits for its ctl socket); index or -1 */
+int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name);
+
+/* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
+int cs_wire_start(struct cs_cluster *c);
 
 /* node.c */
 int cs_node_start(struct cs_cluster *c, struct cs_node *nd);

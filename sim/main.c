@@ -156,7 +156,8 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		    c->krel[0] ? c->krel : "release unknown",
 		    c->module[0] ? ", module " : "", c->module,
 		    c->timeout ? "set" : "none");
-	if (cs_switch_start(c))
+	if (cs_switch_start(c, c->switch_dir, "vde_switch") < 0 ||
+	    cs_wire_start(c))
 		return -1;
 	for (int i = 0; i < c->n; i++)
 		if (cs_node_start(c, &c->node[i]))
@@ -185,7 +186,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	c.o = &o;
-	c.switch_in = -1;
 	c.guard_fd = -1;
 	c.pss_kb = c.rss_kb = c.cpu_ms = -1;
 	rc = prepare(&c, &o, &s);

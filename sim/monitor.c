@@ -179,9 +179,14 @@ static bool status_done(const struct cs_node *nd)
 
 static void on_exit_pid(struct cs_cluster *c, pid_t pid, int st)
 {
-	if (pid == c->switch_pid) {
-		fprintf(stderr, "clustersim: vde_switch exited unexpectedly\n");
-		c->switch_pid = -pid;
+	for (int i = 0; i < c->nhelpers; i++) {
+		struct cs_helper *h = &c->helper[i];
+
+		if (h->pid != pid || h->exited)
+			continue;
+		h->exited = true;
+		fprintf(stderr, "clustersim: %s exited unexpectedly (status 0x%x; see its log in %s)\n",
+			h->name, st, c->run_dir);
 		c->failed_early = true;
 		return;
 	}

@@ -67,13 +67,14 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		      struct argbuf *a)
 {
 	bool shell = c->shell_node == nd->num;
-	int rc = 0;
+	int rc = 0, tol, join;
 
 	rc |= add(a, "%s", c->kernel);
 	rc |= add(a, "umid=cs%s-n%d", c->id, nd->num);
 	rc |= add(a, "uml_dir=%s", c->uml_dir);
 	rc |= add(a, "mem=%uM", c->mem_mb);
-	rc |= add(a, "eth0=vde,%s,02:43:53:00:00:%02x", c->switch_dir, nd->num);
+	rc |= add(a, "eth0=vde,%s,02:43:53:00:00:%02x",
+		  c->node_wire[nd->num - 1], nd->num);
 	rc |= add(a, "root=/dev/root");
 	rc |= add(a, "rootfstype=hostfs");
 	rc |= add(a, "rootflags=/");
@@ -104,11 +105,22 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_JOB=%s", nd->job);
 	rc |= add(a, "CS_RESULTS=%s", nd->results);
 	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
-	if (c->o->tipc_tolerance)
-		rc |= add(a, "CS_TIPC_TOLERANCE=%d", c->o->tipc_tolerance);
-	if (c->o->tipc_join_tolerance)
-		rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d",
-			  c->o->tipc_join_tolerance);
+	tol = c->o->tipc_tolerance;
+	join = c->o->tipc_join_tolerance;
+	if (c->o->wire_delay) {
+		/* a link must outlast a few delayed round trips */
+		int d = 8 * atoi(c->o->wire_delay);
+
+		d = d > 30000 ? 30000 : d;
+		if (!tol && d > 1500)
+			tol = d;
+		if (!join && d > 200)
+			join = d;
+	}
+	if (tol)
+		rc |= add(a, "CS_TIPC_TOLERANCE=%d", tol);
+	if (join)
+		rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
 	rc |= add_words(a, c->o->kernel_args);

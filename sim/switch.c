@@ -1,4 +1,4 @@
-/* switch.c: start the run's vde_switch as a child in its own process group. */
+/* switch.c: host helpers (vde_switch, wirefilter), each in its own group. */
 #include "cluster.h"
 
 #include <errno.h>
@@ -11,20 +11,21 @@
 #include <time.h>
 #include <unistd.h>
 
-int cs_switch_start(struct cs_cluster *c)
+int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
+		    const char *log)
 {
-	char log[PATH_MAX + 16], ports[16], ctl[PATH_MAX + 8];
+	struct cs_helper *h;
 	int pfd[2], logfd;
 	pid_t pid;
 
-	snprintf(log, sizeof(log), "%s/switch.log", c->run_dir);
-	snprintf(ports, sizeof(ports), "%d", c->n + 8);
+	if (c->nhelpers >= (int)(sizeof(c->helper) / sizeof(c->helper[0])))
+		return -1;
 	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (logfd < 0) {
 		fprintf(stderr, "clustersim: %s: %s\n", log, strerror(errno));
 		return -1;
 	}
-	/* stdin is a pipe we never write: the switch exits when we are gone */
+	/* stdin is a pipe we never write: the helper exits when we are gone */
 	if (pipe2(pfd, O_CLOEXEC)) {
 		fprintf(stderr, "clustersim: pipe: %s\n", strerror(errno));
 		close(logfd);
@@ -44,28 +45,45 @@ int cs_switch_start(struct cs_cluster *c)
 		    dup2(logfd, 2) < 0)
 			_exit(127);
 		cs_child_reset_signals();
-		execlp("vde_switch", "vde_switch", "-s", c->switch_dir,
-		       "-n", ports, "-m", "0700", (char *)NULL);
-		fprintf(stderr, "exec vde_switch: %s\n", strerror(errno));
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);	/* also in the parent: no race with killpg */
 	cs_guard_add(c, pid);
 	close(pfd[0]);
 	close(logfd);
-	c->switch_pid = pid;
-	c->switch_in = pfd[1];
+	h = &c->helper[c->nhelpers];
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->pid = pid;
+	h->exited = false;
+	h->in_fd = pfd[1];
+	return c->nhelpers++;
+}
+
+int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name)
+{
+	char log[PATH_MAX + 16], ports[16], ctl[PATH_MAX + 8], d[PATH_MAX];
+	char *argv[] = { "vde_switch", "-s", d, "-n", ports, "-m", "0700", NULL };
+	int idx;
+
+	snprintf(d, sizeof(d), "%s", dir);
+	snprintf(log, sizeof(log), "%s.log", dir);
+	snprintf(ports, sizeof(ports), "%d", c->n + 8);
+	idx = cs_helper_spawn(c, name, argv, log);
+	if (idx < 0)
+		return -1;
 	/* wait (bounded) for the control socket */
-	snprintf(ctl, sizeof(ctl), "%s/ctl", c->switch_dir);
+	snprintf(ctl, sizeof(ctl), "%s/ctl", dir);
 	for (int i = 0; i < 500; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
 		struct stat st;
 
 		if (stat(ctl, &st) == 0 && S_ISSOCK(st.st_mode))
-			return 0;
+			return idx;
 		nanosleep(&ts, NULL);
 	}
-	fprintf(stderr, "clustersim: vde_switch did not create %s in 5 s (see %s)\n",
-		ctl, log);
+	fprintf(stderr, "clustersim: %s did not create %s in 2.5 s (see %s)\n",
+		name, ctl, log);
 	return -1;
 }

@@ -17,8 +17,9 @@ static void note_exit(struct cs_cluster *c, pid_t pid, int st)
 			c->node[i].wstatus = st;
 			c->node[i].t_exit = cs_elapsed(c);
 		}
-	if (pid == c->switch_pid)
-		c->switch_pid = -c->switch_pid;	/* remember the group */
+	for (int i = 0; i < c->nhelpers; i++)
+		if (c->helper[i].pid == pid)
+			c->helper[i].exited = true;	/* the group stays known */
 }
 
 /* Reap until no child is left or ms elapsed; returns true if none left. */
@@ -67,13 +68,11 @@ static void kill_groups(struct cs_cluster *c, int sig)
 		    errno != ESRCH)
 			fprintf(stderr, "clustersim: killpg node %d: %s\n",
 				c->node[i].num, strerror(errno));
-	if (c->switch_pid) {
-		pid_t g = c->switch_pid > 0 ? c->switch_pid : -c->switch_pid;
-
-		if (killpg(g, sig) && errno != ESRCH)
-			fprintf(stderr, "clustersim: killpg switch: %s\n",
-				strerror(errno));
-	}
+	for (int i = 0; i < c->nhelpers; i++)
+		if (c->helper[i].pid > 0 && killpg(c->helper[i].pid, sig) &&
+		    errno != ESRCH)
+			fprintf(stderr, "clustersim: killpg %s: %s\n",
+				c->helper[i].name, strerror(errno));
 }
 
 int cs_teardown(struct cs_cluster *c)
@@ -89,10 +88,11 @@ int cs_teardown(struct cs_cluster *c)
 	 */
 	kill_groups(c, SIGKILL);
 	wait_nodes(c, 2000);
-	if (c->switch_in >= 0) {
-		close(c->switch_in);
-		c->switch_in = -1;
-	}
+	for (int i = 0; i < c->nhelpers; i++)
+		if (c->helper[i].in_fd >= 0) {
+			close(c->helper[i].in_fd);
+			c->helper[i].in_fd = -1;
+		}
 	/* every group got SIGKILL: the guard need not act when we exit */
 	cs_guard_disarm(c);
 	/* 2. reap everything, including orphans handed to us as subreaper */

@@ -2,7 +2,8 @@
  * test_cleanup: the launcher leaves nothing behind. Boots a real small
  * cluster (CS_TEST_BIN = clustersim, CS_TEST_KERNEL = a UML kernel) and
  * stops it every way it can be stopped:
- *   - Ctrl-C: SIGINT to the launcher's whole process group, mid-boot;
+ *   - Ctrl-C: SIGINT to the launcher's whole process group, mid-boot,
+ *     with every node behind a wirefilter (more helpers to stop);
  *   - SIGTERM to the launcher while the nodes run a command;
  *   - the global timeout;
  *   - SIGKILL to the launcher (its guard process must clean up);
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@ struct census {
 	int kernel;		/* exe is the UML kernel */
 	int vswitch;		/* exe is vde_switch */
 	int plug;		/* exe is vde_plug */
+	int filter;		/* exe is wirefilter */
 };
 
 /* Live processes whose cmdline contains needle, by kind. */
@@ -83,6 +86,8 @@ static void census(const char *needle, struct census *c)
 			c->vswitch++;
 		else if (strstr(exe, "/vde_plug"))
 			c->plug++;
+		else if (strstr(exe, "/wirefilter"))
+			c->filter++;
 	}
 	closedir(d);
 }
@@ -110,7 +115,9 @@ static int rm_one(const char *p, const struct stat *st, int flag,
 	return remove(p);
 }
 
-static void launch(struct launch *l, const char *timeout, const char *node_cmd)
+/* wire: "" or a --wire-delay value (every node behind a wirefilter) */
+static void launch_wire(struct launch *l, const char *timeout,
+			const char *node_cmd, const char *wire)
 {
 	const char *bin = getenv("CS_TEST_BIN");
 	const char *kernel = getenv("CS_TEST_KERNEL");
@@ -131,12 +138,23 @@ static void launch(struct launch *l, const char *timeout, const char *node_cmd)
 		setpgid(0, 0);
 		dup2(null, 0);
 		dup2(null, 1);
+		if (wire[0])
+			execl(bin, bin, "--nodes", "3", "--kernel", kernel,
+			      "--runs", l->runs, "--timeout", timeout,
+			      "--no-module", "-q", "--wire-delay", wire,
+			      "exec", "1", "--", "sh", "-c", node_cmd,
+			      (char *)NULL);
 		execl(bin, bin, "--nodes", "3", "--kernel", kernel, "--runs",
 		      l->runs, "--timeout", timeout, "--no-module", "-q",
 		      "exec", "1", "--", "sh", "-c", node_cmd, (char *)NULL);
 		_exit(99);
 	}
 	setpgid(l->pid, l->pid);
+}
+
+static void launch(struct launch *l, const char *timeout, const char *node_cmd)
+{
+	launch_wire(l, timeout, node_cmd, "");
 }
 
 static void finish(struct launch *l)
@@ -160,20 +178,27 @@ static void wait_for(const struct launch *l, const char *rel, double secs)
 }
 
 /* Wait until the run's processes are all there (or fail). */
-static void wait_running(const struct launch *l, double secs)
+static void wait_running_wire(const struct launch *l, double secs, bool wire)
 {
 	double end = now() + secs;
 	struct census c;
 
 	for (;;) {
 		census(l->runs, &c);
-		if (c.kernel >= NODES && c.vswitch == 1 && c.plug >= NODES)
+		if (c.kernel >= NODES && c.plug >= NODES &&
+		    c.vswitch == (wire ? 1 + NODES : 1) &&
+		    c.filter == (wire ? NODES : 0))
 			return;
 		ck_assert_msg(now() < end,
-			      "cluster not up in %.0f s: %d kernel, %d switch, %d vde_plug processes",
-			      secs, c.kernel, c.vswitch, c.plug);
+			      "cluster not up in %.0f s: %d kernel, %d switch, %d vde_plug, %d wirefilter processes",
+			      secs, c.kernel, c.vswitch, c.plug, c.filter);
 		usleep(20 * 1000);
 	}
+}
+
+static void wait_running(const struct launch *l, double secs)
+{
+	wait_running_wire(l, secs, false);
 }
 
 /* Wait for the launcher to exit; returns its wait status. */
@@ -216,8 +241,8 @@ static void assert_nothing_left(const struct launch *l, double grace)
 	/* the test failed; still leave nothing behind */
 	for (int i = 0; i < c.total && i < (int)(sizeof(c.pid) / sizeof(c.pid[0])); i++)
 		kill(c.pid[i], SIGKILL);
-	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug)",
-		     c.total, l->runs, c.kernel, c.vswitch, c.plug);
+	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug, %d wirefilter)",
+		     c.total, l->runs, c.kernel, c.vswitch, c.plug, c.filter);
 }
 
 START_TEST(test_ctrl_c_mid_boot)
@@ -225,9 +250,10 @@ START_TEST(test_ctrl_c_mid_boot)
 	struct launch l;
 	int st;
 
-	launch(&l, "60", "sleep 100");
+	/* with wirefilters: 3 + 1 switches, 3 filters to stop as well */
+	launch_wire(&l, "60", "sleep 100", "1");
 	wait_for(&l, "node3.console", 10);
-	wait_running(&l, 10);	/* UMLs started; the cluster need not be joined */
+	wait_running_wire(&l, 10, true);	/* need not be joined */
 	ck_assert_int_eq(killpg(l.pid, SIGINT), 0);
 	st = wait_exit(&l, 30);
 	ck_assert(WIFEXITED(st));

@@ -35,7 +35,8 @@ START_TEST(test_run_with_options)
 			       "--module=/m.ko", "--mem", "128M", "-t", "30",
 			       "--runs", "/tmp/r", "--kernel-args", "a=1 b",
 			       "--tipc-join-tolerance=100", "--expect-krel-suffix",
-			       "-cp12345678", "run", "x.scn", NULL), 0);
+			       "-cp12345678", "--wire-delay", "5", "--wire-loss=0.5",
+			       "run", "x.scn", NULL), 0);
 	ck_assert_int_eq(o.cmd, CS_CMD_RUN);
 	ck_assert_int_eq(o.nodes, 8);
 	ck_assert_str_eq(o.kernel, "/k");
@@ -47,6 +48,9 @@ START_TEST(test_run_with_options)
 	ck_assert_str_eq(o.kernel_args, "a=1 b");
 	ck_assert_int_eq(o.tipc_join_tolerance, 100);
 	ck_assert_str_eq(o.expect_krel_suffix, "-cp12345678");
+	ck_assert_str_eq(o.wire_delay, "5");
+	ck_assert_str_eq(o.wire_loss, "0.5");
+	ck_assert_ptr_null(o.wire_dup);
 }
 END_TEST
 
@@ -95,6 +99,12 @@ START_TEST(test_bad_args)
 		{ "--nodes", NULL },
 		{ "--mem", "12", "run", "x", NULL },
 		{ "--timeout", "-1", "run", "x", NULL },
+		{ "--wire-delay", "x", "run", "x", NULL },
+		{ "--wire-delay", "10001", "run", "x", NULL },
+		{ "--wire-loss", "101", "run", "x", NULL },
+		{ "--wire-loss", "1.2.3", "run", "x", NULL },
+		{ "--wire-dup", "-1", "run", "x", NULL },
+		{ "--wire-dup", NULL },
 		{ "run", NULL },
 		{ "run", "a", "b", NULL },
 		{ "frobnicate", NULL },

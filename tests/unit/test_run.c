@@ -5,6 +5,7 @@
  *     the node's name, and the console is kept in runs/<id>/;
  *   - kernel messages that only look alike do not;
  *   - exec passes the command's exit status through;
+ *   - with --wire-delay every node sits behind a wirefilter that delays;
  *   - `run` ends with "N passed, M failed" and counts a missing TAP file;
  *   - `shell N` works on a terminal (a pty from script(1)) and passes the
  *     shell's exit status through.
@@ -217,6 +218,39 @@ START_TEST(test_lookalikes_pass)
 }
 END_TEST
 
+/* Behind wirefilters (100 ms each way per node) the cluster still forms
+ * and runs, and the delay is real: the join needs several round trips of
+ * at least 400 ms. */
+START_TEST(test_wire_delay)
+{
+	struct tmp t;
+	char stats[256], line[128];
+	double joined = -1;
+	FILE *f;
+
+	tmp_make(&t);
+	{
+		char *const argv[] = {
+			(char *)bin(), "-q", "--nodes", "2", "--kernel",
+			(char *)kernel(), "--no-module", "--runs", t.runs,
+			"--wire-delay", "100", "exec", "2", "--", "true", NULL
+		};
+
+		run_capture(argv, NULL, NULL, 60, &o);
+	}
+	ck_assert_msg(o.status == 0, "exit %d, output:\n%s", o.status, o.text);
+	snprintf(stats, sizeof(stats), "%s/latest/stats", t.runs);
+	f = fopen(stats, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "joined_s=%lf", &joined);
+	fclose(f);
+	ck_assert_msg(joined >= 0.8, "joined after %.3f s through 100 ms filters",
+		      joined);
+	tmp_remove(&t);
+}
+END_TEST
+
 START_TEST(test_run_summary)
 {
 	struct tmp t;
@@ -296,6 +330,7 @@ int main(void)
 	tcase_add_test(tc, test_splat_fails_run);
 	tcase_add_test(tc, test_lookalikes_pass);
 	tcase_add_test(tc, test_run_summary);
+	tcase_add_test(tc, test_wire_delay);
 	tcase_add_test(tc, test_shell_on_pty);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
