@@ -63,6 +63,8 @@ struct cs_cluster {
 	struct cs_helper helper[1 + 2 * CS_MAX_NODES];
 	int nhelpers;
 	char node_wire[CS_MAX_NODES][PATH_MAX];	/* eth0's switch per node */
+	/* wirefilter settings (--wire-*, else the scenario's 'wire'); NULL */
+	const char *wire_delay, *wire_loss, *wire_dup;
 	int shell_node;		/* shell mode: node on the terminal, else 0 */
 	pid_t guard_pid;	/* see guard.c; 0 if none */
 	int guard_fd;		/* write end of the guard's pipe, -1 */

@@ -87,6 +87,9 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 			return usage_error("%s", err, "");
 		}
 		c->n = o->nodes ? o->nodes : s->sc.nodes;
+		c->wire_delay = s->sc.wire_delay[0] ? s->sc.wire_delay : NULL;
+		c->wire_loss = s->sc.wire_loss[0] ? s->sc.wire_loss : NULL;
+		c->wire_dup = s->sc.wire_dup[0] ? s->sc.wire_dup : NULL;
 		c->timeout = o->timeout ? o->timeout :
 			     s->sc.timeout ? s->sc.timeout : CS_DEFAULT_TIMEOUT;
 		for (size_t i = 0; i < s->sc.ncmds; i++) {
@@ -114,6 +117,13 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		if (o->cmd == CS_CMD_SHELL)
 			c->shell_node = o->node;
 	}
+	/* the command line wins over the scenario */
+	if (o->wire_delay)
+		c->wire_delay = o->wire_delay;
+	if (o->wire_loss)
+		c->wire_loss = o->wire_loss;
+	if (o->wire_dup)
+		c->wire_dup = o->wire_dup;
 	if (cs_kernel_banner(c->kernel, c->kbanner, sizeof(c->kbanner),
 			     c->krel, sizeof(c->krel)))
 		return usage_error("kernel %s: no 'Linux version' banner inside: not a Linux kernel",

@@ -107,9 +107,9 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
 	tol = c->o->tipc_tolerance;
 	join = c->o->tipc_join_tolerance;
-	if (c->o->wire_delay) {
+	if (c->wire_delay) {
 		/* a link must outlast a few delayed round trips */
-		int d = 8 * atoi(c->o->wire_delay);
+		int d = 8 * atoi(c->wire_delay);
 
 		d = d > 30000 ? 30000 : d;
 		if (!tol && d > 1500)

@@ -208,6 +208,35 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 			return fail(err, errlen, name, line, "out of memory");
 		return 0;
 	}
+	if (strcmp(w[0], "wire") == 0) {
+		if (n < 3 || n % 2 == 0)
+			return fail(err, errlen, name, line,
+				    "'wire' takes pairs: delay MS, loss PCT, dup PCT");
+		for (int i = 1; i + 1 < n; i += 2) {
+			char *dst;
+			double hi = 100;
+
+			if (strcmp(w[i], "delay") == 0) {
+				dst = sc->wire_delay;
+				hi = 10000;
+			} else if (strcmp(w[i], "loss") == 0) {
+				dst = sc->wire_loss;
+			} else if (strcmp(w[i], "dup") == 0) {
+				dst = sc->wire_dup;
+			} else {
+				return fail(err, errlen, name, line,
+					    "'wire %s': not delay, loss or dup",
+					    w[i]);
+			}
+			if (!cs_is_number_in(w[i + 1], 0, hi) ||
+			    strlen(w[i + 1]) >= sizeof(sc->wire_delay))
+				return fail(err, errlen, name, line,
+					    "'wire %s %s': not a number in 0..%g",
+					    w[i], w[i + 1], hi);
+			snprintf(dst, sizeof(sc->wire_delay), "%s", w[i + 1]);
+		}
+		return 0;
+	}
 	if (strcmp(w[0], "run") == 0) {
 		int node = 0;
 
@@ -224,7 +253,7 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		return 0;
 	}
 	return fail(err, errlen, name, line,
-		    "unknown directive '%s' (nodes, timeout, env, run)", w[0]);
+		    "unknown directive '%s' (nodes, timeout, env, wire, run)", w[0]);
 }
 
 int cs_scenario_parse(const char *text, const char *name,

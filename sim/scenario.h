@@ -18,6 +18,10 @@ struct cs_scenario {
 	char **env;		/* "KEY=VALUE", owned */
 	size_t ncmds;
 	struct cs_run_cmd *cmds;
+	/* 'wire' directive: "" if not given (see clustersim --wire-*) */
+	char wire_delay[16];
+	char wire_loss[16];
+	char wire_dup[16];
 };
 
 /*

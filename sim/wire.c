@@ -1,6 +1,7 @@
 /*
  * wire.c: what each node's eth0 plugs into. Normally the run's switch.
- * With --wire-delay/--wire-loss/--wire-dup every node gets its own small
+ * With --wire-delay/--wire-loss/--wire-dup (or a scenario's 'wire' line)
+ * every node gets its own small
  * switch and a wirefilter (vde2) between it and the run's switch, so the
  * node's link delays, loses or duplicates frames in both directions. A
  * frame between two nodes crosses two filters: twice the delay, about
@@ -13,7 +14,7 @@
 
 int cs_wire_start(struct cs_cluster *c)
 {
-	const struct cs_opts *o = c->o;
+	const struct cs_cluster *o = c;
 	bool wire = o->wire_delay || o->wire_loss || o->wire_dup;
 
 	for (int i = 0; i < c->n; i++) {

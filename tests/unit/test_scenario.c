@@ -19,6 +19,7 @@ START_TEST(test_good)
 		"timeout 60   # trailing comment\n"
 		"env FOO=bar\n"
 		"run all kernel-identity\n"
+		"wire delay 5 loss 1.5\n"
 		"run 2 sh -c 'exit 7' \"a b\" c\\ d\n"
 		"  run   all   connectivity   --iterations=5\n";
 
@@ -38,6 +39,9 @@ START_TEST(test_good)
 	ck_assert_str_eq(sc.cmds[1].argv[3], "a b");
 	ck_assert_str_eq(sc.cmds[1].argv[4], "c d");
 	ck_assert_ptr_null(sc.cmds[1].argv[5]);
+	ck_assert_str_eq(sc.wire_delay, "5");
+	ck_assert_str_eq(sc.wire_loss, "1.5");
+	ck_assert_str_eq(sc.wire_dup, "");
 	ck_assert_str_eq(sc.cmds[2].argv[1], "--iterations=5");
 	cs_scenario_free(&sc);
 }
@@ -98,6 +102,11 @@ static const struct {
 	{ "nodes 2\nrun all x\\\n", ":2: backslash at end" },
 	{ "nodes 2\nenv =x\nrun all x\n", ":2: 'env' takes" },
 	{ "nodes 2\nenv NOEQUALS\nrun all x\n", ":2: 'env' takes" },
+	{ "nodes 2\nwire\nrun all x\n", ":2: 'wire' takes pairs" },
+	{ "nodes 2\nwire delay\nrun all x\n", ":2: 'wire' takes pairs" },
+	{ "nodes 2\nwire jitter 5\nrun all x\n", ":2: 'wire jitter': not" },
+	{ "nodes 2\nwire loss 200\nrun all x\n", ":2: 'wire loss 200': not a number" },
+	{ "nodes 2\nwire delay -1\nrun all x\n", ":2: 'wire delay -1': not a number" },
 };
 
 START_TEST(test_bad)
