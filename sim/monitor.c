@@ -83,6 +83,12 @@ static void on_progress(struct cs_cluster *c, struct cs_node *nd,
 			p->detail);
 		return;
 	}
+	if (strcmp(p->phase, "error") == 0 || strcmp(p->phase, "warning") == 0) {
+		/* shown even with --quiet: the reason a run fails */
+		fprintf(stderr, "clustersim: node%d: %s: %s\n", nd->num,
+			p->phase, p->detail);
+		return;
+	}
 	if (strcmp(p->phase, "joined") == 0)
 		nd->joined = true;
 	if (strcmp(p->phase, "done") == 0)
