@@ -67,7 +67,7 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		      struct argbuf *a)
 {
 	bool shell = c->shell_node == nd->num;
-	int rc = 0, tol, join;
+	int rc = 0, tol, join, dj, ds;
 
 	rc |= add(a, "%s", c->kernel);
 	rc |= add(a, "umid=cs%s-n%d", c->id, nd->num);
@@ -105,22 +105,28 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_JOB=%s", nd->job);
 	rc |= add(a, "CS_RESULTS=%s", nd->results);
 	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
-	tol = c->o->tipc_tolerance;
-	join = c->o->tipc_join_tolerance;
+	/*
+	 * TIPC link tolerances (ms). The N nodes share the host's CPUs and
+	 * a node starved for longer than the tolerance loses its links; with
+	 * many nodes a short join tolerance makes links flap for ever (32
+	 * nodes with 200 ms never joined here). So the defaults grow with
+	 * N, and with the wire delay (a link must outlast a few delayed
+	 * round trips); --tipc-*tolerance set them outright.
+	 */
+	dj = 25 * c->n < 200 ? 200 : 25 * c->n > 1500 ? 1500 : 25 * c->n;
+	ds = 50 * c->n < 1500 ? 1500 : 50 * c->n;
 	if (c->wire_delay) {
-		/* a link must outlast a few delayed round trips */
 		int d = 8 * atoi(c->wire_delay);
 
-		d = d > 30000 ? 30000 : d;
-		if (!tol && d > 1500)
-			tol = d;
-		if (!join && d > 200)
-			join = d;
+		dj = d > dj ? d : dj;
+		ds = d > ds ? d : ds;
 	}
-	if (tol)
-		rc |= add(a, "CS_TIPC_TOLERANCE=%d", tol);
-	if (join)
-		rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
+	join = c->o->tipc_join_tolerance ? c->o->tipc_join_tolerance :
+	       dj > 30000 ? 30000 : dj;
+	tol = c->o->tipc_tolerance ? c->o->tipc_tolerance :
+	      ds > 30000 ? 30000 : ds;
+	rc |= add(a, "CS_TIPC_TOLERANCE=%d", tol);
+	rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
 	rc |= add_words(a, c->o->kernel_args);
