@@ -20,7 +20,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define GUARD_MAX (CS_MAX_NODES + 2)
+#define GUARD_MAX (3 * CS_MAX_NODES + 1)	/* nodes + switch + per-node wire */
 
 static void guard_main(int rfd)
 {
