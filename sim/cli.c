@@ -27,13 +27,13 @@ const char cs_usage_text[] =
 "      --no-module       do not load any module\n"
 "      --mem SIZE        memory per node, e.g. 64M (default 64M)\n"
 "      --kernel-args ARGS  more kernel command line words for every node,\n"
-"                        blank-separated (e.g. 'loglevel=8 lockdep.prove=1')\n"
+"                        blank-separated (e.g. 'loglevel=8 panic_on_warn=1')\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
 "      --wire-delay MS, --wire-loss PCT, --wire-dup PCT\n"
 "                        put a vde wirefilter between every node and the\n"
 "                        switch: delay (0..10000 ms), loss, duplication\n"
-"                        (0..100 %%) on each node's link, both directions\n"
+"                        (0..100 %) on each node's link, both directions\n"
 "      --expect-clusterproc  kernel-identity requires CONFIG_CLUSTERPROC=y\n"
 "      --expect-krel-suffix S  kernel-identity requires the running kernel's\n"
 "                        release to end in S (the pipeline's -cp<series sha>)\n"
@@ -50,6 +50,7 @@ const char cs_usage_text[] =
 "  nodes N               required: the minimum number of nodes (1..64)\n"
 "  timeout S             global timeout in seconds\n"
 "  env KEY=VALUE         environment for every command\n"
+"  wire delay MS loss PCT dup PCT   as --wire-* (any of the pairs)\n"
 "  run all PROG [ARGS]   run PROG on every node\n"
 "  run N PROG [ARGS]     run PROG on node N\n"
 "  Commands of one node run in file order. PROG without '/' is taken from\n"
@@ -59,8 +60,8 @@ const char cs_usage_text[] =
 "  to the matching .log.\n"
 "\n"
 "exit status: 0 all passed; 1 a test failed, a node failed, a kernel splat\n"
-"or a timeout; 2 bad usage (nothing started); exec: the command's status\n"
-"(125 if the cluster itself failed).\n";
+"or a timeout; 2 bad usage (nothing started); exec, shell: the command's\n"
+"or shell's status (125 if the cluster itself failed).\n";
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
