@@ -6,7 +6,7 @@
 
 /* Report headers a kernel message starts with. */
 static const char *const splat_prefix[] = {
-	"BUG:", "WARNING:", "Oops", "Kernel panic", "kernel BUG at",
+	"BUG:", "[ BUG:", "WARNING:", "Oops", "Kernel panic", "kernel BUG at",
 	"general protection fault", "KASAN:", "UBSAN:", "INFO: task ",
 	"INFO: rcu_", "rcu: INFO:", "watchdog: BUG:", "Unable to handle kernel",
 	"list_add corruption", "list_del corruption", "kernel stack overflow",
@@ -20,7 +20,7 @@ static const char *const splat_infix[] = {
 	"sleeping function called from invalid context",
 	"blocked for more than", "possible irq lock inversion",
 	"lock held when returning to user space", "bad unlock balance",
-	"held lock freed", NULL,
+	"held lock freed", "Invalid wait context", NULL,
 };
 
 /* If p points at "[ digits.digits]" return the text after "] ", else NULL. */

@@ -62,6 +62,8 @@ static const struct {
 	{ "splat-gpf.console", "general protection fault" },
 	{ "splat-oops.console", "Oops: 0000" },
 	{ "splat-interleaved.console", "BUG: unable to handle page fault" },
+	{ "splat-waitctx.console", "[ BUG: Invalid wait context ]" },
+	{ "splat-rcu-uml.console", "WARNING: suspicious RCU usage" },
 };
 
 START_TEST(test_splat_files)
