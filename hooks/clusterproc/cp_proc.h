@@ -82,9 +82,9 @@ struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp);
 void cp_op_task_free(struct task_struct *tsk);
 
 /* rexec.c */
+struct clusterproc_execve_args;
 int cp_op_execve(struct filename *filename,
-		 const char __user *const __user *argv,
-		 const char __user *const __user *envp);
+		 const struct clusterproc_execve_args *args);
 int cp_rexec_start(void);
 void cp_rexec_stop(void);
 

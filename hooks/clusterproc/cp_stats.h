@@ -40,6 +40,8 @@ CP_STAT(KILL_NODE_GONE, kill_node_gone)
 CP_STAT(SVR_KILL, svr_kill)
 CP_STAT(KILL_DELIVERED, kill_delivered)
 CP_STAT(KILL_EPERM, kill_eperm)
+CP_STAT(KILL_FORWARDED, kill_forwarded)
+CP_STAT(KILL_STANDIN, kill_standin)
 /* process model (engineer A): pids.c, rexec.c, remote_child.c, wait.c */
 CP_STAT(WHERE_REMOTE, where_remote)
 CP_STAT(HOOK_EXECVE, hook_execve)

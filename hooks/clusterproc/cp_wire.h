@@ -142,7 +142,9 @@ struct cp_rexec {
 	__be32 ppid;
 	__be32 uid, euid, suid, fsuid;
 	__be32 gid, egid, sgid, fsgid;
-	__be64 cap_effective, cap_permitted, cap_inheritable;
+	__be64 cap_effective, cap_permitted, cap_inheritable, cap_bset;
+	__be32 securebits;
+	__be32 pgrp, sid;	/* its process group and session */
 	__be32 umask;
 	__be32 argc, envc;
 	__be32 strings_len;

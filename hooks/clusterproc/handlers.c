@@ -78,6 +78,34 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_where),
 		.handle = cp_handle_where,
 	},
+	[CP_MSG_REXEC] = {
+		.name = "rexec",
+		.req_min = sizeof(struct cp_rexec) + 2,
+		.req_max = CP_MAX_MSG - sizeof(struct cp_hdr),
+		.rep_min = sizeof(struct cp_rexec_reply),
+		.rep_max = sizeof(struct cp_rexec_reply),
+		.handle = cp_handle_rexec,
+	},
+	[CP_MSG_EVENT] = {
+		.name = "event",
+		.req_min = sizeof(struct cp_event),
+		.req_max = sizeof(struct cp_event),
+		.handle = cp_handle_event,
+	},
+	[CP_MSG_REAP] = {
+		.name = "reap",
+		.req_min = sizeof(struct cp_reap),
+		.req_max = sizeof(struct cp_reap),
+		.rep_min = sizeof(struct cp_reap_reply),
+		.rep_max = sizeof(struct cp_reap_reply),
+		.handle = cp_handle_reap,
+	},
+	[CP_MSG_REPARENT] = {
+		.name = "reparent",
+		.req_min = sizeof(struct cp_reparent),
+		.req_max = sizeof(struct cp_reparent),
+		.handle = cp_handle_reparent,
+	},
 };
 
 /**

@@ -118,6 +118,15 @@ static const struct clusterproc_ops cp_ops = {
 	.kill = cp_op_kill,
 	.task_free = cp_op_task_free,
 	.pid_range = cp_op_pid_range,
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+	.execve = cp_op_execve,
+#endif
+	.exit_flush = cp_op_exit_flush,
+	.reparent_remote = cp_op_reparent_remote,
+	.notify_parent = cp_op_notify_parent,
+	.notify_parent_cldstop = cp_op_notify_parent_cldstop,
+	.wait_task = cp_op_wait_task,
+	.getppid = cp_op_getppid,
 };
 
 static int __init cp_init(void)

@@ -27,13 +27,20 @@ CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc" \
 # scenario PROGs without a slash are looked up in $(BUILD)/tests/guest
 CP_GUEST_DIR := $(BUILD)/tests/guest
 CP_GUEST_SRCS := $(wildcard $(TOP)/tests/guest/module/*.c)
-CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c
+CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c \
+	$(TOP)/tests/guest/module/cp_proc_util.c
 CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
 	$(filter-out $(CP_GUEST_LIB),$(CP_GUEST_SRCS)))
 
 CP_USER_DIR := $(CP_HERE)/user
 CP_USER_LIB := $(CP_USER_DIR)/cp_ps_read.c
-CP_USER_TOOLS := $(BIN)/cps $(BIN)/where
+CP_USER_TOOLS := $(BIN)/cps
+# process model tools (engineer A): libclusterproc
+CP_LIBCP := $(CP_USER_DIR)/libclusterproc.c
+CP_LIBCP_TOOLS := $(BIN)/where $(BIN)/onnode
+
+# onnode, where, cps on PATH in every node, guest tests in place
+all: module-tools module-tests
 
 .PHONY: module module-tests module-tools module-checkpatch module-clean \
 	cp-module-force
@@ -53,7 +60,11 @@ $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
 	@cmp -s $(CP_MOD_COPY)/clusterproc.ko $@ || \
 		cp $(CP_MOD_COPY)/clusterproc.ko $@
 
-module-tools: $(CP_USER_TOOLS)
+module-tools: $(CP_USER_TOOLS) $(CP_LIBCP_TOOLS)
+
+$(CP_LIBCP_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_LIBCP) $(CP_USER_DIR)/libclusterproc.h
+	mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_USER_DIR) -o $@ $< $(CP_LIBCP)
 
 $(CP_USER_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_USER_LIB) $(CP_USER_DIR)/cp_ps_read.h
 	mkdir -p $(dir $@)
@@ -62,12 +73,13 @@ $(CP_USER_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_USER_LIB) $(CP_USER_DIR)/cp_
 module-tests: $(CP_GUEST_TESTS)
 
 # the guest tests use the sim's TIPC barrier helpers (sim/cs_tipc.c)
-CP_GUEST_DEPS := $(CP_GUEST_LIB) $(TOP)/sim/cs_tipc.c
+CP_GUEST_DEPS := $(CP_GUEST_LIB) $(TOP)/sim/cs_tipc.c $(CP_USER_DIR)/libclusterproc.c
 $(CP_GUEST_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_DEPS) \
-		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h
+		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h \
+		$(CP_USER_DIR)/libclusterproc.h $(TOP)/tests/guest/module/cp_proc_util.h
 	mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_HERE) -I$(TOP)/tests/guest/module \
-		-I$(TOP)/sim -o $@ $< $(CP_GUEST_DEPS) $(CHECK_LIBS)
+		-I$(TOP)/sim -I$(CP_USER_DIR) -o $@ $< $(CP_GUEST_DEPS) $(CHECK_LIBS)
 
 module-checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --no-tree --quiet \
@@ -75,4 +87,36 @@ module-checkpatch:
 		$(filter-out %/Kbuild,$(CP_MOD_SRCS))
 
 module-clean:
-	rm -rf $(BUILD)/module/$(FLAVOR) $(CP_GUEST_DIR) $(CP_USER_TOOLS)
+	rm -rf $(BUILD)/module/$(FLAVOR) $(CP_GUEST_DIR) $(CP_USER_TOOLS) $(CP_LIBCP_TOOLS)
+
+# ---- check-module / bench-module (in `make check` / `make bench`) ----
+# Every module scenario (tests/scenarios/module-*.scn, races*.scn) on the
+# kernel and module of $(FLAVOR); module-bench.scn is the benchmark only.
+CP_SCN_DIR := $(TOP)/tests/scenarios
+CP_SCENARIOS = $(filter-out %/module-bench.scn,\
+	$(sort $(wildcard $(CP_SCN_DIR)/module-*.scn $(CP_SCN_DIR)/races*.scn)))
+CP_UML = $(if $(UML_LINUX),$(UML_LINUX),$(KDIR)/linux)
+CP_SIM = $(BIN)/clustersim --kernel $(CP_UML) --module $(MODULE_KO) $(CP_SIM_OPTS)
+CP_CHECK_DEPS = module module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
+
+.PHONY: check-module bench-module
+CHECK_GUEST_TARGETS += check-module
+BENCH_TARGETS += bench-module
+
+check-module: $(CP_CHECK_DEPS)
+	@fail=0; for s in $(CP_SCENARIOS); do \
+		echo "check-module: $$s"; \
+		$(CP_SIM) -q run $$s || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then echo "check-module: all passed"; \
+	else echo "check-module: FAILED" >&2; exit 1; fi
+
+# A table: median/p90 microseconds of remote and local operations and the
+# median in module round trips (node 1 -> node 2); see bench_module.c.
+bench-module: $(CP_CHECK_DEPS)
+	@$(CP_SIM) -q --runs $(BUILD)/bench-runs run $(CP_SCN_DIR)/module-bench.scn \
+		>$(BUILD)/bench-module.out 2>&1 || \
+		{ cat $(BUILD)/bench-module.out; exit 1; }
+	@echo "bench-module: node 1 -> node 2 ($(FLAVOR) kernel)"
+	@grep -E '^(operation|rtt\.|kill|execwait|deadwait)' \
+		$(BUILD)/bench-runs/latest/node1/01-bench_module.log

@@ -100,13 +100,14 @@ static int cp_local_location(pid_t pid)
 	rcu_read_lock();
 	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
 	if (t) {
+		enum cp_rstate st;
+
 		p = cp_proc_of(t);
-		if (p && p->kind == CP_PROC_STANDIN &&
-		    READ_ONCE(p->rstate) != CP_RS_STARTING)
-			node = READ_ONCE(p->rstate) >= CP_RS_GONE ?
-			       -ESRCH : (int)p->node;
-		else if (!(t->flags & PF_REMOTE))
-			node = cp_self;
+		st = p ? READ_ONCE(p->rstate) : CP_RS_STARTING;
+		if (!p || p->kind != CP_PROC_STANDIN || st == CP_RS_STARTING)
+			node = cp_self;		/* (still) runs here */
+		else if (st != CP_RS_GONE)
+			node = p->node;
 	}
 	rcu_read_unlock();
 	return node;
@@ -173,6 +174,14 @@ int cp_proc_start(void)
 		return err;
 	if (((cp_self + 1) << CP_PID_SHIFT) > PID_MAX_LIMIT)
 		return -EINVAL;
+	err = cp_rchild_start();
+	if (err)
+		return err;
+	err = cp_rexec_start();
+	if (err) {
+		cp_rchild_stop();
+		return err;
+	}
 	WRITE_ONCE(cp_pid_ranges_on, true);
 	return 0;
 }
@@ -183,4 +192,6 @@ int cp_proc_start(void)
 void cp_proc_stop(void)
 {
 	WRITE_ONCE(cp_pid_ranges_on, false);
+	cp_rexec_stop();
+	cp_rchild_stop();
 }

@@ -13,15 +13,19 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
 
 static void cp_ps_fill(struct cp_ps_entry *e, struct task_struct *t)
 {
 	static const char states[] = "RSDTtXZPI";
 	unsigned int st = task_state_index(t);
+	struct cp_proc *p = cp_proc_of(t);
 
 	memset(e, 0, sizeof(*e));
 	e->pid = cpu_to_be32(task_tgid_nr(t));
-	e->ppid = cpu_to_be32(task_tgid_nr(rcu_dereference(t->real_parent)));
+	e->ppid = cpu_to_be32(p && p->kind == CP_PROC_RCHILD ?
+			      READ_ONCE(p->ppid) :
+			      task_tgid_nr(rcu_dereference(t->real_parent)));
 	e->pgrp = cpu_to_be32(task_pgrp_nr_ns(t, &init_pid_ns));
 	e->sid = cpu_to_be32(task_session_nr_ns(t, &init_pid_ns));
 	e->uid = cpu_to_be32(from_kuid(&init_user_ns, task_uid(t)));
@@ -56,6 +60,9 @@ int cp_handle_ps(const struct cp_request *rq, void *reply, size_t max)
 		struct task_struct *t = pid_task(pid, PIDTYPE_TGID);
 
 		nr = pid_nr(pid);
+		/* a stand-in's process is listed by the node it runs on */
+		if (t && (t->flags & (PF_REMOTE | PF_KTHREAD)) == PF_REMOTE)
+			t = NULL;
 		if (t) {
 			if (n == room) {
 				out->next = cpu_to_be32(nr);

@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc remote children, the executing side: a process that runs
+ * here while its parent runs on another node.
+ *
+ * - cp_rparent: one kernel thread with PF_REMOTE, the stand-in parent of
+ *   every such process (its per-task state names the real parent's node
+ *   and pid). It creates them (clone with their pid, then exec: the
+ *   CP_MSG_REXEC handler), and it reaps them (do_wait as their parent:
+ *   CP_MSG_REAP), so exit status and rusage come from the base code.
+ * - Because their parent has PF_REMOTE, do_notify_parent() and
+ *   do_notify_parent_cldstop() hand their exit/stop/continue to the
+ *   notify ops here. Those run under tasklist_lock ("record" hooks): they
+ *   queue a CP_MSG_EVENT for the parent's node, sent by an ordered
+ *   worker (and flushed by exit_flush in the exiting task). The zombie
+ *   stays until the parent's node reaps it.
+ * - getppid() of such a process answers the remote parent's pid.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/clusterproc.h>
+#include <linux/completion.h>
+#include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kthread.h>
+#include <linux/pid.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include "cp_internal.h"
+#include "cp_proc.h"
+
+enum cp_job_kind { CP_JOB_SPAWN, CP_JOB_REAP };
+
+struct cp_job {
+	struct list_head link;
+	enum cp_job_kind kind;
+	struct completion done;
+	int result;
+	/* spawn */
+	unsigned int pnode;
+	const struct cp_rexec *rq;
+	const char *filename, *cwd;
+	const char **argv, **envp;
+	struct completion exec_done;
+	int exec_err;
+	/* reap */
+	pid_t pid;
+	u32 flags;
+	struct cp_reap_reply *out;
+};
+
+static struct task_struct *cp_rparent;
+static LIST_HEAD(cp_jobs);
+static DEFINE_SPINLOCK(cp_jobs_lock);
+static DECLARE_WAIT_QUEUE_HEAD(cp_jobs_wq);
+
+/* ---- outbound queue: messages recorded under locks, sent later ---- */
+
+enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP };
+
+struct cp_out {
+	struct list_head link;
+	enum cp_out_kind kind;
+	unsigned int node;
+	struct task_struct *task;	/* AUTOREAP: a reference */
+	union {
+		struct cp_event ev;
+		struct cp_reparent rp;
+	} u;
+};
+
+static LIST_HEAD(cp_outq);
+static DEFINE_SPINLOCK(cp_outq_lock);
+static struct workqueue_struct *cp_out_wq;
+static void cp_out_fn(struct work_struct *w);
+static DECLARE_WORK(cp_out_work, cp_out_fn);
+
+static void cp_out_add(struct cp_out *o)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	list_add_tail(&o->link, &cp_outq);
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	queue_work(cp_out_wq, &cp_out_work);
+}
+
+static struct cp_out *cp_out_next(void)
+{
+	struct cp_out *o = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	if (!list_empty(&cp_outq)) {
+		o = list_first_entry(&cp_outq, struct cp_out, link);
+		list_del(&o->link);
+	}
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	return o;
+}
+
+static void cp_out_fn(struct work_struct *w)
+{
+	struct cp_out *o;
+	size_t len;
+	int err;
+
+	while ((o = cp_out_next())) {
+		switch (o->kind) {
+		case CP_OUT_EVENT:
+			cp_delay_point(CP_DP_NOTIFY_FLUSH);
+			err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
+				      sizeof(o->u.ev), NULL, 0, &len);
+			cp_count(err ? CP_STAT_NOTIFY_FAIL : CP_STAT_NOTIFY_SENT);
+			break;
+		case CP_OUT_REPARENT:
+			cp_delay_point(CP_DP_REPARENT_FLUSH);
+			err = cp_call(o->node, CP_MSG_REPARENT, &o->u.rp,
+				      sizeof(o->u.rp), NULL, 0, &len);
+			if (!err)
+				cp_count(CP_STAT_REPARENT_SENT);
+			break;
+		case CP_OUT_AUTOREAP:
+			cp_standin_autoreap(o->task);
+			put_task_struct(o->task);
+			break;
+		}
+		kfree(o);
+	}
+}
+
+/**
+ * cp_queue_reparent() - tell @node that @pid's parent is now @ppid
+ * @node: where the process runs
+ * @pid: the process
+ * @ppid: its new parent's pid
+ *
+ * Record context (GFP_ATOMIC, no sleep).
+ */
+void cp_queue_reparent(unsigned int node, pid_t pid, pid_t ppid)
+{
+	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+
+	if (!o) {
+		cp_count(CP_STAT_NOTIFY_DROP);
+		return;
+	}
+	o->kind = CP_OUT_REPARENT;
+	o->node = node;
+	o->u.rp.pid = cpu_to_be32(pid);
+	o->u.rp.ppid = cpu_to_be32(ppid);
+	cp_out_add(o);
+}
+
+/**
+ * cp_queue_autoreap() - reap @t's process on its node, then release @t
+ * @t: a stand-in whose parent does not wait for it; a reference is taken
+ *
+ * Record context.
+ */
+void cp_queue_autoreap(struct task_struct *t)
+{
+	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+
+	if (!o) {
+		cp_count(CP_STAT_NOTIFY_DROP);
+		return;
+	}
+	o->kind = CP_OUT_AUTOREAP;
+	get_task_struct(t);
+	o->task = t;
+	cp_out_add(o);
+}
+
+static void cp_queue_event(struct task_struct *tsk, struct cp_proc *p,
+			   int why, int status)
+{
+	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	u64 ut = tsk->utime + tsk->signal->utime;
+	u64 st = tsk->stime + tsk->signal->stime;
+
+	if (!o) {
+		cp_count(CP_STAT_NOTIFY_DROP);
+		return;
+	}
+	o->kind = CP_OUT_EVENT;
+	o->node = p->pnode;
+	o->u.ev.pid = cpu_to_be32(task_tgid_nr(tsk));
+	o->u.ev.why = cpu_to_be32(why);
+	o->u.ev.status = cpu_to_be32(status);
+	o->u.ev.uid = cpu_to_be32(from_kuid(&init_user_ns, task_uid(tsk)));
+	o->u.ev.utime_ns = cpu_to_be64(ut);
+	o->u.ev.stime_ns = cpu_to_be64(st);
+	cp_out_add(o);
+}
+
+/**
+ * cp_rchild_notify() - notify_parent op for a process whose parent is remote
+ * @tsk: the zombie (a thread group leader)
+ * @sig: its exit signal
+ *
+ * Record context: write_lock_irq(&tasklist_lock). Queues the death for
+ * the parent's node; the zombie stays here until that node reaps it.
+ *
+ * Return: autoreap: true only for a process nobody waits for.
+ */
+bool cp_rchild_notify(struct task_struct *tsk, int sig)
+{
+	struct cp_proc *p = cp_proc_of(tsk);
+	int code = tsk->exit_code, why, status;
+
+	if (!p || p->kind != CP_PROC_RCHILD || p->noreap)
+		return true;
+	cp_count(CP_STAT_HOOK_NOTIFY_PARENT);
+	if (code & 0x80) {
+		why = CLD_DUMPED;
+		status = code & 0x7f;
+	} else if (code & 0x7f) {
+		why = CLD_KILLED;
+		status = code & 0x7f;
+	} else {
+		why = CLD_EXITED;
+		status = code >> 8;
+	}
+	cp_queue_event(tsk, p, why, status);
+	return false;
+}
+
+/**
+ * cp_op_notify_parent_cldstop() - stop/continue of a remote parent's child
+ * @tsk: the thread that stopped or continued
+ * @for_ptracer: notification for a tracer (not supported: dropped)
+ * @why: CLD_STOPPED, CLD_CONTINUED or CLD_TRAPPED
+ *
+ * Record context: read_lock(&tasklist_lock), irqs off, @tsk may already
+ * be in TASK_STOPPED.
+ */
+void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
+				 int why)
+{
+	struct cp_proc *p = cp_proc_of(tsk->group_leader);
+	int status;
+
+	if (for_ptracer || !p || p->kind != CP_PROC_RCHILD)
+		return;
+	cp_count(CP_STAT_HOOK_NOTIFY_CLDSTOP);
+	switch (why) {
+	case CLD_CONTINUED:
+		status = SIGCONT;
+		break;
+	case CLD_STOPPED:
+		status = tsk->signal->group_exit_code & 0x7f;
+		break;
+	default:
+		status = tsk->exit_code & 0x7f;
+	}
+	cp_queue_event(tsk->group_leader, p, why, status);
+}
+
+/**
+ * cp_op_exit_flush() - exit_notify() has unlocked: send what was recorded
+ * @tsk: the exiting task (current)
+ *
+ * May sleep. Sending now, in the exiting task, means the parent's node
+ * knows about the death before the exit completes.
+ */
+void cp_op_exit_flush(struct task_struct *tsk)
+{
+	if (list_empty(&cp_outq))
+		return;
+	cp_count(CP_STAT_HOOK_EXIT_FLUSH);
+	cp_delay_point(CP_DP_EXIT_FLUSH);
+	flush_work(&cp_out_work);
+}
+
+/**
+ * cp_op_getppid() - getppid() of a process whose parent is a stand-in
+ * @parent: current's real_parent (cp_rparent)
+ *
+ * Query, under RCU.
+ *
+ * Return: the remote parent's pid.
+ */
+pid_t cp_op_getppid(struct task_struct *parent)
+{
+	struct cp_proc *p = cp_proc_of(current->group_leader);
+
+	cp_count(CP_STAT_HOOK_GETPPID);
+	if (p && p->kind == CP_PROC_RCHILD)
+		return READ_ONCE(p->ppid);
+	return task_tgid_vnr(parent);
+}
+
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+
+static void cp_cap_get(__be64 w, kernel_cap_t *c)
+{
+	u64 v = be64_to_cpu(w);
+
+	c->cap[0] = (u32)v;
+	c->cap[1] = (u32)(v >> 32);
+}
+
+static int cp_rchild_creds(const struct cp_rexec *rq)
+{
+	struct cred *c = prepare_creds();
+
+	if (!c)
+		return -ENOMEM;
+	c->uid = make_kuid(&init_user_ns, be32_to_cpu(rq->uid));
+	c->euid = make_kuid(&init_user_ns, be32_to_cpu(rq->euid));
+	c->suid = make_kuid(&init_user_ns, be32_to_cpu(rq->suid));
+	c->fsuid = make_kuid(&init_user_ns, be32_to_cpu(rq->fsuid));
+	c->gid = make_kgid(&init_user_ns, be32_to_cpu(rq->gid));
+	c->egid = make_kgid(&init_user_ns, be32_to_cpu(rq->egid));
+	c->sgid = make_kgid(&init_user_ns, be32_to_cpu(rq->sgid));
+	c->fsgid = make_kgid(&init_user_ns, be32_to_cpu(rq->fsgid));
+	if (!uid_valid(c->uid) || !uid_valid(c->euid) || !gid_valid(c->gid) ||
+	    !gid_valid(c->egid)) {
+		abort_creds(c);
+		return -EINVAL;
+	}
+	cp_cap_get(rq->cap_effective, &c->cap_effective);
+	cp_cap_get(rq->cap_permitted, &c->cap_permitted);
+	cp_cap_get(rq->cap_inheritable, &c->cap_inheritable);
+	cp_cap_get(rq->cap_bset, &c->cap_bset);
+	c->securebits = be32_to_cpu(rq->securebits);
+	return commit_creds(c);
+}
+
+/* stdin /dev/null, stdout and stderr the node's console (README.md) */
+static int cp_rchild_stdio(void)
+{
+	struct file *in, *out;
+	int fd;
+
+	in = filp_open("/dev/null", O_RDONLY, 0);
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = filp_open("/dev/console", O_WRONLY | O_NOCTTY, 0);
+	if (IS_ERR(out))
+		out = filp_open("/dev/null", O_WRONLY, 0);
+	if (IS_ERR(out)) {
+		fput(in);
+		return PTR_ERR(out);
+	}
+	fd = get_unused_fd_flags(0);
+	if (fd >= 0)
+		fd_install(fd, in);
+	else
+		fput(in);
+	fd = get_unused_fd_flags(0);
+	if (fd >= 0)
+		fd_install(fd, get_file(out));
+	fd = get_unused_fd_flags(0);
+	if (fd >= 0)
+		fd_install(fd, get_file(out));
+	fput(out);
+	return 0;
+}
+
+/* The new process's first function: become the process, then exec. */
+static int cp_rchild_fn(void *arg)
+{
+	struct cp_job *job = arg;
+	const struct cp_rexec *rq = job->rq;
+	struct cp_proc *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	int err = -ENOMEM;
+
+	if (!p)
+		goto fail;
+	spin_lock_init(&p->lock);
+	p->kind = CP_PROC_RCHILD;
+	p->pnode = job->pnode;
+	p->ppid = be32_to_cpu(rq->ppid);
+	clusterproc_set_task_data(current, p);
+	clusterproc_flush_signals();
+	clusterproc_setsid();
+	err = cp_rchild_creds(rq);
+	if (err)
+		goto fail;
+	xchg(&current->fs->umask, be32_to_cpu(rq->umask) & 0777);
+	if (clusterproc_chdir(job->cwd))
+		clusterproc_chdir("/");
+	err = cp_rchild_stdio();
+	if (err)
+		goto fail;
+	err = clusterproc_kernel_execve(job->filename, job->argv, job->envp);
+	if (err)
+		goto fail;
+	job->exec_err = 0;
+	complete(&job->exec_done);
+	return 0;
+fail:
+	if (p)
+		p->noreap = true;	/* autoreaped: nobody is told */
+	job->exec_err = err;
+	complete(&job->exec_done);
+	clusterproc_exit(127 << 8);
+}
+
+static int cp_job_spawn(struct cp_job *job)
+{
+	pid_t pid = be32_to_cpu(job->rq->pid);
+	pid_t got;
+
+	init_completion(&job->exec_done);
+	got = clusterproc_spawn(cp_rchild_fn, job, pid);
+	if (got < 0)
+		return got;
+	wait_for_completion(&job->exec_done);
+	if (!job->exec_err)
+		cp_count(CP_STAT_SVR_REXEC);
+	return job->exec_err;
+}
+
+/* the wait(2) status word of a waitid() result */
+static int cp_wstat(int why, int status)
+{
+	switch (why) {
+	case CLD_EXITED:
+		return (status & 0xff) << 8;
+	case CLD_DUMPED:
+		return (status & 0x7f) | 0x80;
+	case CLD_STOPPED:
+	case CLD_TRAPPED:
+		return ((status & 0xff) << 8) | 0x7f;
+	case CLD_CONTINUED:
+		return 0xffff;
+	default:
+		return status & 0x7f;
+	}
+}
+
+static int cp_job_reap(struct cp_job *job)
+{
+	struct cp_reap_reply *out = job->out;
+	struct waitid_info info = { };
+	struct rusage ru = { };
+	int options;
+	long ret;
+
+	options = WNOHANG | __WALL;
+	if (job->flags & CP_REAP_STOPPED)
+		options |= WSTOPPED | WNOWAIT;
+	else
+		options |= WEXITED;
+	if (job->flags & CP_REAP_NOWAIT)
+		options |= WNOWAIT;
+	ret = clusterproc_waitid(job->pid, options, &info, &ru);
+	memset(out, 0, sizeof(*out));
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		return 0;
+	out->pid = cpu_to_be32(ret);
+	out->wstat = cpu_to_be32(cp_wstat(info.cause, info.status));
+	out->why = cpu_to_be32(info.cause);
+	out->status = cpu_to_be32(info.status);
+	out->uid = cpu_to_be32(info.uid);
+	out->ru[CP_RU_UTIME_US] = cpu_to_be64(ru.ru_utime.tv_sec * USEC_PER_SEC +
+					      ru.ru_utime.tv_usec);
+	out->ru[CP_RU_STIME_US] = cpu_to_be64(ru.ru_stime.tv_sec * USEC_PER_SEC +
+					      ru.ru_stime.tv_usec);
+	out->ru[CP_RU_MAXRSS] = cpu_to_be64(ru.ru_maxrss);
+	out->ru[CP_RU_MINFLT] = cpu_to_be64(ru.ru_minflt);
+	out->ru[CP_RU_MAJFLT] = cpu_to_be64(ru.ru_majflt);
+	out->ru[CP_RU_NVCSW] = cpu_to_be64(ru.ru_nvcsw);
+	out->ru[CP_RU_NIVCSW] = cpu_to_be64(ru.ru_nivcsw);
+	out->ru[CP_RU_INBLOCK] = cpu_to_be64(ru.ru_inblock);
+	out->ru[CP_RU_OUBLOCK] = cpu_to_be64(ru.ru_oublock);
+	return 0;
+}
+
+static struct cp_job *cp_job_next(void)
+{
+	struct cp_job *j = NULL;
+
+	spin_lock(&cp_jobs_lock);
+	if (!list_empty(&cp_jobs)) {
+		j = list_first_entry(&cp_jobs, struct cp_job, link);
+		list_del_init(&j->link);
+	}
+	spin_unlock(&cp_jobs_lock);
+	return j;
+}
+
+static int cp_rparent_main(void *unused)
+{
+	struct cp_job *job;
+
+	current->flags |= PF_REMOTE;
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(cp_jobs_wq, !list_empty(&cp_jobs) ||
+					 kthread_should_stop());
+		while ((job = cp_job_next())) {
+			job->result = job->kind == CP_JOB_SPAWN ?
+				      cp_job_spawn(job) : cp_job_reap(job);
+			complete(&job->done);
+		}
+	}
+	current->flags &= ~PF_REMOTE;
+	return 0;
+}
+
+/* Run a job in cp_rparent (the parent of every remote child here). */
+static int cp_job_run(struct cp_job *job)
+{
+	if (!cp_rparent)
+		return -ESHUTDOWN;
+	init_completion(&job->done);
+	spin_lock(&cp_jobs_lock);
+	list_add_tail(&job->link, &cp_jobs);
+	spin_unlock(&cp_jobs_lock);
+	wake_up(&cp_jobs_wq);
+	wait_for_completion(&job->done);
+	return job->result;
+}
+
+/* Split the request's strings: filename, cwd, argv[], envp[]. */
+static int cp_rexec_parse(const struct cp_request *r, struct cp_job *job)
+{
+	const struct cp_rexec *rq = r->payload;
+	u32 argc = be32_to_cpu(rq->argc), envc = be32_to_cpu(rq->envc);
+	size_t len = be32_to_cpu(rq->strings_len), off = 0, i, n;
+	const char *s = rq->strings;
+
+	if (len != r->len - sizeof(*rq) || argc > 4096 || envc > 4096)
+		return -EINVAL;
+	n = 2 + argc + envc;
+	job->argv = kcalloc(argc + envc + 2, sizeof(char *), GFP_KERNEL);
+	if (!job->argv)
+		return -ENOMEM;
+	job->envp = job->argv + argc + 1;
+	for (i = 0; i < n; i++) {
+		const char *str = s + off;
+		size_t l = strnlen(str, len - off);
+
+		if (off >= len || l == len - off)
+			return -EINVAL;
+		if (i == 0)
+			job->filename = str;
+		else if (i == 1)
+			job->cwd = str;
+		else if (i < 2 + argc)
+			job->argv[i - 2] = str;
+		else
+			job->argv[i - 1] = str;	/* envp[i - 2 - argc] */
+		off += l + 1;
+	}
+	job->argv[argc] = NULL;
+	job->envp[envc] = NULL;
+	return off == len ? 0 : -EINVAL;
+}
+
+/**
+ * cp_handle_rexec() - CP_MSG_REXEC: run a process of another node here
+ * @r: the request (struct cp_rexec and its strings)
+ * @reply: struct cp_rexec_reply
+ * @max: its room
+ *
+ * Return: reply length, or the exec's negative errno.
+ */
+int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_rexec *rq = r->payload;
+	struct cp_rexec_reply *out = reply;
+	struct cp_job job = { .kind = CP_JOB_SPAWN, .rq = rq,
+			      .pnode = r->src_node };
+	pid_t pid = be32_to_cpu(rq->pid);
+	int err;
+
+	/* a node only moves its own pids (and pids it received) */
+	if (pid <= 0 || CP_PID_NODE(pid) == cp_self)
+		return -EINVAL;
+	err = cp_rexec_parse(r, &job);
+	if (!err)
+		err = cp_job_run(&job);
+	kfree(job.argv);
+	if (err)
+		return err;
+	out->pid = rq->pid;
+	out->pad = 0;
+	return sizeof(*out);
+}
+
+/**
+ * cp_handle_reap() - CP_MSG_REAP: the parent's node reaps its child here
+ * @r: the request (struct cp_reap)
+ * @reply: struct cp_reap_reply (pid 0: nothing to report yet)
+ * @max: its room
+ *
+ * Return: reply length or a negative errno (-ECHILD: not a child).
+ */
+int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_reap *rq = r->payload;
+	pid_t pid = be32_to_cpu(rq->pid);
+	struct cp_job job = { .kind = CP_JOB_REAP, .pid = pid,
+			      .flags = be32_to_cpu(rq->flags), .out = reply };
+	struct task_struct *t;
+	struct cp_proc *p;
+	int err = -ECHILD;
+
+	cp_count(CP_STAT_SVR_REAP);
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	p = t ? cp_proc_of(t) : NULL;
+	if (p && p->kind == CP_PROC_RCHILD && p->pnode == r->src_node)
+		err = 0;
+	rcu_read_unlock();
+	if (err)
+		return err;
+	err = cp_job_run(&job);
+	return err ? err : sizeof(struct cp_reap_reply);
+}
+
+#else /* !CLUSTERPROC_HAVE_PROC_HELPERS */
+
+int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
+{
+	return -EOPNOTSUPP;
+}
+
+int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
+{
+	return -EOPNOTSUPP;
+}
+
+static int cp_rparent_main(void *unused)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+#endif /* CLUSTERPROC_HAVE_PROC_HELPERS */
+
+/**
+ * cp_handle_reparent() - CP_MSG_REPARENT: a remote child's parent exited
+ * @r: the request (struct cp_reparent)
+ * @reply: unused
+ * @max: unused
+ *
+ * Return: 0, or -ESRCH if @pid is not a child of the sender's here.
+ */
+int cp_handle_reparent(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_reparent *rq = r->payload;
+	struct task_struct *t;
+	struct cp_proc *p;
+	int sig = 0, err = -ESRCH;
+
+	cp_count(CP_STAT_SVR_REPARENT);
+	rcu_read_lock();
+	t = pid_task(find_vpid(be32_to_cpu(rq->pid)), PIDTYPE_TGID);
+	p = t ? cp_proc_of(t) : NULL;
+	if (p && p->kind == CP_PROC_RCHILD && p->pnode == r->src_node) {
+		WRITE_ONCE(p->ppid, be32_to_cpu(rq->ppid));
+		sig = t->pdeath_signal;
+		get_task_struct(t);
+		err = 0;
+	}
+	rcu_read_unlock();
+	if (err)
+		return err;
+	if (sig)
+		send_sig_info(sig, SEND_SIG_NOINFO, t);
+	put_task_struct(t);
+	return 0;
+}
+
+/**
+ * cp_rchild_start() - start cp_rparent and the outbound worker
+ *
+ * Return: 0 or a negative errno.
+ */
+int cp_rchild_start(void)
+{
+	struct task_struct *t;
+
+	cp_out_wq = alloc_ordered_workqueue("cp_out", 0);
+	if (!cp_out_wq)
+		return -ENOMEM;
+	t = kthread_run(cp_rparent_main, NULL, "cp_rparent");
+	if (IS_ERR(t)) {
+		destroy_workqueue(cp_out_wq);
+		cp_out_wq = NULL;
+		return PTR_ERR(t);
+	}
+	cp_rparent = t;
+	return 0;
+}
+
+/**
+ * cp_rchild_stop() - stop cp_rparent (its children go to init) and flush
+ */
+void cp_rchild_stop(void)
+{
+	struct cp_out *o;
+
+	if (cp_rparent)
+		kthread_stop(cp_rparent);
+	cp_rparent = NULL;
+	if (cp_out_wq) {
+		flush_workqueue(cp_out_wq);
+		destroy_workqueue(cp_out_wq);
+	}
+	cp_out_wq = NULL;
+	while ((o = cp_out_next())) {
+		if (o->task)
+			put_task_struct(o->task);
+		kfree(o);
+	}
+}

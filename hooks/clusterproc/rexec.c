@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc remote exec, the source side: a process asks (through
+ * /proc/clusterproc/exec_node) that its next execve() run on node N. The
+ * execve op ships filename, arguments, environment, working directory,
+ * umask and credentials to N (CP_MSG_REXEC), where the process is
+ * recreated with the same pid (remote_child.c). Once N answers that the
+ * exec succeeded, the calling task becomes the process's stand-in here:
+ * it sets PF_REMOTE on itself and exits; its zombie stays in its
+ * parent's children list, with its pid, process group and session, until
+ * a wait reaps the process on N (wait.c). Its old image and open files
+ * are gone, as after any exec; see README.md for stdio.
+ *
+ * /proc/clusterproc/where: write a pid, read back the node it runs on.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/clusterproc.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kernel.h>
+#include <linux/path.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "cp_internal.h"
+#include "cp_proc.h"
+
+static struct proc_dir_entry *cp_proc_dir;
+
+static void cp_cap_put(__be64 *w, const kernel_cap_t *c)
+{
+	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
+}
+
+/* Append a NUL terminated string; -E2BIG when full. */
+static int cp_put_str(char *buf, size_t room, size_t *len, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (*len + n > room)
+		return -E2BIG;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	return 0;
+}
+
+/* Append a user string vector; returns its count or a negative errno. */
+static int cp_put_user_vec(char *buf, size_t room, size_t *len,
+			   const char __user *const __user *vec)
+{
+	int i;
+
+	if (!vec)
+		return 0;
+	for (i = 0; i < 4096; i++) {
+		const char __user *s;
+		long n;
+
+		if (get_user(s, vec + i))
+			return -EFAULT;
+		if (!s)
+			return i;
+		if (*len >= room)
+			return -E2BIG;
+		n = strncpy_from_user(buf + *len, s, room - *len);
+		if (n < 0)
+			return n;
+		if (n == room - *len)
+			return -E2BIG;
+		*len += n + 1;
+	}
+	return -E2BIG;
+}
+
+static int cp_put_cwd(char *buf, size_t room, size_t *len)
+{
+	struct path pwd;
+	char *tmp, *p;
+	int err;
+
+	tmp = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	get_fs_pwd(current->fs, &pwd);
+	p = d_path(&pwd, tmp, PATH_MAX);
+	path_put(&pwd);
+	err = IS_ERR(p) ? cp_put_str(buf, room, len, "/") :
+			  cp_put_str(buf, room, len, p);
+	kfree(tmp);
+	return err;
+}
+
+/* Build a CP_MSG_REXEC request for current; returns its length. */
+static int cp_rexec_build(struct cp_rexec *rq, size_t max,
+			  struct filename *filename,
+			  const char __user *const __user *argv,
+			  const char __user *const __user *envp)
+{
+	const struct cred *c = current_cred();
+	size_t room = max - sizeof(*rq), len = 0;
+	int argc, envc, err;
+
+	rq->pid = cpu_to_be32(task_tgid_nr(current));
+	rcu_read_lock();
+	rq->ppid = cpu_to_be32(task_tgid_nr(rcu_dereference(current->real_parent)));
+	rcu_read_unlock();
+	rq->uid = cpu_to_be32(from_kuid(&init_user_ns, c->uid));
+	rq->euid = cpu_to_be32(from_kuid(&init_user_ns, c->euid));
+	rq->suid = cpu_to_be32(from_kuid(&init_user_ns, c->suid));
+	rq->fsuid = cpu_to_be32(from_kuid(&init_user_ns, c->fsuid));
+	rq->gid = cpu_to_be32(from_kgid(&init_user_ns, c->gid));
+	rq->egid = cpu_to_be32(from_kgid(&init_user_ns, c->egid));
+	rq->sgid = cpu_to_be32(from_kgid(&init_user_ns, c->sgid));
+	rq->fsgid = cpu_to_be32(from_kgid(&init_user_ns, c->fsgid));
+	cp_cap_put(&rq->cap_effective, &c->cap_effective);
+	cp_cap_put(&rq->cap_permitted, &c->cap_permitted);
+	cp_cap_put(&rq->cap_inheritable, &c->cap_inheritable);
+	cp_cap_put(&rq->cap_bset, &c->cap_bset);
+	rq->securebits = cpu_to_be32(c->securebits);
+	rq->pgrp = cpu_to_be32(task_pgrp_nr_ns(current, &init_pid_ns));
+	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
+	rq->umask = cpu_to_be32(current->fs->umask);
+
+	err = cp_put_str(rq->strings, room, &len, filename->name);
+	if (!err)
+		err = cp_put_cwd(rq->strings, room, &len);
+	if (err)
+		return err;
+	argc = cp_put_user_vec(rq->strings, room, &len, argv);
+	if (argc < 0)
+		return argc;
+	envc = cp_put_user_vec(rq->strings, room, &len, envp);
+	if (envc < 0)
+		return envc;
+	rq->argc = cpu_to_be32(argc);
+	rq->envc = cpu_to_be32(envc);
+	rq->strings_len = cpu_to_be32(len);
+	return sizeof(*rq) + len;
+}
+
+/**
+ * cp_op_execve() - the execve op: run this exec on another node
+ * @filename: the path given to execve()
+ * @args: user argument and environment vectors
+ *
+ * Only when current asked for it (exec_node). On success does not
+ * return: current becomes the stand-in and exits. A process that runs
+ * here for a remote parent (cp_rparent's child) does not move again.
+ *
+ * Return: CLUSTERPROC_NOT_HANDLED (exec here), or a negative errno from
+ * either side (the caller keeps its image, as after a failed execve());
+ * @filename is consumed unless declined.
+ */
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+int cp_op_execve(struct filename *filename,
+		 const struct clusterproc_execve_args *args)
+{
+	struct cp_proc *p = cp_proc_of(current);
+	struct cp_rexec_reply rep;
+	struct cp_rexec *rq;
+	unsigned int node;
+	unsigned long flags;
+	size_t rlen;
+	int len, err;
+
+	if (IS_ERR(filename) || !p || p->kind != CP_PROC_LOCAL ||
+	    !p->exec_node || p->exec_node == cp_self)
+		return CLUSTERPROC_NOT_HANDLED;
+	if (!thread_group_empty(current) || current->ptrace) {
+		putname(filename);
+		return -EBUSY;
+	}
+	node = p->exec_node;
+	cp_count(CP_STAT_HOOK_EXECVE);
+	rq = kzalloc(CP_MAX_MSG - sizeof(struct cp_hdr), GFP_KERNEL);
+	if (!rq) {
+		putname(filename);
+		return -ENOMEM;
+	}
+	len = cp_rexec_build(rq, CP_MAX_MSG - sizeof(struct cp_hdr), filename,
+			     args->argv, args->envp);
+	if (len < 0) {
+		err = len;
+		goto out;
+	}
+	/* from here on, events for our pid from node are recorded */
+	spin_lock_irqsave(&p->lock, flags);
+	p->node = node;
+	p->rstate = CP_RS_STARTING;
+	p->stop_pending = false;
+	p->cont_pending = false;
+	p->dead = false;
+	p->kind = CP_PROC_STANDIN;
+	spin_unlock_irqrestore(&p->lock, flags);
+
+	err = cp_call(node, CP_MSG_REXEC, rq, len, &rep, sizeof(rep), &rlen);
+	if (err) {
+		spin_lock_irqsave(&p->lock, flags);
+		p->kind = CP_PROC_LOCAL;
+		p->rstate = CP_RS_STARTING;
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (err == -EHOSTDOWN)
+			err = -EHOSTUNREACH;
+		goto out;
+	}
+	cp_count(CP_STAT_REXEC_OK);
+	kfree(rq);
+	putname(filename);
+
+	/* the process runs on node now: this task is only its stand-in */
+	current->flags |= PF_REMOTE;
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->rstate == CP_RS_STARTING)
+		p->rstate = CP_RS_RUNNING;
+	p->exec_node = 0;
+	spin_unlock_irqrestore(&p->lock, flags);
+	cp_delay_point(CP_DP_REXEC_STANDIN);
+	clusterproc_exit(0);
+out:
+	cp_count(CP_STAT_REXEC_FAIL);
+	kfree(rq);
+	putname(filename);
+	return err;
+}
+#endif
+
+/* /proc/clusterproc/exec_node: current's next execve() target */
+static ssize_t cp_exec_node_write(struct file *f, const char __user *ubuf,
+				  size_t n, loff_t *pos)
+{
+	struct cp_proc *p;
+	unsigned int node;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, n, 10, &node);
+	if (err)
+		return err;
+	if (node > cp_max_node)
+		return -EINVAL;
+	if (node) {
+		struct cp_node_info ni;
+
+		if (node != cp_self && (!cp_node_get(node, &ni) || !ni.up))
+			return -EHOSTUNREACH;
+	}
+	p = cp_proc_get_or_alloc(current, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	if (p->kind != CP_PROC_LOCAL)
+		return -EBUSY;
+	WRITE_ONCE(p->exec_node, node);
+	return n;
+}
+
+static ssize_t cp_exec_node_read(struct file *f, char __user *ubuf,
+				 size_t n, loff_t *pos)
+{
+	struct cp_proc *p = cp_proc_of(current);
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u\n",
+			p && p->kind == CP_PROC_LOCAL ? p->exec_node : 0);
+	return simple_read_from_buffer(ubuf, n, pos, buf, len);
+}
+
+static const struct proc_ops cp_exec_node_ops = {
+	.proc_read = cp_exec_node_read,
+	.proc_write = cp_exec_node_write,
+	.proc_lseek = default_llseek,
+};
+
+/* /proc/clusterproc/where: write "PID", read "NODE" (per open file) */
+static ssize_t cp_where_write(struct file *f, const char __user *ubuf,
+			      size_t n, loff_t *pos)
+{
+	int pid, node, err;
+
+	err = kstrtoint_from_user(ubuf, n, 10, &pid);
+	if (err)
+		return err;
+	node = cp_pid_location(pid);
+	if (node < 0)
+		return node;
+	f->private_data = (void *)(long)node;
+	return n;
+}
+
+static ssize_t cp_where_read(struct file *f, char __user *ubuf, size_t n,
+			     loff_t *pos)
+{
+	long node = (long)f->private_data;
+	char buf[16];
+	int len;
+
+	if (!node)
+		return -ENODATA;
+	len = scnprintf(buf, sizeof(buf), "%ld\n", node);
+	return simple_read_from_buffer(ubuf, n, pos, buf, len);
+}
+
+static int cp_where_open(struct inode *inode, struct file *f)
+{
+	f->private_data = NULL;
+	return 0;
+}
+
+static const struct proc_ops cp_where_ops = {
+	.proc_open = cp_where_open,
+	.proc_read = cp_where_read,
+	.proc_write = cp_where_write,
+	.proc_lseek = default_llseek,
+};
+
+/* /proc/clusterproc/self: this node's number (for libclusterproc) */
+static ssize_t cp_self_read(struct file *f, char __user *ubuf, size_t n,
+			    loff_t *pos)
+{
+	char buf[16];
+	int len = scnprintf(buf, sizeof(buf), "%u\n", cp_self);
+
+	return simple_read_from_buffer(ubuf, n, pos, buf, len);
+}
+
+static const struct proc_ops cp_self_ops = {
+	.proc_read = cp_self_read,
+	.proc_lseek = default_llseek,
+};
+
+/**
+ * cp_rexec_start() - create /proc/clusterproc
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cp_rexec_start(void)
+{
+	cp_proc_dir = proc_mkdir("clusterproc", NULL);
+	if (!cp_proc_dir)
+		return -ENOMEM;
+	if (!proc_create("exec_node", 0666, cp_proc_dir, &cp_exec_node_ops) ||
+	    !proc_create("where", 0666, cp_proc_dir, &cp_where_ops) ||
+	    !proc_create("self", 0444, cp_proc_dir, &cp_self_ops)) {
+		proc_remove(cp_proc_dir);
+		cp_proc_dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * cp_rexec_stop() - remove /proc/clusterproc
+ */
+void cp_rexec_stop(void)
+{
+	proc_remove(cp_proc_dir);
+	cp_proc_dir = NULL;
+}

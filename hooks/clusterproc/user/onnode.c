@@ -1,0 +1,35 @@
+/*
+ * onnode NODE PROG [ARGS...]: exec PROG on node NODE (OpenSSI's name).
+ * The process keeps its pid and its parent: a shell that runs
+ * `onnode 2 sh -c 'exit 7'; echo $?` prints 7. PROG's stdin is
+ * /dev/null there, its stdout/stderr the console of NODE.
+ * Exit status 127 if PROG is not found, 126 if it cannot be run there,
+ * 2 on bad usage; otherwise PROG's own.
+ */
+#include "libclusterproc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+	char *end;
+	long node;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: onnode NODE PROG [ARGS...]\n");
+		return 2;
+	}
+	errno = 0;
+	node = strtol(argv[1], &end, 10);
+	if (errno || *end || end == argv[1] || node < 0 || node > 63) {
+		fprintf(stderr, "onnode: bad node %s\n", argv[1]);
+		return 2;
+	}
+	cp_rexecvp((int)node, argv[2], argv + 2);
+	fprintf(stderr, "onnode: %s on node %ld: %s\n", argv[2], node,
+		strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc remote children, the parent's side: the stand-in of a
+ * process that runs on another node is the zombie of the task that
+ * moved (rexec.c), PF_REMOTE, still in its parent's children list.
+ *
+ * - CP_MSG_EVENT (from the child's node) records the process's exit,
+ *   stop or continue in the stand-in and, once the stand-in is a zombie,
+ *   tells the parent as do_notify_parent()/do_notify_parent_cldstop()
+ *   would: SIGCHLD with si_pid/si_code/si_status/si_utime/si_stime, and
+ *   a wake-up of its wait queue (or autoreap when it ignores SIGCHLD).
+ * - The wait_task op (E9) reports the stand-in to do_wait(): an exit is
+ *   reaped on the child's node (CP_MSG_REAP, after dropping
+ *   tasklist_lock: the release point "wait_task_released"), then the
+ *   stand-in is released here; a stop is confirmed on the child's node.
+ *   When the child's node has nothing to report (the state changed while
+ *   the lock was dropped, or another waiter took it) the op returns
+ *   CLUSTERPROC_WAIT_RESCAN and do_wait() scans again (E10).
+ * - The notify_parent op for the stand-in's own exit keeps it silent
+ *   (no SIGCHLD for the move), and the reparent_remote op (E4/E6) moves
+ *   stand-ins to the new parent when their parent exits first.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/clusterproc.h>
+#include <linux/pid.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include "cp_internal.h"
+#include "cp_proc.h"
+
+static bool cp_why_exit(int why)
+{
+	return why == CLD_EXITED || why == CLD_KILLED || why == CLD_DUMPED;
+}
+
+static u64 cp_ns_to_clock_t(u64 ns)
+{
+	return div_u64(ns, NSEC_PER_SEC / USER_HZ);
+}
+
+/*
+ * Tell the parent of zombie stand-in @t about its process's last event,
+ * as the base notify functions do. Caller holds tasklist_lock (read or
+ * write). Return: true if the parent does not wait (autoreap).
+ */
+static bool cp_standin_tell_parent(struct task_struct *t, struct cp_proc *p)
+{
+	struct task_struct *parent = t->parent;
+	struct kernel_siginfo info;
+	struct k_sigaction *ka;
+	unsigned long flags;
+	bool autoreap = false, send = true;
+	int why, status;
+
+	spin_lock_irqsave(&p->lock, flags);
+	why = p->why;
+	status = p->status;
+	clear_siginfo(&info);
+	info.si_signo = SIGCHLD;
+	info.si_errno = 0;
+	info.si_code = why;
+	info.si_pid = task_tgid_nr(t);
+	info.si_uid = p->uid;
+	info.si_status = status;
+	info.si_utime = cp_ns_to_clock_t(p->utime);
+	info.si_stime = cp_ns_to_clock_t(p->stime);
+	spin_unlock_irqrestore(&p->lock, flags);
+
+	spin_lock_irqsave(&parent->sighand->siglock, flags);
+	ka = &parent->sighand->action[SIGCHLD - 1];
+	if (cp_why_exit(why)) {
+		if (ka->sa.sa_handler == SIG_IGN ||
+		    (ka->sa.sa_flags & SA_NOCLDWAIT)) {
+			autoreap = true;
+			send = ka->sa.sa_handler != SIG_IGN;
+		}
+	} else if (ka->sa.sa_flags & SA_NOCLDSTOP) {
+		send = false;
+	}
+	spin_unlock_irqrestore(&parent->sighand->siglock, flags);
+	if (send) {
+		send_sig_info(SIGCHLD, &info, parent);
+		cp_count(CP_STAT_EVENT_SIGCHLD);
+	}
+	__wake_up_sync_key(&parent->signal->wait_chldexit, TASK_INTERRUPTIBLE,
+			   t);
+	return autoreap;
+}
+
+/* Something to tell: an exit, or a stop/continue not yet reported. */
+static bool cp_standin_newsworthy(struct cp_proc *p)
+{
+	return p->rstate == CP_RS_EXITED || p->stop_pending ||
+	       p->cont_pending;
+}
+
+/**
+ * cp_handle_event() - CP_MSG_EVENT: a process of ours on another node
+ * exited, stopped or continued
+ * @r: the request (struct cp_event)
+ * @reply: unused
+ * @max: unused
+ *
+ * Return: 0, or -ESRCH if we keep no stand-in for it on the sender.
+ */
+int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_event *ev = r->payload;
+	pid_t pid = be32_to_cpu(ev->pid);
+	int why = be32_to_cpu(ev->why);
+	struct task_struct *t;
+	struct cp_proc *p;
+	unsigned long flags;
+	bool dead, tell = false, autoreap = false;
+
+	cp_count(CP_STAT_EVENT_RX);
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	p = t ? cp_proc_of(t) : NULL;
+	if (p && p->kind == CP_PROC_STANDIN && p->node == r->src_node)
+		get_task_struct(t);
+	else
+		t = NULL;
+	rcu_read_unlock();
+	if (!t)
+		return -ESRCH;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->rstate < CP_RS_EXITED) {
+		p->why = why;
+		p->status = be32_to_cpu(ev->status);
+		p->uid = be32_to_cpu(ev->uid);
+		p->utime = be64_to_cpu(ev->utime_ns);
+		p->stime = be64_to_cpu(ev->stime_ns);
+		if (cp_why_exit(why)) {
+			p->rstate = CP_RS_EXITED;
+			p->stop_pending = false;
+			p->cont_pending = false;
+		} else if (why == CLD_CONTINUED) {
+			p->rstate = CP_RS_CONTINUED;
+			p->stop_pending = false;
+			p->cont_pending = true;
+		} else {
+			p->rstate = CP_RS_STOPPED;
+			p->stop_pending = true;
+			p->cont_pending = false;
+		}
+		tell = true;
+	}
+	dead = p->dead;
+	spin_unlock_irqrestore(&p->lock, flags);
+
+	if (tell && !dead)
+		cp_count(CP_STAT_EVENT_EARLY);	/* its exit will tell */
+	if (tell && dead) {
+		cp_delay_point(CP_DP_EVENT_DELIVER);
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+		clusterproc_tasklist_read_lock();
+		if (t->exit_state == EXIT_ZOMBIE)
+			autoreap = cp_standin_tell_parent(t, p);
+		clusterproc_tasklist_read_unlock();
+#endif
+		if (autoreap && cp_why_exit(why))
+			cp_standin_autoreap(t);
+	}
+	put_task_struct(t);
+	return 0;
+}
+
+/*
+ * The stand-in's own exit (do_notify_parent() on a PF_REMOTE task).
+ * write_lock_irq(&tasklist_lock). Nothing to tell for the move itself;
+ * an event that arrived before it is told now.
+ */
+static bool cp_standin_notify(struct task_struct *tsk)
+{
+	struct cp_proc *p = cp_proc_of(tsk);
+	unsigned long flags;
+	bool news;
+
+	if (WARN_ON_ONCE(!p || p->kind != CP_PROC_STANDIN))
+		return false;
+	cp_count(CP_STAT_HOOK_NOTIFY_STANDIN);
+	spin_lock_irqsave(&p->lock, flags);
+	p->dead = true;
+	news = cp_standin_newsworthy(p);
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (news && cp_standin_tell_parent(tsk, p) &&
+	    READ_ONCE(p->rstate) == CP_RS_EXITED)
+		cp_queue_autoreap(tsk);
+	return false;	/* the zombie is the stand-in */
+}
+
+/**
+ * cp_op_notify_parent() - the notify_parent op (D3/G2/G3)
+ * @tsk: a zombie whose parent is a stand-in, or a stand-in itself
+ * @sig: the exit signal
+ *
+ * Record context: write_lock_irq(&tasklist_lock).
+ *
+ * Return: autoreap.
+ */
+bool cp_op_notify_parent(struct task_struct *tsk, int sig)
+{
+	if (tsk->flags & PF_REMOTE)
+		return cp_standin_notify(tsk);
+	return cp_rchild_notify(tsk, sig);
+}
+
+/**
+ * cp_op_reparent_remote() - the reparent_remote op (E4/E6)
+ * @father: the exiting parent
+ * @reaper: the new parent
+ * @dead: unused (stand-ins are released by the wait that reaps them)
+ *
+ * Record context: write_lock_irq(&tasklist_lock). Moves every stand-in
+ * to @reaper, tells the new parent about an exit already known, and
+ * queues the news for the process's node (getppid, pdeath_signal).
+ */
+void cp_op_reparent_remote(struct task_struct *father,
+			   struct task_struct *reaper, struct list_head *dead)
+{
+	struct task_struct *t, *n;
+
+	list_for_each_entry_safe(t, n, &father->children, sibling) {
+		struct cp_proc *p;
+
+		if (!(t->flags & PF_REMOTE))
+			continue;
+		cp_count(CP_STAT_HOOK_REPARENT);
+		list_move_tail(&t->sibling, &reaper->children);
+		rcu_assign_pointer(t->real_parent, reaper);
+		if (!t->ptrace)
+			t->parent = reaper;
+		if (t->exit_signal != SIGCHLD)
+			t->exit_signal = SIGCHLD;
+		p = cp_proc_of(t);
+		if (!p || p->kind != CP_PROC_STANDIN)
+			continue;
+		if (READ_ONCE(p->rstate) < CP_RS_REAPING)
+			cp_queue_reparent(p->node, task_tgid_nr(t),
+					  task_tgid_nr(reaper));
+		if (same_thread_group(reaper, father) || !READ_ONCE(p->dead) ||
+		    READ_ONCE(p->rstate) != CP_RS_EXITED)
+			continue;
+		if (cp_standin_tell_parent(t, p))
+			cp_queue_autoreap(t);
+	}
+}
+
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+
+static void cp_standin_release(struct task_struct *t)
+{
+	if (clusterproc_reap_standin(t))
+		cp_count(CP_STAT_STANDIN_RELEASED);
+}
+
+static int cp_reap_call(struct cp_proc *p, pid_t pid, u32 flags,
+			struct cp_reap_reply *rep)
+{
+	struct cp_reap q = { .pid = cpu_to_be32(pid),
+			     .flags = cpu_to_be32(flags) };
+	size_t len;
+	int err;
+
+	err = cp_call(p->node, CP_MSG_REAP, &q, sizeof(q), rep, sizeof(*rep),
+		      &len);
+	if (err)
+		return err;
+	return be32_to_cpu(rep->pid);
+}
+
+/**
+ * cp_standin_autoreap() - reap a process whose parent ignores SIGCHLD
+ * @t: its stand-in (caller holds a reference)
+ *
+ * May sleep (the outbound worker).
+ */
+void cp_standin_autoreap(struct task_struct *t)
+{
+	struct cp_proc *p = cp_proc_of(t);
+	struct cp_reap_reply rep;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->rstate != CP_RS_EXITED) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return;
+	}
+	p->rstate = CP_RS_REAPING;
+	spin_unlock_irqrestore(&p->lock, flags);
+	ret = cp_reap_call(p, task_tgid_nr(t), 0, &rep);
+	if (ret > 0 || ret == -EHOSTDOWN || ret == -ECHILD) {
+		WRITE_ONCE(p->rstate, CP_RS_GONE);
+		cp_count(CP_STAT_AUTOREAP_REMOTE);
+		cp_standin_release(t);
+		return;
+	}
+	WRITE_ONCE(p->rstate, CP_RS_EXITED);
+}
+
+static void cp_ru_fill(struct rusage *ru, const struct cp_reap_reply *rep)
+{
+	u64 ut = be64_to_cpu(rep->ru[CP_RU_UTIME_US]);
+	u64 st = be64_to_cpu(rep->ru[CP_RU_STIME_US]);
+
+	memset(ru, 0, sizeof(*ru));
+	ru->ru_utime.tv_sec = div_u64(ut, USEC_PER_SEC);
+	ru->ru_utime.tv_usec = ut - ru->ru_utime.tv_sec * USEC_PER_SEC;
+	ru->ru_stime.tv_sec = div_u64(st, USEC_PER_SEC);
+	ru->ru_stime.tv_usec = st - ru->ru_stime.tv_sec * USEC_PER_SEC;
+	ru->ru_maxrss = be64_to_cpu(rep->ru[CP_RU_MAXRSS]);
+	ru->ru_minflt = be64_to_cpu(rep->ru[CP_RU_MINFLT]);
+	ru->ru_majflt = be64_to_cpu(rep->ru[CP_RU_MAJFLT]);
+	ru->ru_nvcsw = be64_to_cpu(rep->ru[CP_RU_NVCSW]);
+	ru->ru_nivcsw = be64_to_cpu(rep->ru[CP_RU_NIVCSW]);
+	ru->ru_inblock = be64_to_cpu(rep->ru[CP_RU_INBLOCK]);
+	ru->ru_oublock = be64_to_cpu(rep->ru[CP_RU_OUBLOCK]);
+}
+
+/* wait_task_zombie()'s accounting of a reaped child, on the waiter's node */
+static void cp_account_child(const struct cp_reap_reply *rep)
+{
+	struct signal_struct *sig = current->signal;
+	u64 maxrss = be64_to_cpu(rep->ru[CP_RU_MAXRSS]);
+
+	spin_lock_irq(&current->sighand->siglock);
+	write_seqlock(&sig->stats_lock);
+	sig->cutime += be64_to_cpu(rep->ru[CP_RU_UTIME_US]) * NSEC_PER_USEC;
+	sig->cstime += be64_to_cpu(rep->ru[CP_RU_STIME_US]) * NSEC_PER_USEC;
+	sig->cmin_flt += be64_to_cpu(rep->ru[CP_RU_MINFLT]);
+	sig->cmaj_flt += be64_to_cpu(rep->ru[CP_RU_MAJFLT]);
+	sig->cnvcsw += be64_to_cpu(rep->ru[CP_RU_NVCSW]);
+	sig->cnivcsw += be64_to_cpu(rep->ru[CP_RU_NIVCSW]);
+	sig->cinblock += be64_to_cpu(rep->ru[CP_RU_INBLOCK]);
+	sig->coublock += be64_to_cpu(rep->ru[CP_RU_OUBLOCK]);
+	if (sig->cmaxrss < maxrss)
+		sig->cmaxrss = maxrss;
+	write_sequnlock(&sig->stats_lock);
+	spin_unlock_irq(&current->sighand->siglock);
+}
+
+/* E9, exit: reap on the child's node. Entered with the lock dropped. */
+static int cp_wait_exited(struct task_struct *t, struct cp_proc *p,
+			  int wo_flags, struct waitid_info *infop, int *stat,
+			  struct rusage *ru)
+{
+	bool nowait = wo_flags & WNOWAIT;
+	struct cp_reap_reply rep;
+	pid_t pid = task_tgid_nr(t);
+	int ret;
+
+	ret = cp_reap_call(p, pid, nowait ? CP_REAP_NOWAIT : 0, &rep);
+	if (ret == -EHOSTDOWN || ret == -ECHILD) {
+		/* its node left, or it is no longer there: lost, as if killed */
+		cp_count(CP_STAT_WAIT_LOST);
+		memset(&rep, 0, sizeof(rep));
+		rep.pid = cpu_to_be32(pid);
+		rep.wstat = cpu_to_be32(SIGKILL);
+		rep.why = cpu_to_be32(CLD_KILLED);
+		rep.status = cpu_to_be32(SIGKILL);
+		rep.uid = cpu_to_be32(p->uid);
+		ret = pid;
+	}
+	if (ret <= 0) {
+		if (!nowait)
+			WRITE_ONCE(p->rstate, CP_RS_EXITED);
+		cp_count(CP_STAT_WAIT_RESCAN);
+		return CLUSTERPROC_WAIT_RESCAN;
+	}
+	if (stat)
+		*stat = be32_to_cpu(rep.wstat);
+	if (infop) {
+		infop->cause = be32_to_cpu(rep.why);
+		infop->status = be32_to_cpu(rep.status);
+		infop->pid = pid;
+		infop->uid = be32_to_cpu(rep.uid);
+	}
+	if (ru)
+		cp_ru_fill(ru, &rep);
+	if (nowait) {
+		cp_count(CP_STAT_WAIT_NOWAIT);
+		return pid;
+	}
+	cp_account_child(&rep);
+	WRITE_ONCE(p->rstate, CP_RS_GONE);
+	cp_count(CP_STAT_WAIT_REAPED);
+	cp_standin_release(t);
+	return pid;
+}
+
+/* E9, stop: confirm on the child's node that it is still stopped. */
+static int cp_wait_stopped(struct task_struct *t, struct cp_proc *p,
+			   int wo_flags, int sig, struct waitid_info *infop,
+			   int *stat, struct rusage *ru)
+{
+	struct cp_reap_reply rep;
+	pid_t pid = task_tgid_nr(t);
+	unsigned long flags;
+	int ret;
+
+	ret = cp_reap_call(p, pid, CP_REAP_STOPPED | CP_REAP_NOWAIT, &rep);
+	if (ret <= 0) {
+		/* continued (or gone) while the lock was dropped */
+		cp_count(CP_STAT_WAIT_RESCAN);
+		return CLUSTERPROC_WAIT_RESCAN;
+	}
+	if (!(wo_flags & WNOWAIT)) {
+		spin_lock_irqsave(&p->lock, flags);
+		p->stop_pending = false;
+		spin_unlock_irqrestore(&p->lock, flags);
+	}
+	if (ru)
+		cp_ru_fill(ru, &rep);
+	if (infop) {
+		infop->cause = CLD_STOPPED;
+		infop->status = sig;
+		infop->pid = pid;
+		infop->uid = p->uid;
+	} else if (stat) {
+		*stat = (sig << 8) | 0x7f;
+	}
+	cp_count(CP_STAT_WAIT_STOPPED);
+	return pid;
+}
+
+/**
+ * cp_op_wait_task() - the wait_task op (E9/E10)
+ * @t: an eligible child with PF_REMOTE (a stand-in)
+ * @ptrace: wait by a tracer (not supported: nothing to report)
+ * @wo_flags: WEXITED, WSTOPPED, WCONTINUED, WNOWAIT...
+ * @infop: waitid's info, or NULL
+ * @stat: wait4's status word
+ * @ru: rusage to fill, or NULL
+ * @notask_error: set to 0 if @t may report later
+ *
+ * Entered with read_lock(&tasklist_lock). Returns 0 with it held, or
+ * after read_unlock(): the pid, -errno, or CLUSTERPROC_WAIT_RESCAN.
+ */
+int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
+		    struct waitid_info *infop, int *stat, struct rusage *ru,
+		    int *notask_error)
+{
+	struct cp_proc *p = cp_proc_of(t);
+	enum cp_rstate st;
+	unsigned long flags;
+	int ret, sig;
+
+	if (!p || p->kind != CP_PROC_STANDIN || ptrace)
+		return 0;
+	cp_count(CP_STAT_HOOK_WAIT_TASK);
+	spin_lock_irqsave(&p->lock, flags);
+	st = p->rstate;
+	sig = p->status;
+	if (!p->dead) {
+		/* still moving: its own exit will wake us */
+		*notask_error = 0;
+		spin_unlock_irqrestore(&p->lock, flags);
+		return 0;
+	}
+	if (st == CP_RS_EXITED && (wo_flags & WEXITED)) {
+		if (!(wo_flags & WNOWAIT))
+			p->rstate = CP_RS_REAPING;	/* one waiter reaps */
+		spin_unlock_irqrestore(&p->lock, flags);
+		get_task_struct(t);
+		clusterproc_tasklist_read_unlock();
+		cp_count(CP_STAT_WAIT_RELEASED);
+		cp_delay_point(CP_DP_WAIT_RELEASED);
+		ret = cp_wait_exited(t, p, wo_flags, infop, stat, ru);
+		put_task_struct(t);
+		return ret;
+	}
+	if (st == CP_RS_STOPPED && p->stop_pending && (wo_flags & WSTOPPED)) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		get_task_struct(t);
+		clusterproc_tasklist_read_unlock();
+		cp_count(CP_STAT_WAIT_RELEASED);
+		cp_delay_point(CP_DP_WAIT_RELEASED);
+		ret = cp_wait_stopped(t, p, wo_flags, sig, infop, stat, ru);
+		put_task_struct(t);
+		return ret;
+	}
+	if (p->cont_pending && (wo_flags & WCONTINUED)) {
+		pid_t pid = task_tgid_nr(t);
+
+		if (!(wo_flags & WNOWAIT))
+			p->cont_pending = false;
+		spin_unlock_irqrestore(&p->lock, flags);
+		clusterproc_tasklist_read_unlock();
+		if (ru)
+			memset(ru, 0, sizeof(*ru));
+		if (infop) {
+			infop->cause = CLD_CONTINUED;
+			infop->status = SIGCONT;
+			infop->pid = pid;
+			infop->uid = p->uid;
+		} else if (stat) {
+			*stat = 0xffff;
+		}
+		cp_count(CP_STAT_WAIT_CONTINUED);
+		return pid;
+	}
+	if (st != CP_RS_GONE && st != CP_RS_REAPING)
+		*notask_error = 0;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return 0;
+}
+
+#else /* !CLUSTERPROC_HAVE_PROC_HELPERS */
+
+void cp_standin_autoreap(struct task_struct *t)
+{
+}
+
+int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
+		    struct waitid_info *infop, int *stat, struct rusage *ru,
+		    int *notask_error)
+{
+	return 0;
+}
+
+#endif /* CLUSTERPROC_HAVE_PROC_HELPERS */

@@ -1,0 +1,156 @@
+/*
+ * cp_rchild MODE ARGS...: what the process-model tests run on another
+ * node (through cp_rexecvp()). It reports only through its exit status,
+ * which the test reads with wait(2) on the parent's node:
+ *   exit CODE                 exit(CODE)
+ *   signal SIG                die from SIG (default action)
+ *   sleep MS                  sleep, exit 0
+ *   burn MS                   use MS of CPU time, exit 0
+ *   check PPID PID NODE       exit 0 if getppid() == PPID, getpid() == PID
+ *                             and this node is NODE; 1, 2, 3 otherwise
+ *   orphan PPID MS            wait up to MS for getppid() == PPID: 0 or 1
+ *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
+ *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
+ *   where PID NODE            exit 0 if cp_where(PID) == NODE, 1 if other
+ *                             node, 2 + errno if not found
+ *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
+ *                             errno
+ *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
+ *                             process N times (PERIOD_US apart), sleep MS
+ *                             (through the stops), exit 0
+ */
+#include "libclusterproc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long arg(char **argv, int i)
+{
+	return strtol(argv[i], NULL, 10);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int burn(long ms)
+{
+	struct timespec t0, t;
+	volatile unsigned long x = 0;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0))
+		return 2;
+	do {
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+		if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t))
+			return 2;
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	return 0;
+}
+
+static int stopcont(long ms, long n, long period_us)
+{
+	pid_t me = getpid(), h = fork();
+
+	if (h < 0)
+		return 2;
+	if (h == 0) {
+		for (long i = 0; i < n; i++) {
+			if (kill(me, SIGSTOP))
+				_exit(1);
+			usleep((useconds_t)period_us);
+			if (kill(me, SIGCONT))
+				_exit(1);
+			usleep((useconds_t)period_us);
+		}
+		_exit(0);
+	}
+	sleep_ms(ms);
+	int st;
+
+	if (waitpid(h, &st, 0) != h || !WIFEXITED(st))
+		return 3;
+	return WEXITSTATUS(st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(m, "exit") && argc == 3)
+		return (int)arg(argv, 2);
+	if (!strcmp(m, "signal") && argc == 3) {
+		int sig = (int)arg(argv, 2);
+
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 100;
+	}
+	if (!strcmp(m, "sleep") && argc == 3) {
+		sleep_ms(arg(argv, 2));
+		return 0;
+	}
+	if (!strcmp(m, "burn") && argc == 3)
+		return burn(arg(argv, 2));
+	if (!strcmp(m, "check") && argc == 5) {
+		if (getppid() != (pid_t)arg(argv, 2))
+			return 1;
+		if (getpid() != (pid_t)arg(argv, 3))
+			return 2;
+		if (cp_self_node() != (int)arg(argv, 4))
+			return 3;
+		return 0;
+	}
+	if (!strcmp(m, "orphan") && argc == 4) {
+		for (long t = 0; t < arg(argv, 3); t += 10) {
+			if (getppid() == (pid_t)arg(argv, 2))
+				return 0;
+			sleep_ms(10);
+		}
+		return 1;
+	}
+	if (!strcmp(m, "stop") && argc == 3) {
+		raise(SIGSTOP);
+		return (int)arg(argv, 2);
+	}
+	if (!strcmp(m, "kill") && argc == 4)
+		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+	if (!strcmp(m, "where") && argc == 4) {
+		int node = cp_where((pid_t)arg(argv, 2));
+
+		if (node < 0)
+			return 2 + errno;
+		return node == (int)arg(argv, 3) ? 0 : 1;
+	}
+	if (!strcmp(m, "delay") && argc == 4) {
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/clusterproc/delay_us/%s", argv[2]);
+		f = fopen(path, "w");
+		if (!f)
+			return errno;
+		if (fputs(argv[3], f) < 0) {
+			fclose(f);
+			return EIO;
+		}
+		return fclose(f) ? errno : 0;
+	}
+	if (!strcmp(m, "stopcont") && argc == 5)
+		return stopcont(arg(argv, 2), arg(argv, 3), arg(argv, 4));
+	fprintf(stderr, "cp_rchild: bad arguments\n");
+	return 99;
+}

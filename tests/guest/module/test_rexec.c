@@ -1,0 +1,414 @@
+/*
+ * Remote exec and remote children (module engineer A), run on node 1 of a
+ * 3-node cluster: a child of this test execs on node 2 (or 3) with
+ * cp_rexecvp() and keeps its pid; the test asserts on what the kernel
+ * returns here: wait status, waitid siginfo, SIGCHLD siginfo, rusage,
+ * errno, /proc/clusterproc/where, the module's counters; and on the exit
+ * status of cp_rchild, which checks getppid()/getpid()/its node there.
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+#include "libclusterproc.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static char buf_a[32], buf_b[32], buf_c[32];
+
+static const char *num(char *buf, long v)
+{
+	snprintf(buf, 32, "%ld", v);
+	return buf;
+}
+
+static int wait_status(pid_t pid, int flags)
+{
+	int st = -1;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &st, flags);
+	while (r < 0 && errno == EINTR);
+	ck_assert_msg(r == pid, "waitpid(%d): %d (%s)", pid, r,
+		      strerror(errno));
+	return st;
+}
+
+static void assert_exit(pid_t pid, int code)
+{
+	int st = wait_status(pid, 0);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == code,
+		      "pid %d: status %#x, want exit %d", pid, st, code);
+}
+
+START_TEST(test_pid_range)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_uint_eq(CP_PID_NODE(pid), 1);
+	ck_assert_int_eq(cp_self_node(), 1);
+	assert_exit(pid, 0);
+}
+END_TEST
+
+/* The first line: onnode 2 sh -c 'exit 7'; echo $? gives 7 */
+START_TEST(test_onnode_exit_status)
+{
+	long long ok = cp_stat("rexec_ok"), reaped = cp_stat("wait_reaped");
+	long long svr = cpp_stat(2, "svr_rexec");
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execlp("sh", "sh", "-c", "onnode 2 sh -c 'exit 7'; exit $?",
+		       (char *)NULL);
+		_exit(126);
+	}
+	assert_exit(pid, 7);
+	ck_assert_int_eq(cp_stat("rexec_ok"), ok + 1);
+	ck_assert_int_eq(cp_stat("wait_reaped"), reaped + 1);
+	ck_assert_int_eq(cpp_stat(2, "svr_rexec"), svr + 1);
+}
+END_TEST
+
+START_TEST(test_onnode_not_found)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execlp("onnode", "onnode", "2", "/nonexistent/prog",
+		       (char *)NULL);
+		_exit(126);
+	}
+	assert_exit(pid, 127);
+}
+END_TEST
+
+/* Same pid there, getppid() there is our pid, it runs on node 2 */
+START_TEST(test_identity_there)
+{
+	pid_t me = getpid(), pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char path[PATH_MAX];
+		char *argv[] = { path, "check", buf_a, buf_b, "2", NULL };
+
+		cpp_prog_path("cp_rchild", path, sizeof(path));
+		num(buf_a, me);
+		num(buf_b, getpid());
+		cp_rexecvp(2, path, argv);
+		_exit(126);
+	}
+	assert_exit(pid, 0);
+}
+END_TEST
+
+/* where PID: 2 while it runs there (asked here and from node 3), cps too */
+START_TEST(test_where_and_cps)
+{
+	pid_t pid = cpp_spawn(2, 0, ARGS("sleep", "3000")), w;
+	struct cp_ps_proc ps;
+
+	ck_assert_int_eq(cpp_wait_where(pid, 2, 5000), 0);
+	w = cpp_spawn(3, 0, ARGS("where", num(buf_a, pid), "2"));
+	assert_exit(w, 0);
+	ck_assert_int_eq(cp_ps_scan_pid(2, pid, &ps), 1);
+	ck_assert_int_eq(ps.ppid, getpid());
+	ck_assert_int_eq(cp_ps_scan_pid(1, pid, &ps), 0);	/* stand-in hidden */
+	assert_exit(pid, 0);
+	errno = 0;
+	ck_assert_int_eq(cp_where(pid), -1);
+	ck_assert_int_eq(errno, ESRCH);
+}
+END_TEST
+
+/* kill from node 3, reap here: WIFSIGNALED, SIGCHLD's siginfo */
+START_TEST(test_kill_from_node3)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 10, 0 };
+	pid_t pid, k;
+	int st;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	pid = cpp_spawn(2, 0, ARGS("sleep", "30000"));
+	ck_assert_int_eq(cpp_wait_where(pid, 2, 5000), 0);
+	k = cpp_spawn(3, 0, ARGS("kill", num(buf_a, pid), "15"));
+	assert_exit(k, 0);
+	/* SIGCHLD from the killer may come first: wait for ours */
+	for (;;) {
+		int s = sigtimedwait(&set, &si, &ts);
+
+		ck_assert_msg(s == SIGCHLD, "no SIGCHLD: %s", strerror(errno));
+		if (si.si_pid == pid)
+			break;
+	}
+	ck_assert_int_eq(si.si_code, CLD_KILLED);
+	ck_assert_int_eq(si.si_status, SIGTERM);
+	st = wait_status(pid, 0);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(WTERMSIG(st), SIGTERM);
+	errno = 0;
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
+}
+END_TEST
+
+/* SIGCHLD for an exit: CLD_EXITED, si_status, si_pid */
+START_TEST(test_sigchld_exit)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 10, 0 };
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	pid = cpp_spawn(3, 0, ARGS("exit", "42"));
+	ck_assert_int_eq(sigtimedwait(&set, &si, &ts), SIGCHLD);
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_code, CLD_EXITED);
+	ck_assert_int_eq(si.si_status, 42);
+	ck_assert_int_eq(si.si_uid, getuid());
+	assert_exit(pid, 42);
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
+}
+END_TEST
+
+/* WNOHANG, WNOWAIT, then exactly one reap; waitid fields */
+START_TEST(test_waitid_variants)
+{
+	siginfo_t si;
+	pid_t pid = cpp_spawn(2, 0, ARGS("sleep", "700"));
+	int st;
+
+	ck_assert_int_eq(cpp_wait_where(pid, 2, 5000), 0);
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOHANG), 0);
+	ck_assert_int_eq(si.si_pid, 0);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_code, CLD_EXITED);
+	ck_assert_int_eq(si.si_status, 0);
+	ck_assert_int_eq(si.si_uid, getuid());
+	memset(&si, 0, sizeof(si));	/* still there after WNOWAIT */
+	ck_assert_int_eq(waitid(P_ALL, 0, &si, WEXITED | __WALL), 0);
+	ck_assert_int_eq(si.si_pid, pid);
+	errno = 0;
+	ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+/* P_PGID and wait(-pgrp): the stand-in keeps the process group */
+START_TEST(test_wait_pgid)
+{
+	siginfo_t si;
+	pid_t pid = cpp_spawn(2, 1, ARGS("exit", "3"));
+	int st;
+
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PGID, pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_status, 3);
+	ck_assert_int_eq(waitpid(-pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+}
+END_TEST
+
+/* wait4's rusage and RUSAGE_CHILDREN get the remote CPU time */
+START_TEST(test_rusage)
+{
+	struct rusage ru, before, after;
+	pid_t pid;
+	int st;
+	long us;
+
+	ck_assert_int_eq(getrusage(RUSAGE_CHILDREN, &before), 0);
+	pid = cpp_spawn(2, 0, ARGS("burn", "300"));
+	ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L +
+	     ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+	ck_assert_msg(us >= 250000, "remote CPU %ld us", us);
+	ck_assert_int_eq(getrusage(RUSAGE_CHILDREN, &after), 0);
+	us = (after.ru_utime.tv_sec - before.ru_utime.tv_sec +
+	      after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1000000L +
+	     after.ru_utime.tv_usec - before.ru_utime.tv_usec +
+	     after.ru_stime.tv_usec - before.ru_stime.tv_usec;
+	ck_assert_msg(us >= 250000, "children CPU grew by %ld us", us);
+}
+END_TEST
+
+/* stopped and continued, reported by waitpid(WUNTRACED/WCONTINUED) */
+START_TEST(test_stop_continue)
+{
+	pid_t pid = cpp_spawn(2, 0, ARGS("stop", "5"));
+	siginfo_t si;
+	int st;
+
+	st = wait_status(pid, WUNTRACED);
+	ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+		      "status %#x", st);
+	ck_assert_int_eq(waitpid(pid, &st, WUNTRACED | WNOHANG), 0);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, pid, &si, WCONTINUED), 0);
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_code, CLD_CONTINUED);
+	ck_assert_int_eq(si.si_status, SIGCONT);
+	assert_exit(pid, 5);
+}
+END_TEST
+
+/* the parent exits first: the subreaper (this test) gets the child */
+START_TEST(test_parent_exits_first)
+{
+	long long rep = cp_stat("hook_reparent_remote");
+	pid_t me = getpid(), mid, pid = -1;
+	int p[2], st;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		pid_t c = cpp_spawn(2, 0, ARGS("orphan", num(buf_c, me),
+					       "10000"));
+
+		if (write(p[1], &c, sizeof(c)) != sizeof(c))
+			_exit(2);
+		if (cpp_wait_where(c, 2, 5000))
+			_exit(3);
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &pid, sizeof(pid)), sizeof(pid));
+	close(p[0]);
+	assert_exit(mid, 0);
+	/* the orphan on node 2 sees getppid() == us, then exits 0 */
+	assert_exit(pid, 0);
+	ck_assert_int_gt(cp_stat("hook_reparent_remote"), rep);
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+}
+END_TEST
+
+/* the child exits while the parent is already blocked in wait() */
+START_TEST(test_exit_while_waiting)
+{
+	pid_t pid = cpp_spawn(3, 0, ARGS("sleep", "300"));
+	int st;
+
+	ck_assert_int_eq(wait(&st), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+/* a parent that ignores SIGCHLD: no zombie, wait() gives ECHILD */
+START_TEST(test_sigchld_ignored)
+{
+	long long ar = cp_stat("autoreap_remote");
+	pid_t pid;
+	int st;
+
+	ck_assert(signal(SIGCHLD, SIG_IGN) != SIG_ERR);
+	pid = cpp_spawn(2, 0, ARGS("exit", "1"));
+	errno = 0;
+	ck_assert_int_eq(waitpid(pid, &st, 0), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert(signal(SIGCHLD, SIG_DFL) != SIG_ERR);
+	ck_assert_int_gt(cp_wait_stat("autoreap_remote", ar + 1, 5000), ar);
+}
+END_TEST
+
+/* every hook path of the process model ran (node 1 and node 2 sides) */
+START_TEST(test_counters)
+{
+	static const char *const here[] = {
+		"hook_execve", "rexec_ok", "hook_wait_task", "wait_released",
+		"wait_reaped", "wait_nowait", "wait_stopped", "wait_continued",
+		"event_rx", "event_sigchld", "hook_notify_standin",
+		"standin_released", "hook_reparent_remote",
+		"point.wait_task_released.hits",
+	};
+	static const char *const there[] = {
+		"svr_rexec", "svr_reap", "hook_notify_parent",
+		"hook_notify_cldstop", "notify_sent", "hook_getppid",
+		"hook_exit_flush", "svr_reparent",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(here) / sizeof(here[0]); i++)
+		ck_assert_msg(cp_stat(here[i]) > 0, "node 1 %s is 0", here[i]);
+	for (i = 0; i < sizeof(there) / sizeof(there[0]); i++)
+		ck_assert_msg(cpp_stat(2, there[i]) > 0, "node 2 %s is 0",
+			      there[i]);
+}
+END_TEST
+
+static Suite *rexec_suite(void)
+{
+	Suite *s = suite_create("rexec");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_pid_range);
+	tcase_add_test(tc, test_onnode_exit_status);
+	tcase_add_test(tc, test_onnode_not_found);
+	tcase_add_test(tc, test_identity_there);
+	tcase_add_test(tc, test_where_and_cps);
+	tcase_add_test(tc, test_kill_from_node3);
+	tcase_add_test(tc, test_sigchld_exit);
+	tcase_add_test(tc, test_waitid_variants);
+	tcase_add_test(tc, test_wait_pgid);
+	tcase_add_test(tc, test_rusage);
+	tcase_add_test(tc, test_stop_continue);
+	tcase_add_test(tc, test_parent_exits_first);
+	tcase_add_test(tc, test_exit_while_waiting);
+	tcase_add_test(tc, test_sigchld_ignored);
+	tcase_add_test(tc, test_counters);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(rexec_suite());
+	int failed;
+
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_rexec: not all nodes up\n");
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
