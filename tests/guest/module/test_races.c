@@ -132,7 +132,11 @@ static void parent_exit_vs_child_exit(int n)
 		mid = fork();
 		ck_assert_int_ge(mid, 0);
 		if (mid == 0) {
-			cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
+			pid_t c = cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
+
+			/* every other time, exit only once c is a stand-in */
+			if (i % 2 && cpp_wait_where(c, 2 + i % 2, 5000))
+				_exit(8);
 			cp_sleep_ms(rnd(20));
 			_exit(9);
 		}
