@@ -14,13 +14,15 @@
  * the sender's siginfo, so the receiver sees si_pid = the sender's
  * clusterwide pid and si_code = SI_USER, as on one machine.
  *
- * Known differences from a local kill: delivery uses send_sig_info() on
- * the thread group leader (thread-directed: a multi-threaded target whose
- * leader blocks the signal does not hand it to another thread), since
- * group_send_sig_info() is not exported; and kill(-pgrp)/kill(-1) are not
- * atomic against fork on the other nodes (each node is signalled in turn).
+ * Delivery is process-directed through clusterproc_kill_pid_info() (on a
+ * kernel without it: send_sig_info() to the leader, thread-directed).
+ * Known differences from a local kill: no audit record and no LSM
+ * security_task_kill() decision with the sender's identity; kill(-pgrp)
+ * and kill(-1) are not atomic against fork on the other nodes (each node
+ * is signalled in turn).
  */
 #include <linux/capability.h>
+#include <linux/clusterproc.h>
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -29,6 +31,9 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
+
+#define CP_KILL_STANDINS	64	/* moved members of one group, per node */
 
 /*
  * Where a pid runs: A's cp_pid_location() (pids.c) replaces this one.
@@ -120,6 +125,22 @@ static int cp_kill_perm(struct task_struct *t, const struct cp_kill *k,
 	return ok ? 0 : -EPERM;
 }
 
+/*
+ * Queue the signal, permission already checked. Process-directed (any
+ * thread may take it) through the hooks' clusterproc_kill_pid_info()
+ * when the kernel has it; the server thread's own credentials pass the
+ * kernel's check, ours was the sender's.
+ */
+static int cp_send(int sig, struct kernel_siginfo *info,
+		   struct task_struct *t)
+{
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+	return clusterproc_kill_pid_info(sig, info, task_tgid(t));
+#else
+	return send_sig_info(sig, info, t);
+#endif
+}
+
 static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
 		       struct cp_kill_tally *tally)
 {
@@ -136,7 +157,7 @@ static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
 		info.si_code = (int)be32_to_cpu(k->info_code);
 		info.si_pid = (pid_t)be32_to_cpu(k->info_pid);
 		info.si_uid = be32_to_cpu(k->info_uid);
-		err = send_sig_info(sig, &info, t);
+		err = cp_send(sig, &info, t);
 	}
 	if (!err) {
 		tally->ok++;
@@ -205,6 +226,21 @@ static int cp_kill_many(const struct cp_kill *k, struct pid *grp,
 	return 0;
 }
 
+/* kill(pid) reached the origin node of a process that moved: pass it on */
+static int cp_kill_forward(pid_t pid, const struct cp_kill *k,
+			   struct cp_kill_reply *out)
+{
+	int node = cp_pid_location(pid);
+
+	memset(out, 0, sizeof(*out));
+	if (node >= 1 && node != cp_self) {
+		cp_count(CP_STAT_KILL_FORWARDED);
+		if (cp_kill_node(node, k, out))
+			memset(out, 0, sizeof(*out));	/* gone: ESRCH */
+	}
+	return sizeof(*out);
+}
+
 /**
  * cp_handle_kill() - server side of CP_MSG_KILL
  * @rq: the request (payload struct cp_kill)
@@ -234,6 +270,11 @@ int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max)
 		pid = id ? find_get_pid(id) : NULL;
 		t = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
 		put_pid(pid);
+		if (t && (t->flags & PF_REMOTE)) {
+			/* a stand-in: the process runs elsewhere */
+			put_task_struct(t);
+			return cp_kill_forward(id, k, out);
+		}
 		if (t) {
 			struct task_struct *leader;
 
@@ -347,38 +388,72 @@ int cp_kill_cluster(const struct cp_kill *k, bool skip_self,
 	return cp_kill_result(be32_to_cpu(k->scope), t);
 }
 
-/* kill(pid) of a pid that is not local: the node that runs it */
+/*
+ * kill(pid) of a pid whose process is not here: one call to the pid's
+ * origin node, which runs the process or keeps its stand-in and forwards
+ * (cp_kill_forward()). A local stand-in knows the node itself.
+ */
 static int cp_kill_remote_pid(pid_t pid, struct cp_kill *k)
 {
-	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
 	struct cp_kill_tally t = { };
 	struct cp_kill_reply r;
-	int node = cp_pid_location(pid);
-	unsigned int n;
-	int err;
+	struct pid *p = find_get_pid(pid);
+	int node;
 
-	if (node == -ENOENT) {
-		/* location unknown: ask the other nodes in turn */
-		cp_nodes_up(map);
-		for_each_set_bit(n, map, CP_MAX_NODES + 1) {
-			if (n == cp_self || cp_kill_node(n, k, &r))
-				continue;
-			cp_tally_add_reply(&t, &r);
-			if (t.count)
-				break;
-		}
-		return cp_kill_result(CP_KILL_PID, &t);
+	if (p) {
+		put_pid(p);
+		node = cp_pid_location(pid);
+	} else {
+		node = CP_PID_NODE(pid);
 	}
-	if (node < 0 || node == cp_self)
+	if (node < 1 || node == cp_self)
 		return -ESRCH;
-	err = cp_kill_node(node, k, &r);
-	if (err) {
+	if (cp_kill_node(node, k, &r)) {
 		/* its node left (or does not answer): the process is gone */
 		cp_count(CP_STAT_KILL_NODE_GONE);
 		return -ESRCH;
 	}
 	cp_tally_add_reply(&t, &r);
 	return cp_kill_result(CP_KILL_PID, &t);
+}
+
+/*
+ * kill(-pgrp), this node's stand-ins: a member of the group that moved to
+ * another node by remote exec is a PF_REMOTE stand-in here (its process
+ * there may be in another group); the local part only reached the
+ * stand-in, so each gets a kill(pid) on its process's node.
+ */
+static void cp_kill_standins(pid_t pgrp, const struct cp_kill *k,
+			     struct cp_kill_tally *t)
+{
+	pid_t tg[CP_KILL_STANDINS];
+	struct cp_kill_reply r;
+	struct task_struct *p;
+	struct cp_kill k1 = *k;
+	unsigned int n = 0, i;
+	struct pid *grp;
+	int node;
+
+	grp = find_get_pid(pgrp);
+	if (!grp)
+		return;
+	rcu_read_lock();
+	do_each_pid_task(grp, PIDTYPE_PGID, p) {
+		if ((p->flags & PF_REMOTE) && n < CP_KILL_STANDINS)
+			tg[n++] = task_tgid_nr(p);
+	} while_each_pid_task(grp, PIDTYPE_PGID, p);
+	rcu_read_unlock();
+	put_pid(grp);
+	k1.scope = cpu_to_be32(CP_KILL_PID);
+	for (i = 0; i < n; i++) {
+		node = cp_pid_location(tg[i]);
+		if (node < 1 || node == cp_self)
+			continue;
+		k1.id = cpu_to_be32(tg[i]);
+		cp_count(CP_STAT_KILL_STANDIN);
+		if (!cp_kill_node(node, &k1, &r))
+			cp_tally_add_reply(t, &r);
+	}
 }
 
 /**
@@ -399,6 +474,8 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 
 	if (pid != -1 && !cp_pids_clusterwide())
 		return local_ret;
+	/* kill_something_info() dropped tasklist_lock: we may sleep */
+	cp_delay_point(CP_DP_KILL_REMOTE);
 	if (pid > 0) {
 		cp_count(CP_STAT_HOOK_KILL_PID);
 		cp_kill_prepare(&k, CP_KILL_PID, pid, sig, info);
@@ -418,5 +495,6 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	cp_count(CP_STAT_HOOK_KILL_PGRP);
 	pgrp = pid ? -pid : task_pgrp_nr_ns(current, &init_pid_ns);
 	cp_kill_prepare(&k, CP_KILL_PGRP, pgrp, sig, info);
+	cp_kill_standins(pgrp, &k, &t);
 	return cp_kill_cluster(&k, true, &t);
 }

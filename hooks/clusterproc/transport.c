@@ -32,6 +32,10 @@ static unsigned int nr_svrprocs = 4;
 module_param(nr_svrprocs, uint, 0444);
 MODULE_PARM_DESC(nr_svrprocs, "server threads running remote requests (1..32)");
 
+static bool reserved_type;
+module_param(reserved_type, bool, 0444);
+MODULE_PARM_DESC(reserved_type, "try TIPC type 42 first (needs proposed/0001 in the kernel)");
+
 struct cp_pending {
 	struct hlist_node link;
 	u64 req_id;
@@ -593,13 +597,16 @@ static int cp_socket_setup(void)
 		goto fail;
 	a.addr.name.name.instance = cp_self;
 
-	err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
+	err = -EACCES;
+	if (reserved_type)
+		err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
 	if (err == -EACCES) {
 		cp_tipc_reserved = false;
 		a.addr.name.name.type = CP_TIPC_TYPE_OPEN;
 		err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
-		pr_warn("kernel sockets cannot bind reserved TIPC types: using open type %#x, forgery defence is weaker\n",
-			CP_TIPC_TYPE_OPEN);
+		if (reserved_type)
+			pr_info("kernel sockets cannot bind reserved TIPC types: open type %#x\n",
+				CP_TIPC_TYPE_OPEN);
 	} else {
 		cp_tipc_reserved = true;
 	}

@@ -280,3 +280,20 @@ int cp_ps_pgrp_members(int node, int pgrp, int *pids, int max)
 
 	return rc < 0 ? rc : a.n;
 }
+
+static int cp_pid_fn(const struct cp_ps_proc *e, void *arg)
+{
+	struct cp_find_arg *a = arg;
+
+	if (e->node != a->node || e->pid != a->pgrp)
+		return 0;
+	*a->out = *e;
+	return 1;
+}
+
+int cp_ps_scan_pid(int node, int pid, struct cp_ps_proc *out)
+{
+	struct cp_find_arg a = { .node = node, .pgrp = pid, .out = out };
+
+	return cp_ps_scan(cp_pid_fn, &a);
+}

@@ -58,6 +58,8 @@ struct cp_ps_proc {
  * to appear: 1 (filled in), 0 (none), -errno.
  */
 int cp_ps_find(int node, const char *comm, struct cp_ps_proc *out);
+/* Is pid a live process of node (1, filled in) or not (0)? -errno */
+int cp_ps_scan_pid(int node, int pid, struct cp_ps_proc *out);
 /* The live members of process group pgrp on node: count, or -errno. */
 int cp_ps_pgrp_members(int node, int pgrp, int *pids, int max);
 

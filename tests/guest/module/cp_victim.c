@@ -4,12 +4,13 @@
  * cluster-wide ps), leads its own process group, runs as UID, and waits
  * for SIG. On receipt it checks what the kernel delivered (si_code
  * SI_USER, si_uid = the sender's uid given by $CPV_SENDER_UID, or any
- * uid if unset) and answers the sender with kill(si_pid, SIGUSR2): the
+ * uid if unset) and answers the sender with kill(si_pid, CPV_ANSWER): the
  * sender checks that answer's siginfo in turn, so si_pid is verified
  * in both directions.
  *
  * With CPV_PAIR=1 it first forks a second victim in the same process
- * group (for kill(-pgrp)); both answer.
+ * group (for kill(-pgrp)); both answer. With CPV_KEEP_PGRP=1 it stays in
+ * the process group it was started in (a group spread over nodes).
  *
  * Exit status (checked by its parent): 0 all right, 10 wrong si_code,
  * 11 wrong si_uid, 12 wrong si_signo, 13 the answer kill() failed,
@@ -24,6 +25,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* queued (RT): answers of several victims to one sender do not merge */
+#define CPV_ANSWER	(SIGRTMIN + 1)
 
 static int wait_for(int sig, int timeout_s)
 {
@@ -43,7 +47,7 @@ static int wait_for(int sig, int timeout_s)
 		return 10;
 	if (su && *su && si.si_uid != (uid_t)atoi(su))
 		return 11;
-	if (kill(si.si_pid, SIGUSR2) != 0) {
+	if (kill(si.si_pid, CPV_ANSWER) != 0) {
 		fprintf(stderr, "cp_victim: answer kill(%d): %s\n", si.si_pid,
 			strerror(errno));
 		return 13;
@@ -54,7 +58,7 @@ static int wait_for(int sig, int timeout_s)
 int main(int argc, char **argv)
 {
 	int sig, timeout_s, rc, st;
-	const char *pair = getenv("CPV_PAIR");
+	const char *pair = getenv("CPV_PAIR"), *keep = getenv("CPV_KEEP_PGRP");
 	sigset_t set;
 	pid_t child = 0;
 	uid_t uid;
@@ -69,7 +73,8 @@ int main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
-	    prctl(PR_SET_NAME, argv[1], 0, 0, 0) != 0 || setpgid(0, 0) != 0) {
+	    prctl(PR_SET_NAME, argv[1], 0, 0, 0) != 0 ||
+	    (!(keep && !strcmp(keep, "1")) && setpgid(0, 0) != 0)) {
 		perror("cp_victim: set-up");
 		return 15;
 	}

@@ -147,8 +147,8 @@ START_TEST(test_observer)
 	pid_t child, vpid;
 	int st;
 
-	/* the victim answers a kill with SIGUSR2 */
-	ck_assert(signal(SIGUSR2, SIG_IGN) != SIG_ERR);
+	/* the victim answers a kill with SIGRTMIN + 1 */
+	ck_assert(signal(SIGRTMIN + 1, SIG_IGN) != SIG_ERR);
 	barrier(BAR_VICTIM);
 	ck_assert_int_eq(cp_ps_find(leaver, "cpv_leave", &v), 1);
 	vpid = v.pid;

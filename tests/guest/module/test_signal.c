@@ -7,7 +7,7 @@
  * Every node runs this program. Node 1 is the sender; every other node
  * starts victims (cp_victim) and asserts on how they ended: a victim
  * exits 0 only if the kernel gave it the right siginfo (SI_USER, the
- * sender's uid) and its answer kill(si_pid, SIGUSR2) to the sender
+ * sender's uid) and its answer kill(si_pid, SIGRTMIN + 1) to the sender
  * succeeded. The sender asserts on kill(2)'s result and errno and on the
  * answer's siginfo (si_pid = the victim's pid, SI_USER, the victim's
  * uid). Two TIPC barriers order the nodes: victims ready, sender done.
@@ -27,10 +27,12 @@
 #include <unistd.h>
 
 #define NOBODY		65534
+#define ANSWER		(SIGRTMIN + 1)	/* the victims' answer, queued */
 #define ALL_UID		20001	/* the kill(-1) sender and its victims */
 #define BAR_READY	0x43500101u
 #define BAR_DONE	0x43500102u
 #define VICTIM_TIMEOUT	40
+#define EXEC_NODE	"/proc/clusterproc/exec_node"
 
 struct victim {
 	const char *name;
@@ -141,7 +143,7 @@ static int exists_locally(pid_t pid)
 
 /*
  * In a child with uid/gid uid: kill(target, sig) must return want_errno
- * (0: success); then, if answers > 0, that many SIGUSR2 answers must
+ * (0: success); then, if answers > 0, that many ANSWER (SIGRTMIN + 1) answers must
  * come, each with SI_USER, si_uid answer_uid and an si_pid accepted by
  * ok_pid (the victims'). The child's exit code says what went wrong.
  */
@@ -164,7 +166,7 @@ static int send_child(const struct send_spec *s)
 	int i, k, r;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, ANSWER);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return 20;
 	if (s->uid && (setresgid(s->uid, s->uid, s->uid) ||
@@ -177,7 +179,7 @@ static int send_child(const struct send_spec *s)
 		return 22;
 	}
 	for (i = 0; i < s->answers; i++) {
-		if (sigtimedwait(&set, &si, &ts) != SIGUSR2)
+		if (sigtimedwait(&set, &si, &ts) != ANSWER)
 			return 23;
 		if (si.si_code != SI_USER)
 			return 24;
@@ -295,6 +297,70 @@ START_TEST(test_kill_pgrp)
 }
 END_TEST
 
+/*
+ * A process group spread over nodes: a leader here and a member that
+ * exec'd on node 2 (remote exec keeps the pid; its stand-in here stays in
+ * the group). kill(-pgrp) from outside the group reaches both.
+ */
+static pid_t start_spread_member(pid_t pgrp, int node, const char *name)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char exe[PATH_MAX], b[8], *slash;
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+		FILE *f;
+
+		if (n <= 0 || setpgid(0, pgrp))
+			_exit(120);
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		strcpy(slash + 1, "cp_victim");
+		if (node) {
+			f = fopen(EXEC_NODE, "w");
+			snprintf(b, sizeof(b), "%d", node);
+			if (!f || fputs(b, f) < 0 || fclose(f))
+				_exit(121);
+		}
+		setenv("CPV_SENDER_UID", "0", 1);
+		setenv("CPV_KEEP_PGRP", "1", 1);
+		execl(exe, "cp_victim", name, "0", "15", "30", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+START_TEST(test_kill_pgrp_spread)
+{
+	struct send_spec s = { .uid = 0, .sig = SIGTERM, .answers = 2,
+			       .answer_uid = 0 };
+	struct cp_ps_proc v;
+	pid_t leader, member;
+	int st;
+
+	ck_assert_msg(access(EXEC_NODE, W_OK) == 0,
+		      "no remote exec (%s): cannot spread a group", EXEC_NODE);
+	leader = start_spread_member(0, 0, "cpv_sp_lead");
+	setpgid(leader, leader);	/* before the member joins it */
+	member = start_spread_member(leader, 2, "cpv_sp_memb");
+	ck_assert_int_eq(cp_ps_find(2, "cpv_sp_memb", &v), 1);
+	ck_assert_int_eq(v.pid, member);	/* kept its pid */
+	ck_assert_int_eq(cp_ps_find(1, "cpv_sp_lead", &v), 1);
+	s.target = -leader;
+	s.ok_pid[0] = leader;
+	s.ok_pid[1] = member;
+	run_send(&s);
+	ck_assert_int_ge(cp_stat("kill_standin"), 1);
+	ck_assert_int_eq(waitpid(leader, &st, 0), leader);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "leader status %#x", st);
+	ck_assert_int_eq(waitpid(member, &st, 0), member);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "remote member status %#x", st);
+}
+END_TEST
+
 START_TEST(test_kill_minus_one)
 {
 	struct send_spec s = { .uid = ALL_UID, .target = -1, .sig = SIGTERM,
@@ -355,6 +421,7 @@ int main(void)
 		tcase_add_test(tc, test_probe_and_eperm);
 		tcase_add_test(tc, test_kill_pid);
 		tcase_add_test(tc, test_kill_pgrp);
+		tcase_add_test(tc, test_kill_pgrp_spread);
 		tcase_add_test(tc, test_kill_minus_one);
 		tcase_add_test(tc, test_root_kills_root);
 	} else {

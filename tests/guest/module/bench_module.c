@@ -1,0 +1,448 @@
+/*
+ * bench_module: what remote operations cost, against their local
+ * equivalents and against the wire's round-trip time. Every node runs
+ * it; node 2 serves (a user-space TIPC echo server and a process that
+ * answers each SIGUSR1 with kill(si_pid, SIGUSR2)), node 1 measures and
+ * prints a table (median and 90th percentile of many runs, microseconds,
+ * and the median in units of the module's kernel-to-kernel round trip
+ * and of the user-space TIPC round trip):
+ *   rtt.module      cp_call() ping through the module (kernel to kernel)
+ *   rtt.tipc_user   user-space TIPC echo (RDM socket to socket)
+ *   kill.*          kill(2) of a process on node 2 / on node 1: the call
+ *                   returns once the target's node queued the signal
+ *   killpong.*      kill(2) until the victim's answering signal arrives
+ *   execwait.*      fork + exec of /bin/true on node 2 (remote exec) or
+ *                   here, then waitpid()
+ *   deadwait.*      waitpid() of a child that already exited there/here
+ * Each measurement is a Check test: it fails if an operation fails.
+ */
+#include "cp_test_util.h"
+#include "cs_tipc.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/tipc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BAR_READY	0x43500301u
+#define BAR_DONE	0x43500302u
+#define ECHO_TYPE	0x43500310u
+#define EXEC_NODE	"/proc/clusterproc/exec_node"
+#define MAXN		400
+
+static int self_node, nodes, iters = 200;
+static double module_rtt_us;	/* medians, set by the first tests */
+static double user_rtt_us;
+static FILE *table;
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double report(const char *name, double *v, int n)
+{
+	double med, p90;
+
+	qsort(v, (size_t)n, sizeof(*v), cmp_d);
+	med = v[n / 2];
+	p90 = v[(n * 9) / 10];
+	fprintf(table, "%-20s %6d %12.1f %12.1f", name, n, med, p90);
+	if (module_rtt_us > 0)
+		fprintf(table, " %10.2f", med / module_rtt_us);
+	else
+		fprintf(table, " %10s", "-");
+	if (user_rtt_us > 0)
+		fprintf(table, " %10.2f\n", med / user_rtt_us);
+	else
+		fprintf(table, " %10s\n", "-");
+	fflush(table);
+	printf("# %s: n=%d median %.1f us p90 %.1f us\n", name, n, med, p90);
+	return med;
+}
+
+static int barrier(uint32_t type)
+{
+	struct cs_tipc_sub s;
+	int fd;
+
+	if (cs_tipc_sub_open(&s, type, nodes))
+		return -1;
+	fd = cs_tipc_publish(type, (uint32_t)self_node);
+	if (fd < 0 || cs_tipc_sub_wait(&s, 60000)) {
+		cs_tipc_sub_close(&s);
+		return -1;
+	}
+	cs_tipc_sub_close(&s);
+	return 0;	/* fd stays published until we exit */
+}
+
+/* ---- node 2: servers ------------------------------------------------- */
+
+static void echo_server(void)
+{
+	struct sockaddr_tipc a = {
+		.family = AF_TIPC, .addrtype = TIPC_SERVICE_ADDR,
+		.scope = TIPC_CLUSTER_SCOPE,
+		.addr.name.name.type = ECHO_TYPE,
+		.addr.name.name.instance = (unsigned int)self_node,
+	};
+	int fd = socket(AF_TIPC, SOCK_RDM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		_exit(1);
+	for (;;) {
+		struct sockaddr_tipc from;
+		socklen_t fl = sizeof(from);
+		char buf[64];
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fl);
+
+		if (n > 0)
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from,
+			       fl);
+	}
+}
+
+/* Answers each SIGUSR1 with kill(si_pid, SIGUSR2); ends on SIGTERM. */
+static void kill_server(const char *name)
+{
+	sigset_t set;
+	siginfo_t si;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGTERM)
+			_exit(0);
+		kill(si.si_pid, SIGUSR2);
+	}
+}
+
+/* fork a child running fn, with SIGUSR1 and SIGTERM blocked from birth */
+static pid_t spawn(void (*fn)(void))
+{
+	sigset_t set, old;
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	pid = fork();
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
+static void remote_kill_server(void)
+{
+	kill_server("cpb_victim");
+}
+
+START_TEST(test_serve)
+{
+	pid_t echo = spawn(echo_server), victim = spawn(remote_kill_server);
+	int st;
+
+	ck_assert_int_gt(echo, 0);
+	ck_assert_int_gt(victim, 0);
+	ck_assert_int_eq(barrier(BAR_READY), 0);
+	ck_assert_int_eq(barrier(BAR_DONE), 0);
+	kill(echo, SIGKILL);
+	kill(victim, SIGTERM);
+	ck_assert_int_eq(waitpid(echo, &st, 0), echo);
+	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
+}
+END_TEST
+
+START_TEST(test_idle)
+{
+	ck_assert_int_eq(barrier(BAR_READY), 0);
+	ck_assert_int_eq(barrier(BAR_DONE), 0);
+}
+END_TEST
+
+/* ---- node 1: measurements -------------------------------------------- */
+
+START_TEST(test_rtt_module)
+{
+	static double v[MAXN];
+	struct cp_node_line l[64];
+	int i, k, n;
+
+	for (i = 0; i < iters; i++) {
+		ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/ping", "2"), 0);
+		n = cp_read_nodes(l, 64);
+		for (k = 0; k < n && l[k].node != 2; k++)
+			;
+		ck_assert_int_lt(k, n);
+		v[i] = l[k].rtt_ns / 1e3;
+	}
+	module_rtt_us = 0;
+	module_rtt_us = report("rtt.module", v, iters);
+}
+END_TEST
+
+START_TEST(test_rtt_tipc_user)
+{
+	static double v[MAXN];
+	struct sockaddr_tipc dst = {
+		.family = AF_TIPC, .addrtype = TIPC_SERVICE_ADDR,
+		.addr.name.name.type = ECHO_TYPE,
+		.addr.name.name.instance = 2,
+	};
+	int fd = socket(AF_TIPC, SOCK_RDM, 0), i;
+	char buf[64];
+
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < iters; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double t0 = now_us();
+
+		ck_assert_int_eq(sendto(fd, &i, sizeof(i), 0,
+					(struct sockaddr *)&dst, sizeof(dst)),
+				 sizeof(i));
+		ck_assert_int_eq(poll(&p, 1, 3000), 1);
+		ck_assert_int_eq(recv(fd, buf, sizeof(buf), 0), sizeof(i));
+		v[i] = now_us() - t0;
+	}
+	close(fd);
+	user_rtt_us = report("rtt.tipc_user", v, iters);
+}
+END_TEST
+
+static void kill_bench(const char *kname, const char *pname, pid_t target)
+{
+	static double vk[MAXN], vp[MAXN];
+	struct timespec tmo = { 3, 0 };
+	sigset_t set;
+	siginfo_t si;
+	int i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	for (i = 0; i < iters; i++) {
+		double t0 = now_us(), t1;
+
+		ck_assert_int_eq(kill(target, SIGUSR1), 0);
+		t1 = now_us();
+		ck_assert_int_eq(sigtimedwait(&set, &si, &tmo), SIGUSR2);
+		ck_assert_int_eq(si.si_pid, target);
+		vk[i] = t1 - t0;
+		vp[i] = now_us() - t0;
+	}
+	report(kname, vk, iters);
+	report(pname, vp, iters);
+}
+
+START_TEST(test_kill_remote)
+{
+	struct cp_ps_proc v;
+
+	ck_assert_int_eq(cp_ps_find(2, "cpb_victim", &v), 1);
+	kill_bench("kill.remote", "killpong.remote", v.pid);
+}
+END_TEST
+
+static void local_kill_server(void)
+{
+	kill_server("cpb_local");
+}
+
+START_TEST(test_kill_local)
+{
+	pid_t victim = spawn(local_kill_server);
+	int st;
+
+	ck_assert_int_gt(victim, 0);
+	cp_sleep_ms(100);
+	kill_bench("kill.local", "killpong.local", victim);
+	kill(victim, SIGTERM);
+	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
+}
+END_TEST
+
+/* fork a child that execs /bin/true on node (0: here); its pid */
+static pid_t start_true(int node)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (node) {
+			char b[8];
+			int fd = open(EXEC_NODE, O_WRONLY);
+
+			snprintf(b, sizeof(b), "%d", node);
+			if (fd < 0 || write(fd, b, strlen(b)) < 0)
+				_exit(100);
+			close(fd);
+		}
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(101);
+	}
+	return pid;
+}
+
+static void execwait_bench(const char *name, int node, int n)
+{
+	static double v[MAXN];
+	int i, st;
+
+	for (i = 0; i < n; i++) {
+		double t0 = now_us();
+		pid_t pid = start_true(node);
+
+		ck_assert_int_gt(pid, 0);
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			      "%s: status %#x", name, st);
+		v[i] = now_us() - t0;
+	}
+	report(name, v, n);
+}
+
+/* until pid has exited: a zombie here, or gone from node's process list */
+static int wait_dead(pid_t pid, int node)
+{
+	struct cp_ps_proc e;
+	char path[64], buf[256], *p;
+	int t;
+
+	for (t = 0; t < 10000; t += 10) {
+		if (node) {
+			if (cp_ps_scan_pid(node, pid, &e) == 0)
+				return 0;
+		} else {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			f = fopen(path, "r");
+			if (!f)
+				return -1;
+			p = fgets(buf, sizeof(buf), f);
+			fclose(f);
+			p = p ? strrchr(buf, ')') : NULL;
+			if (p && p[1] == ' ' && p[2] == 'Z')
+				return 0;
+		}
+		cp_sleep_ms(10);
+	}
+	return -1;
+}
+
+static void deadwait_bench(const char *name, int node, int n)
+{
+	static double v[MAXN];
+	int i, st;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = start_true(node);
+		double t0;
+
+		ck_assert_int_gt(pid, 0);
+		ck_assert_msg(wait_dead(pid, node) == 0, "%s: %d still runs",
+			      name, pid);
+		t0 = now_us();
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		v[i] = now_us() - t0;
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			      "%s: status %#x", name, st);
+	}
+	report(name, v, n);
+}
+
+static int have_rexec(void)
+{
+	struct stat sb;
+
+	if (stat(EXEC_NODE, &sb) == 0)
+		return 1;
+	fprintf(table, "%-20s (no %s: remote exec not in this module)\n",
+		"execwait.remote", EXEC_NODE);
+	return 0;
+}
+
+START_TEST(test_execwait)
+{
+	if (have_rexec()) {
+		execwait_bench("execwait.remote", 2, iters / 4);
+		deadwait_bench("deadwait.remote", 2, iters / 10);
+	}
+	execwait_bench("execwait.local", 0, iters / 4);
+	deadwait_bench("deadwait.local", 0, iters / 10);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("clusterproc_bench");
+	TCase *tc = tcase_create("bench");
+	const char *env = getenv("CS_NODE"), *it = getenv("CP_BENCH_ITERS");
+	SRunner *sr;
+	int failed;
+
+	self_node = env ? atoi(env) : 0;
+	nodes = cp_expected_nodes();
+	if (it && atoi(it) >= 20 && atoi(it) <= MAXN)
+		iters = atoi(it);
+	if (self_node < 1 || nodes < 2)
+		return EXIT_FAILURE;
+	table = stdout;
+	tcase_set_timeout(tc, 300);
+	if (self_node == 1) {
+		if (barrier(BAR_READY) || cp_wait_nodes_up(nodes, 10000))
+			return EXIT_FAILURE;
+		printf("%-20s %6s %12s %12s %10s %10s\n", "operation", "n",
+		       "median_us", "p90_us", "x_rtt_mod", "x_rtt_usr");
+		tcase_add_test(tc, test_rtt_module);
+		tcase_add_test(tc, test_rtt_tipc_user);
+		tcase_add_test(tc, test_kill_remote);
+		tcase_add_test(tc, test_kill_local);
+		tcase_add_test(tc, test_execwait);
+	} else if (self_node == 2) {
+		tcase_add_test(tc, test_serve);
+	} else {
+		tcase_add_test(tc, test_idle);
+	}
+	suite_add_tcase(s, tc);
+	/* one process: the round-trip unit carries over to later tests */
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_VERBOSE);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (self_node == 1 && barrier(BAR_DONE))
+		failed++;
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
