@@ -11,6 +11,7 @@
 #define CLUSTERPROC_CP_PROC_H
 
 #include <linux/types.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 
 #define CP_PID_SHIFT		16
@@ -60,6 +61,8 @@ enum cp_rstate {
  * @uid: STANDIN: the process's uid
  */
 struct cp_proc {
+	struct list_head link;	/* STANDIN: on the stand-in list (wait.c) */
+	struct task_struct *task;	/* STANDIN: the stand-in */
 	enum cp_proc_kind kind;
 	unsigned int exec_node;
 	unsigned int node;
@@ -111,6 +114,11 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 void cp_op_reparent_remote(struct task_struct *father,
 			   struct task_struct *reaper, struct list_head *dead);
 void cp_standin_autoreap(struct task_struct *t);
+void cp_standin_add(struct cp_proc *p, struct task_struct *t);
+void cp_standin_del(struct cp_proc *p);
+void cp_proc_node_down(unsigned int node);
+int cp_wait_start(void);
+void cp_wait_stop(void);
 
 /* pids.c */
 void cp_op_pid_range(struct pid_namespace *ns, int *min, int *max);

@@ -19,6 +19,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
 
 static DEFINE_SPINLOCK(cp_nodes_lock);
 static struct cp_node_info cp_nodes[CP_MAX_NODES + 1];
@@ -163,6 +164,7 @@ static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 	cp_count(CP_STAT_NODE_DOWN);
 	pr_info("node %u down\n", inst);
 	cp_transport_node_down(inst);
+	cp_proc_node_down(inst);	/* its processes are lost (wait.c) */
 }
 
 static void cp_top_event(const struct tipc_event *ev)

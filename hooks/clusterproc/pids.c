@@ -48,6 +48,7 @@ struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp)
 	if (!p)
 		return NULL;
 	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->link);
 	p->kind = CP_PROC_LOCAL;
 	clusterproc_set_task_data(t, p);
 	return p;
@@ -59,6 +60,7 @@ void cp_op_task_free(struct task_struct *tsk)
 	struct cp_proc *p = cp_proc_of(tsk);
 
 	if (p) {
+		cp_standin_del(p);
 		clusterproc_set_task_data(tsk, NULL);
 		kfree(p);
 	}
@@ -174,12 +176,18 @@ int cp_proc_start(void)
 		return err;
 	if (((cp_self + 1) << CP_PID_SHIFT) > PID_MAX_LIMIT)
 		return -EINVAL;
-	err = cp_rchild_start();
+	err = cp_wait_start();
 	if (err)
 		return err;
+	err = cp_rchild_start();
+	if (err) {
+		cp_wait_stop();
+		return err;
+	}
 	err = cp_rexec_start();
 	if (err) {
 		cp_rchild_stop();
+		cp_wait_stop();
 		return err;
 	}
 	WRITE_ONCE(cp_pid_ranges_on, true);
@@ -194,4 +202,5 @@ void cp_proc_stop(void)
 	WRITE_ONCE(cp_pid_ranges_on, false);
 	cp_rexec_stop();
 	cp_rchild_stop();
+	cp_wait_stop();
 }

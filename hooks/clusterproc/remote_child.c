@@ -107,6 +107,15 @@ static struct cp_out *cp_out_next(void)
 	return o;
 }
 
+static bool cp_event_is_exit(const struct cp_event *ev)
+{
+	int why = be32_to_cpu(ev->why);
+
+	return why == CLD_EXITED || why == CLD_KILLED || why == CLD_DUMPED;
+}
+
+static void cp_rchild_reap_orphan(pid_t pid);
+
 static void cp_out_fn(struct work_struct *w)
 {
 	struct cp_out *o;
@@ -120,6 +129,10 @@ static void cp_out_fn(struct work_struct *w)
 			err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
 				      sizeof(o->u.ev), NULL, 0, &len);
 			cp_count(err ? CP_STAT_NOTIFY_FAIL : CP_STAT_NOTIFY_SENT);
+			/* nobody there waits for it any more: reap it here */
+			if ((err == -EHOSTDOWN || err == -ESRCH) &&
+			    cp_event_is_exit(&o->u.ev))
+				cp_rchild_reap_orphan(be32_to_cpu(o->u.ev.pid));
 			break;
 		case CP_OUT_REPARENT:
 			cp_delay_point(CP_DP_REPARENT_FLUSH);
@@ -378,6 +391,7 @@ static int cp_rchild_fn(void *arg)
 	if (!p)
 		goto fail;
 	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->link);
 	p->kind = CP_PROC_RCHILD;
 	p->pnode = job->pnode;
 	p->ppid = be32_to_cpu(rq->ppid);
@@ -480,6 +494,19 @@ static int cp_job_reap(struct cp_job *job)
 	return 0;
 }
 
+/* Run a job in cp_rparent (the parent of every remote child here). */
+static int cp_job_run(struct cp_job *job);
+
+/* The parent's node is gone or forgot the child: release its zombie. */
+static void cp_rchild_reap_orphan(pid_t pid)
+{
+	struct cp_reap_reply out;
+	struct cp_job job = { .kind = CP_JOB_REAP, .pid = pid, .out = &out };
+
+	if (!cp_job_run(&job) && out.pid)
+		cp_count(CP_STAT_REAP_ORPHAN);
+}
+
 static struct cp_job *cp_job_next(void)
 {
 	struct cp_job *j = NULL;
@@ -511,7 +538,6 @@ static int cp_rparent_main(void *unused)
 	return 0;
 }
 
-/* Run a job in cp_rparent (the parent of every remote child here). */
 static int cp_job_run(struct cp_job *job)
 {
 	if (!cp_rparent)
@@ -633,6 +659,10 @@ int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
 int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
 {
 	return -EOPNOTSUPP;
+}
+
+static void cp_rchild_reap_orphan(pid_t pid)
+{
 }
 
 static int cp_rparent_main(void *unused)

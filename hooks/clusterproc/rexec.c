@@ -197,6 +197,7 @@ int cp_op_execve(struct filename *filename,
 	p->dead = false;
 	p->kind = CP_PROC_STANDIN;
 	spin_unlock_irqrestore(&p->lock, flags);
+	cp_standin_add(p, current);
 
 	err = cp_call(node, CP_MSG_REXEC, rq, len, &rep, sizeof(rep), &rlen);
 	if (err) {
@@ -204,6 +205,7 @@ int cp_op_execve(struct filename *filename,
 		p->kind = CP_PROC_LOCAL;
 		p->rstate = CP_RS_STARTING;
 		spin_unlock_irqrestore(&p->lock, flags);
+		cp_standin_del(p);
 		if (err == -EHOSTDOWN)
 			err = -EHOSTUNREACH;
 		goto out;

@@ -31,8 +31,46 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include "cp_internal.h"
 #include "cp_proc.h"
+
+/* every stand-in of this node, for the node-down sweep */
+static LIST_HEAD(cp_standins);
+static DEFINE_SPINLOCK(cp_standins_lock);
+static unsigned long cp_down_nodes[BITS_TO_LONGS(CP_MAX_NODES + 1)];
+static bool cp_wait_running;
+static void cp_node_down_fn(struct work_struct *w);
+static DECLARE_WORK(cp_node_down_work, cp_node_down_fn);
+
+/**
+ * cp_standin_add() - list a new stand-in
+ * @p: its state
+ * @t: the stand-in task
+ */
+void cp_standin_add(struct cp_proc *p, struct task_struct *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_standins_lock, flags);
+	p->task = t;
+	if (list_empty(&p->link))
+		list_add_tail(&p->link, &cp_standins);
+	spin_unlock_irqrestore(&cp_standins_lock, flags);
+}
+
+/**
+ * cp_standin_del() - unlist a stand-in (any context: task_free)
+ * @p: its state
+ */
+void cp_standin_del(struct cp_proc *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_standins_lock, flags);
+	list_del_init(&p->link);
+	spin_unlock_irqrestore(&cp_standins_lock, flags);
+}
 
 static bool cp_why_exit(int why)
 {
@@ -252,6 +290,107 @@ void cp_op_reparent_remote(struct task_struct *father,
 		if (cp_standin_tell_parent(t, p))
 			cp_queue_autoreap(t);
 	}
+}
+
+/* The next stand-in of a down node not yet marked lost, referenced. */
+static struct task_struct *cp_next_lost(const unsigned long *down,
+					struct cp_proc **pp)
+{
+	struct task_struct *t = NULL;
+	struct cp_proc *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_standins_lock, flags);
+	list_for_each_entry(p, &cp_standins, link) {
+		if (!test_bit(p->node, down) ||
+		    READ_ONCE(p->rstate) == CP_RS_STARTING ||
+		    READ_ONCE(p->rstate) >= CP_RS_EXITED)
+			continue;
+		t = p->task;
+		get_task_struct(t);
+		*pp = p;
+		break;
+	}
+	spin_unlock_irqrestore(&cp_standins_lock, flags);
+	return t;
+}
+
+/*
+ * A node left: its processes are gone. Each stand-in of a process that ran
+ * there becomes "killed by SIGKILL" here, and its parent is told.
+ */
+static void cp_node_down_fn(struct work_struct *w)
+{
+	DECLARE_BITMAP(down, CP_MAX_NODES + 1);
+	struct task_struct *t;
+	struct cp_proc *p;
+	unsigned long flags;
+	unsigned int n;
+	bool dead, autoreap = false;
+
+	bitmap_zero(down, CP_MAX_NODES + 1);
+	for (n = 1; n <= CP_MAX_NODES; n++)
+		if (test_and_clear_bit(n, cp_down_nodes))
+			set_bit(n, down);
+	while ((t = cp_next_lost(down, &p))) {
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->rstate < CP_RS_EXITED) {
+			p->rstate = CP_RS_EXITED;
+			p->why = CLD_KILLED;
+			p->status = SIGKILL;
+			p->stop_pending = false;
+			p->cont_pending = false;
+		}
+		dead = p->dead;
+		spin_unlock_irqrestore(&p->lock, flags);
+		cp_count(CP_STAT_WAIT_LOST);
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+		if (dead) {
+			clusterproc_tasklist_read_lock();
+			if (t->exit_state == EXIT_ZOMBIE)
+				autoreap = cp_standin_tell_parent(t, p);
+			clusterproc_tasklist_read_unlock();
+			if (autoreap)
+				cp_standin_autoreap(t);
+		}
+#endif
+		put_task_struct(t);
+	}
+}
+
+/**
+ * cp_proc_node_down() - membership: @node went down
+ * @node: its number
+ *
+ * Any context; the sweep runs in a worker.
+ */
+void cp_proc_node_down(unsigned int node)
+{
+	if (node < 1 || node > CP_MAX_NODES || !READ_ONCE(cp_wait_running))
+		return;
+	set_bit(node, cp_down_nodes);
+	schedule_work(&cp_node_down_work);
+}
+
+/**
+ * cp_wait_start() - allow node-down sweeps
+ *
+ * Return: 0.
+ */
+int cp_wait_start(void)
+{
+	bitmap_zero(cp_down_nodes, CP_MAX_NODES + 1);
+	WRITE_ONCE(cp_wait_running, true);
+	return 0;
+}
+
+/**
+ * cp_wait_stop() - no more sweeps; wait for a running one
+ */
+void cp_wait_stop(void)
+{
+	WRITE_ONCE(cp_wait_running, false);
+	cancel_work_sync(&cp_node_down_work);
 }
 
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS

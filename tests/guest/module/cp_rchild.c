@@ -15,6 +15,8 @@
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
  *                             errno
+ *   leave MS                  this node leaves the cluster (debugfs leave),
+ *                             joins again after MS, exit 0
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
  *                             process N times (PERIOD_US apart), sleep MS
  *                             (through the stops), exit 0
@@ -133,6 +135,18 @@ int main(int argc, char **argv)
 		if (node < 0)
 			return 2 + errno;
 		return node == (int)arg(argv, 3) ? 0 : 1;
+	}
+	if (!strcmp(m, "leave") && argc == 3) {
+		const char *path = "/sys/kernel/debug/clusterproc/leave";
+		FILE *f = fopen(path, "w");
+
+		if (!f || fputs("1", f) < 0 || fclose(f))
+			return 2;
+		sleep_ms(arg(argv, 2));
+		f = fopen(path, "w");
+		if (!f || fputs("0", f) < 0 || fclose(f))
+			return 3;
+		return 0;
 	}
 	if (!strcmp(m, "delay") && argc == 4) {
 		char path[256];

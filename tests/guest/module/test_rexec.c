@@ -350,6 +350,26 @@ START_TEST(test_sigchld_ignored)
 }
 END_TEST
 
+/* its node leaves: the child is reported once, killed by SIGKILL */
+START_TEST(test_node_leaves)
+{
+	long long lost = cp_stat("wait_lost");
+	pid_t pid = cpp_spawn(3, 0, ARGS("leave", "1500"));
+	time_t t0 = time(NULL);
+	int st;
+
+	st = wait_status(pid, 0);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "status %#x", st);
+	ck_assert_int_le(time(NULL) - t0, 10);
+	ck_assert_int_gt(cp_stat("wait_lost"), lost);
+	errno = 0;
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_eq(cp_wait_nodes_up(3, 10000), 0);
+}
+END_TEST
+
 /* every hook path of the process model ran (node 1 and node 2 sides) */
 START_TEST(test_counters)
 {
@@ -395,6 +415,7 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_parent_exits_first);
 	tcase_add_test(tc, test_exit_while_waiting);
 	tcase_add_test(tc, test_sigchld_ignored);
+	tcase_add_test(tc, test_node_leaves);
 	tcase_add_test(tc, test_counters);
 	suite_add_tcase(s, tc);
 	return s;
