@@ -61,8 +61,7 @@ $(GUEST_OUT)/connectivity: $(TESTS_OBJ)/guest-connectivity.o $(SIM_OBJ)/cs_tipc.
 tests: $(UNIT_BINS) $(GUEST_BINS)
 
 CS_TEST_KERNEL ?= $(UML_LINUX)
-CS_SERIES_SHA8 = $(shell for p in $$(grep -v '^[[:space:]]*\(\#\|$$\)' $(TOP)/hooks/patches/series 2>/dev/null); do \
-                   cat $(TOP)/hooks/patches/$$p; done | sha256sum | cut -c1-8)
+CS_SERIES_SHA8 = $(SERIES_SHA8)
 CS_KREL_SUFFIX = -cp$(CS_SERIES_SHA8)$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))
 CS_EXPECT ?= $(if $(filter vanilla,$(FLAVOR)),,--expect-krel-suffix $(CS_KREL_SUFFIX) \
                $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),--expect-clusterproc)))

@@ -1,12 +1,34 @@
 #!/bin/sh
-# apply-series.sh SRC PATCHDIR STATEDIR
-# Bring the tree SRC to "pristine + every patch named in PATCHDIR/series".
+# apply-series.sh SRC STATEDIR PATCHDIR...
+# Bring the tree SRC to "pristine + every patch named in each PATCHDIR/series",
+# the directories in the order given (uml/fixes first, then hooks/patches).
 # The patches applied last time are kept in STATEDIR; they are reversed first
-# (newest first), so only files the old or new series touch change mtime and
-# an incremental kernel build rebuilds only what the series really changed.
+# (newest first) and the new list applied. A file whose content ends up as it
+# was gets its old mtime back, so an incremental kernel build rebuilds only
+# what really changed (patch 0001 touches sched.h: ~730 objects otherwise).
 set -eu
-src=$1 pdir=$2 state=$3
+src=$1 state=$2
+shift 2
 mkdir -p "$state"
+keep=$state/.mtimes
+rm -rf "$keep"
+
+# The list to apply: "dir/patch" per line.
+new=$(for d in "$@"; do
+	[ -f "$d/series" ] || { echo "uml: $d/series missing" >&2; exit 1; }
+	grep -v '^[[:space:]]*\(#\|$\)' "$d/series" | sed "s|^|$d/|"
+done)
+for p in $new; do
+	[ -f "$p" ] || { echo "uml: $(dirname "$p")/series names $(basename "$p"), which is not there" >&2; exit 1; }
+done
+want=$(for p in $new; do cat "$p"; done | sha256sum)
+have=$(cat "$state/applied.sha" 2>/dev/null || true)
+[ "$want" = "$have" ] && exit 0
+
+# Files a set of patches touches (paths relative to SRC).
+touched() {
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$@" 2>/dev/null | sort -u
+}
 
 reverse_applied() {
 	[ -f "$state/series" ] || return 0
@@ -15,29 +37,42 @@ reverse_applied() {
 		patch -d "$src" -p1 -R --batch --silent <"$state/$p" ||
 			{ echo "uml: cannot reverse $p; remove $src to start over" >&2; exit 1; }
 	done
-	rm -f "$state"/*
+	find "$state" -maxdepth 1 -type f -delete
 }
 
-new=$(grep -v '^[[:space:]]*\(#\|$\)' "$pdir/series" 2>/dev/null || true)
-want=$(for p in $new; do cat "$pdir/$p"; done | sha256sum)
-have=$(cat "$state/applied.sha" 2>/dev/null || true)
-[ "$want" = "$have" ] && exit 0
+# Remember what the files the old series touched look like now.
+if [ -f "$state/series" ]; then
+	for f in $(cd "$state" && touched $(cat series)); do
+		[ -f "$src/$f" ] || continue
+		mkdir -p "$keep/$(dirname "$f")"
+		cp -p "$src/$f" "$keep/$f"
+	done
+fi
 
 reverse_applied
 : >"$state/series"
-n=0
+n=0 i=0
 for p in $new; do
-	[ -f "$pdir/$p" ] || { echo "uml: series names $p, which is not in $pdir" >&2; exit 1; }
-	if ! patch -d "$src" -p1 --forward --batch --dry-run --silent <"$pdir/$p" >/dev/null; then
+	i=$((i + 1))
+	name=$(printf '%03d-%s' "$i" "$(basename "$p")")
+	if ! patch -d "$src" -p1 --forward --batch --dry-run --silent <"$p" >/dev/null; then
 		echo "uml: patch $p does not apply to $(basename "$src"):" >&2
-		patch -d "$src" -p1 --forward --batch --dry-run <"$pdir/$p" >&2 || true
+		patch -d "$src" -p1 --forward --batch --dry-run <"$p" >&2 || true
 		reverse_applied
 		exit 1
 	fi
-	patch -d "$src" -p1 --forward --batch --silent <"$pdir/$p"
-	cp "$pdir/$p" "$state/$p"
-	echo "$p" >>"$state/series"
+	patch -d "$src" -p1 --forward --batch --silent <"$p"
+	cp "$p" "$state/$name"
+	echo "$name" >>"$state/series"
 	n=$((n + 1))
 done
+
+# Same content as before: same mtime as before.
+if [ -d "$keep" ]; then
+	(cd "$keep" && find . -type f) | while read -r f; do
+		cmp -s "$keep/$f" "$src/$f" && touch -r "$keep/$f" "$src/$f"
+	done
+	rm -rf "$keep"
+fi
 echo "$want" >"$state/applied.sha"
-echo "uml: series applied ($n patches)"
+echo "uml: $n patches applied to $(basename "$src")"

@@ -28,6 +28,14 @@ KFRAGS    := $(TOP)/configs/base.config \
              $(if $(filter debug,$(FLAVOR)),$(TOP)/configs/debug.config) \
              $(KDIR)/release.fragment
 KSTAMP    := $(if $(filter vanilla,$(FLAVOR)),$(BUILD)/src/.vanilla,$(BUILD)/src/.series)
+# Fixes to UML itself (not hooks), applied to every tree, vanilla included.
+FIXES     := $(TOP)/uml/fixes
+FIX_PATCHES := $(wildcard $(FIXES)/*.patch)
+# The release suffix names the hook series: sha256 over its patches, in order.
+SERIES_SHA8 = $(shell for p in $$(grep -v '^[[:space:]]*\(\#\|$$\)' $(SERIES) 2>/dev/null); do \
+                cat $(TOP)/hooks/patches/$$p; done | sha256sum | cut -c1-8)
+# Applying a series (exclusive) never runs under a build of the same tree (shared).
+SRCLOCK    = flock $(1) $(BUILD)/src/.lock
 
 $(BUILD)/src/.unpacked: $(KTAR)
 	@test -r $(KTAR) || { echo "uml: $(KTAR) missing: run 'make setup'" >&2; exit 1; }
@@ -36,21 +44,25 @@ $(BUILD)/src/.unpacked: $(KTAR)
 	@tar xf $(KTAR) -C $(PSRC) --strip-components=1
 	@touch $@
 
-$(BUILD)/src/.vanilla: $(KTAR)
+$(BUILD)/src/.vanilla-unpacked: $(KTAR)
 	@echo "uml: unpacking $(notdir $(KTAR)) for the vanilla tree"
-	@rm -rf $(VSRC) && mkdir -p $(VSRC)
+	@rm -rf $(VSRC) $(BUILD)/src/applied-vanilla && mkdir -p $(VSRC)
 	@tar xf $(KTAR) -C $(VSRC) --strip-components=1
 	@touch $@
 
-$(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(TOP)/uml/apply-series.sh
-	@$(TOP)/uml/apply-series.sh $(PSRC) $(TOP)/hooks/patches $(KSTATE)
+$(BUILD)/src/.vanilla: $(BUILD)/src/.vanilla-unpacked $(FIXES)/series $(FIX_PATCHES) $(TOP)/uml/apply-series.sh
+	@$(call SRCLOCK,-x) $(TOP)/uml/apply-series.sh $(VSRC) $(BUILD)/src/applied-vanilla $(FIXES)
+	@touch $@
+
+$(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(FIXES)/series $(FIX_PATCHES) $(TOP)/uml/apply-series.sh
+	@$(call SRCLOCK,-x) $(TOP)/uml/apply-series.sh $(PSRC) $(KSTATE) $(FIXES) $(TOP)/hooks/patches
 	@touch $@
 
 # The release string names the series, so a node can prove which tree it runs.
 # Not named localversion*: Kbuild appends the content of such files in $(KDIR).
 $(KDIR)/release.fragment: $(KSTAMP) FORCE
 	@mkdir -p $(KDIR)
-	@v="CONFIG_LOCALVERSION=\"-$(if $(filter vanilla,$(FLAVOR)),vanilla,cp$$(cut -c1-8 $(KSTATE)/applied.sha 2>/dev/null))$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))\""; \
+	@v="CONFIG_LOCALVERSION=\"-$(if $(filter vanilla,$(FLAVOR)),vanilla,cp$(SERIES_SHA8))$(if $(filter-out default vanilla,$(FLAVOR)),-$(FLAVOR))\""; \
 	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
 
 $(KDIR)/.config.stamp: $(KFRAGS) $(KSTAMP) $(TOP)/uml/merge-config.sh
@@ -66,7 +78,7 @@ kernel: $(KDIR)/.config.stamp
 		echo "uml: kernel $(FLAVOR) up to date"; \
 	else \
 		touch $(KDIR)/.built.new && \
-		$(TOP)/uml/build-kernel.sh $(KSRC) $(KDIR) $(JOBS) && \
+		$(call SRCLOCK,-s) $(TOP)/uml/build-kernel.sh $(KSRC) $(KDIR) $(JOBS) && \
 		mv $(KDIR)/.built.new $(KDIR)/.built; \
 	fi
 
