@@ -44,7 +44,7 @@ help:
 setup:
 	@$(TOP)/scripts/setup.sh
 
-all: kernel module sim tests
+all: kernel module sim tests module-tools module-tests
 
 # The in-guest tests run on the debug kernel (lockdep, KASAN, hung-task
 # detector): any splat in any console fails them. The kernel's own

@@ -99,4 +99,5 @@ bench-cluster: $(BIN)/clustersim $(BIN)/cluster-init
 	@$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) --no-module
 	@$(if $(wildcard $(MODULE_KO)),$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) "--module $(MODULE_KO)")
 
+BENCH_TARGETS += bench-cluster
 .PHONY: bench-cluster
