@@ -14,6 +14,7 @@
  *   execwait.*      fork + exec of /bin/true on node 2 (remote exec) or
  *                   here, then waitpid()
  *   deadwait.*      waitpid() of a child that already exited there/here
+ *                   (once waitid(WNOWAIT) reports it: dead for the parent)
  * Each measurement is a Check test: it fails if an operation fails.
  */
 #include "cp_test_util.h"
@@ -332,31 +333,23 @@ static void execwait_bench(const char *name, int node, int n)
 	report(name, v, n);
 }
 
-/* until pid has exited: a zombie here, or gone from node's process list */
-static int wait_dead(pid_t pid, int node)
+/*
+ * Until the parent can see that pid has exited (waitid WNOWAIT|WNOHANG
+ * reports it without reaping): the child is dead for the parent.
+ */
+static int wait_dead(pid_t pid)
 {
-	struct cp_ps_proc e;
-	char path[64], buf[256], *p;
+	siginfo_t si;
 	int t;
 
-	for (t = 0; t < 10000; t += 10) {
-		if (node) {
-			if (cp_ps_scan_pid(node, pid, &e) == 0)
-				return 0;
-		} else {
-			FILE *f;
-
-			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-			f = fopen(path, "r");
-			if (!f)
-				return -1;
-			p = fgets(buf, sizeof(buf), f);
-			fclose(f);
-			p = p ? strrchr(buf, ')') : NULL;
-			if (p && p[1] == ' ' && p[2] == 'Z')
-				return 0;
-		}
-		cp_sleep_ms(10);
+	for (t = 0; t < 10000; t += 5) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si,
+			   WEXITED | WNOHANG | WNOWAIT) != 0)
+			return -1;
+		if (si.si_pid == pid)
+			return 0;
+		cp_sleep_ms(5);
 	}
 	return -1;
 }
@@ -371,7 +364,7 @@ static void deadwait_bench(const char *name, int node, int n)
 		double t0;
 
 		ck_assert_int_gt(pid, 0);
-		ck_assert_msg(wait_dead(pid, node) == 0, "%s: %d still runs",
+		ck_assert_msg(wait_dead(pid) == 0, "%s: %d still runs",
 			      name, pid);
 		t0 = now_us();
 		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
