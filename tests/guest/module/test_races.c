@@ -19,6 +19,7 @@
 #include "libclusterproc.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -182,10 +183,56 @@ static void stop_vs_wait(void)
 	ck_assert_int_gt(stops + conts, 0);
 }
 
+struct waiter {
+	pid_t pid, r;
+	int st, err;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->r = waitpid(w->pid, &w->st, 0);
+	w->err = errno;
+	return NULL;
+}
+
+/* two threads wait for the same remote child: exactly one reaps it */
+static void two_waiters(int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct waiter w[2] = { { 0 }, { 0 } };
+		pthread_t th[2];
+		pid_t pid;
+		int got = 0;
+
+		pid = cpp_spawn(2 + i % 2, 0, ARGS("exit", "4"));
+		cp_sleep_ms(rnd(10));
+		for (int k = 0; k < 2; k++) {
+			w[k].pid = pid;
+			ck_assert_int_eq(pthread_create(&th[k], NULL,
+							waiter_main, &w[k]), 0);
+		}
+		for (int k = 0; k < 2; k++) {
+			ck_assert_int_eq(pthread_join(th[k], NULL), 0);
+			if (w[k].r == pid) {
+				got++;
+				ck_assert(WIFEXITED(w[k].st) &&
+					  WEXITSTATUS(w[k].st) == 4);
+			} else {
+				ck_assert_int_eq(w[k].r, -1);
+				ck_assert_int_eq(w[k].err, ECHILD);
+			}
+		}
+		ck_assert_int_eq(got, 1);
+	}
+}
+
 START_TEST(test_races_plain)
 {
 	exit_vs_wait(iters);
 	parent_exit_vs_child_exit(iters / 2);
+	two_waiters(iters / 3);
 }
 END_TEST
 
@@ -194,6 +241,7 @@ START_TEST(test_races_delayed)
 	set_delays(3000);
 	exit_vs_wait(iters / 2);
 	parent_exit_vs_child_exit(iters / 3);
+	two_waiters(iters / 3);
 	stop_vs_wait();
 	set_delays(0);
 }
