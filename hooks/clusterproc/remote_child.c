@@ -397,7 +397,13 @@ static int cp_rchild_fn(void *arg)
 	p->ppid = be32_to_cpu(rq->ppid);
 	clusterproc_set_task_data(current, p);
 	clusterproc_flush_signals();
-	clusterproc_setsid();
+	/* its session and group stay the ones it had (their leaders are
+	 * elsewhere); without them, it leads its own
+	 */
+	if (!rq->pgrp || !rq->sid ||
+	    clusterproc_set_pgrp_sid(be32_to_cpu(rq->pgrp),
+				     be32_to_cpu(rq->sid)))
+		clusterproc_setsid();
 	err = cp_rchild_creds(rq);
 	if (err)
 		goto fail;

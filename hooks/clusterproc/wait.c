@@ -306,8 +306,10 @@ static struct task_struct *cp_next_lost(const unsigned long *down,
 		    READ_ONCE(p->rstate) == CP_RS_STARTING ||
 		    READ_ONCE(p->rstate) >= CP_RS_EXITED)
 			continue;
+		/* the task may be on its way to free_task() */
+		if (!refcount_inc_not_zero(&p->task->usage))
+			continue;
 		t = p->task;
-		get_task_struct(t);
 		*pp = p;
 		break;
 	}

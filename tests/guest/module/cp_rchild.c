@@ -6,8 +6,10 @@
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
  *   burn MS                   use MS of CPU time, exit 0
- *   check PPID PID NODE       exit 0 if getppid() == PPID, getpid() == PID
- *                             and this node is NODE; 1, 2, 3 otherwise
+ *   check PPID PID NODE [PGRP SID]
+ *                             exit 0 if getppid() == PPID, getpid() == PID,
+ *                             this node is NODE (and getpgrp() == PGRP,
+ *                             getsid(0) == SID); 1..5 otherwise
  *   orphan PPID MS            wait up to MS for getppid() == PPID: 0 or 1
  *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
  *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
@@ -106,13 +108,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "burn") && argc == 3)
 		return burn(arg(argv, 2));
-	if (!strcmp(m, "check") && argc == 5) {
+	if (!strcmp(m, "check") && (argc == 5 || argc == 7)) {
 		if (getppid() != (pid_t)arg(argv, 2))
 			return 1;
 		if (getpid() != (pid_t)arg(argv, 3))
 			return 2;
 		if (cp_self_node() != (int)arg(argv, 4))
 			return 3;
+		if (argc == 7 && getpgrp() != (pid_t)arg(argv, 5))
+			return 4;
+		if (argc == 7 && getsid(0) != (pid_t)arg(argv, 6))
+			return 5;
 		return 0;
 	}
 	if (!strcmp(m, "orphan") && argc == 4) {

@@ -101,7 +101,7 @@ START_TEST(test_onnode_not_found)
 }
 END_TEST
 
-/* Same pid there, getppid() there is our pid, it runs on node 2 */
+/* Same pid, pgrp and session there, getppid() there is our pid, node 2 */
 START_TEST(test_identity_there)
 {
 	pid_t me = getpid(), pid;
@@ -109,12 +109,15 @@ START_TEST(test_identity_there)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		char path[PATH_MAX];
-		char *argv[] = { path, "check", buf_a, buf_b, "2", NULL };
+		char path[PATH_MAX], pg[32], sid[32];
+		char *argv[] = { path, "check", buf_a, buf_b, "2", pg, sid,
+				 NULL };
 
 		cpp_prog_path("cp_rchild", path, sizeof(path));
 		num(buf_a, me);
 		num(buf_b, getpid());
+		num(pg, getpgrp());	/* its group and session stay */
+		num(sid, getsid(0));
 		cp_rexecvp(2, path, argv);
 		_exit(126);
 	}
@@ -174,6 +177,36 @@ START_TEST(test_kill_from_node3)
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
 	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
+}
+END_TEST
+
+/* kill(-pgrp) reaches a group member that moved to node 2 */
+START_TEST(test_kill_pgrp_moved)
+{
+	pid_t leader = cpp_spawn(1, 1, ARGS("sleep", "30000")), member;
+	int st;
+
+	member = fork();
+	ck_assert_int_ge(member, 0);
+	if (member == 0) {
+		char path[PATH_MAX];
+		char *argv[] = { path, "sleep", "30000", NULL };
+
+		if (setpgid(0, leader))
+			_exit(125);
+		cpp_prog_path("cp_rchild", path, sizeof(path));
+		cp_rexecvp(2, path, argv);
+		_exit(126);
+	}
+	if (setpgid(member, leader) && errno != EACCES)
+		ck_abort_msg("setpgid: %s", strerror(errno));
+	ck_assert_int_eq(cpp_wait_where(member, 2, 5000), 0);
+	ck_assert_int_eq(kill(-leader, SIGTERM), 0);
+	st = wait_status(member, 0);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+		      "member status %#x", st);
+	st = wait_status(leader, 0);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 }
 END_TEST
 
@@ -407,6 +440,7 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_identity_there);
 	tcase_add_test(tc, test_where_and_cps);
 	tcase_add_test(tc, test_kill_from_node3);
+	tcase_add_test(tc, test_kill_pgrp_moved);
 	tcase_add_test(tc, test_sigchld_exit);
 	tcase_add_test(tc, test_waitid_variants);
 	tcase_add_test(tc, test_wait_pgid);
