@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct cp_self self;
@@ -219,6 +221,55 @@ START_TEST(test_forged_remote)
 }
 END_TEST
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * An injected delay at a named point really sleeps there, counts a hit,
+ * and goes away when reset: call_send (transport) and kill_remote (the
+ * G1 hook, after kill_something_info() dropped tasklist_lock).
+ */
+START_TEST(test_delay_points)
+{
+	char buf[16];
+	long long h0 = cp_stat("point.call_send.hits");
+	long long k0 = cp_stat("point.kill_remote.hits");
+	int other = self.node == 1 ? 2 : 1;
+	double t0, dt;
+
+	snprintf(buf, sizeof(buf), "%d", other);
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/call_send",
+				       "150000"), 0);
+	t0 = now_ms();
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/ping", buf), 0);
+	dt = now_ms() - t0;
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/call_send", "0"),
+			 0);
+	ck_assert_msg(dt >= 150.0, "ping with 150 ms at call_send: %.1f ms",
+		      dt);
+	ck_assert_int_ge(cp_stat("point.call_send.hits"), h0 + 1);
+
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/kill_remote",
+				       "150000"), 0);
+	t0 = now_ms();
+	errno = 0;
+	ck_assert_int_eq(kill(4000000, 0), -1);	/* no node has it */
+	ck_assert_int_eq(errno, ESRCH);
+	dt = now_ms() - t0;
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/kill_remote",
+				       "0"), 0);
+	ck_assert_msg(dt >= 150.0, "kill with 150 ms at kill_remote: %.1f ms",
+		      dt);
+	ck_assert_int_ge(cp_stat("point.kill_remote.hits"), k0 + 1);
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/ping", buf), 0);
+}
+END_TEST
+
 /* A user socket publishing the module's service must not become a node. */
 START_TEST(test_user_publication)
 {
@@ -280,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, test_forged_local);
 	tcase_add_test(tc, test_forged_remote);
 	tcase_add_test(tc, test_user_publication);
+	tcase_add_test(tc, test_delay_points);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_VERBOSE);
