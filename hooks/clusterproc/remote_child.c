@@ -434,12 +434,7 @@ static int cp_job_spawn(struct cp_job *job)
 
 	init_completion(&job->exec_done);
 	got = clusterproc_spawn(cp_rchild_fn, job, pid);
-	if (got < 0)
-		return got;
-	wait_for_completion(&job->exec_done);
-	if (!job->exec_err)
-		cp_count(CP_STAT_SVR_REXEC);
-	return job->exec_err;
+	return got < 0 ? got : 0;
 }
 
 /* the wait(2) status word of a waitid() result */
@@ -616,6 +611,13 @@ int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
 	err = cp_rexec_parse(r, &job);
 	if (!err)
 		err = cp_job_run(&job);
+	if (!err) {
+		/* the exec's result; cp_rparent does not wait for it */
+		wait_for_completion(&job.exec_done);
+		err = job.exec_err;
+		if (!err)
+			cp_count(CP_STAT_SVR_REXEC);
+	}
 	kfree(job.argv);
 	if (err)
 		return err;

@@ -341,6 +341,11 @@ static const struct proc_ops cp_self_ops = {
  */
 int cp_rexec_start(void)
 {
+	/*
+	 * World-writable on purpose (checkpatch flags it): a write only sets
+	 * the writer's own exec target or query, like /proc/self/attr, so
+	 * that any user can run onnode and where.
+	 */
 	cp_proc_dir = proc_mkdir("clusterproc", NULL);
 	if (!cp_proc_dir)
 		return -ENOMEM;

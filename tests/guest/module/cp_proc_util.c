@@ -41,6 +41,8 @@ pid_t cpp_spawn(int node, int own_pgrp, const char *const *args)
 		if (own_pgrp && setpgid(0, 0))
 			_exit(125);
 		cp_rexecvp(node, path, argv);
+		fprintf(stderr, "cpp_spawn: %s %s on node %d: %s\n", path,
+			args[0], node, strerror(errno));
 		_exit(126);
 	}
 	/* both sides, so that the group exists when either looks */

@@ -17,6 +17,9 @@
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
  *                             errno
+ *   creds UID                 exit 0 if uid and euid are UID and
+ *                             CAP_SYS_ADMIN is not in the bounding set
+ *                             (as for the test runner); 1, 2 otherwise
  *   leave MS                  this node leaves the cluster (debugfs leave),
  *                             joins again after MS, exit 0
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
@@ -30,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -141,6 +146,14 @@ int main(int argc, char **argv)
 		if (node < 0)
 			return 2 + errno;
 		return node == (int)arg(argv, 3) ? 0 : 1;
+	}
+	if (!strcmp(m, "creds") && argc == 3) {
+		if (getuid() != (uid_t)arg(argv, 2) ||
+		    geteuid() != (uid_t)arg(argv, 2))
+			return 1;
+		if (prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
+			return 2;
+		return 0;
 	}
 	if (!strcmp(m, "leave") && argc == 3) {
 		const char *path = "/sys/kernel/debug/clusterproc/leave";
