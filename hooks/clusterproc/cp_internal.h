@@ -80,6 +80,9 @@ int cp_transport_leave(bool leave);
 bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);
+int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
+		  size_t req_len, void *replies, size_t reply_max,
+		  size_t *reply_lens, int *errs);
 
 /* Request handlers (handlers.c). */
 struct cp_request {

@@ -375,17 +375,34 @@ int cp_kill_cluster(const struct cp_kill *k, bool skip_self,
 		    struct cp_kill_tally *t)
 {
 	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
-	struct cp_kill_reply r;
+	struct cp_kill_reply *r;
+	size_t *lens;
+	int *errs;
 	unsigned int n;
+	int err = -ENOMEM;
 
+	r = kcalloc(CP_MAX_NODES + 1, sizeof(*r), GFP_KERNEL);
+	lens = kcalloc(CP_MAX_NODES + 1, sizeof(*lens), GFP_KERNEL);
+	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
+	if (!r || !lens || !errs)
+		goto out;
 	cp_nodes_up(map);
-	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
-		if (skip_self && n == cp_self)
-			continue;
-		if (!cp_kill_node(n, k, &r))
-			cp_tally_add_reply(t, &r);
-	}
-	return cp_kill_result(be32_to_cpu(k->scope), t);
+	if (skip_self)
+		__clear_bit(cp_self, map);
+	/* every node at once: one round trip, not one per node */
+	err = cp_call_nodes(map, CP_MSG_KILL, k, sizeof(*k), r, sizeof(*r),
+			    lens, errs);
+	if (err)
+		goto out;
+	for_each_set_bit(n, map, CP_MAX_NODES + 1)
+		if (!errs[n] && lens[n] == sizeof(*r))
+			cp_tally_add_reply(t, &r[n]);
+	err = cp_kill_result(be32_to_cpu(k->scope), t);
+out:
+	kfree(errs);
+	kfree(lens);
+	kfree(r);
+	return err;
 }
 
 /*

@@ -123,6 +123,105 @@ static struct cp_pending *cp_pending_take(u64 req_id, unsigned int node)
 	return NULL;
 }
 
+/* Count a finished call by its result. */
+static void cp_call_count(int err)
+{
+	switch (err) {
+	case 0:
+		cp_count(CP_STAT_CALLS_OK);
+		break;
+	case -ETIMEDOUT:
+		cp_count(CP_STAT_CALLS_TIMEOUT);
+		break;
+	case -EHOSTDOWN:
+		cp_count(CP_STAT_CALLS_HOSTDOWN);
+		break;
+	case -EHOSTUNREACH:
+		cp_count(CP_STAT_CALLS_UNREACH);
+		break;
+	case -EINTR:
+		cp_count(CP_STAT_CALLS_INTR);
+		break;
+	}
+}
+
+/*
+ * First half of a call: hash p (filled in by the caller: node, type,
+ * reply, reply_max) under a new request id and send the request to the
+ * node's pinned socket. On error p is not hashed.
+ */
+static int cp_call_start(struct cp_pending *p, const void *req,
+			 size_t req_len)
+{
+	struct cp_node_info ni, now;
+	size_t len = sizeof(struct cp_hdr) + req_len;
+	struct cp_hdr *h;
+	int err;
+
+	might_sleep();
+	cp_count(CP_STAT_CALLS);
+	init_completion(&p->done);
+	INIT_HLIST_NODE(&p->link);
+	if (len > CP_MAX_MSG || !cp_msg_desc(p->type))
+		return -EINVAL;
+	if (!cp_node_get(p->node, &ni))
+		return -EINVAL;
+	if (!ni.up || READ_ONCE(cp_left))
+		return -EHOSTDOWN;
+	h = kmalloc(len, GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	p->req_id = atomic64_inc_return(&cp_next_req);
+	cp_fill_hdr(h, p->type, 0, len, p->node, 0, p->req_id);
+	memcpy(h + 1, req, req_len);
+
+	spin_lock_bh(&cp_pending_lock);
+	if (cp_stopping) {
+		spin_unlock_bh(&cp_pending_lock);
+		kfree(h);
+		return -ESHUTDOWN;
+	}
+	hash_add(cp_pending_hash, &p->link, p->req_id);
+	spin_unlock_bh(&cp_pending_lock);
+
+	/* a down event between the lookup and hash_add would be missed */
+	if (!cp_node_get(p->node, &now) || !now.up ||
+	    now.generation != ni.generation) {
+		err = -EHOSTDOWN;
+	} else {
+		cp_delay_point(CP_DP_CALL_SEND);
+		err = cp_send_to(ni.addr, ni.port, h, len);
+	}
+	kfree(h);
+	if (err) {
+		spin_lock_bh(&cp_pending_lock);
+		if (!hlist_unhashed(&p->link))
+			hash_del(&p->link);
+		spin_unlock_bh(&cp_pending_lock);
+	}
+	return err;
+}
+
+/* Second half: wait for the reply until deadline (jiffies), unhash. */
+static int cp_call_finish(struct cp_pending *p, unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	int err;
+
+	if (left > 0)
+		left = wait_for_completion_killable_timeout(&p->done, left);
+	spin_lock_bh(&cp_pending_lock);
+	if (!hlist_unhashed(&p->link)) {
+		/* nobody completed it: timed out or killed */
+		hash_del(&p->link);
+		err = left < 0 ? -EINTR : -ETIMEDOUT;
+	} else {
+		err = p->status;
+	}
+	spin_unlock_bh(&cp_pending_lock);
+	return err;
+}
+
 /**
  * cp_call() - send a request to a node and wait for its reply
  * @node: destination node number (may be this node)
@@ -143,93 +242,67 @@ static struct cp_pending *cp_pending_take(u64 req_id, unsigned int node)
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len)
 {
-	struct cp_node_info ni, now;
 	struct cp_pending p = {
 		.node = node, .type = type,
 		.reply = reply, .reply_max = reply_max,
 	};
-	size_t len = sizeof(struct cp_hdr) + req_len;
-	struct cp_hdr *h;
-	long left;
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(cp_call_timeout_ms);
 	int err;
 
-	might_sleep();
-	cp_count(CP_STAT_CALLS);
-	if (len > CP_MAX_MSG || !cp_msg_desc(type))
-		return -EINVAL;
-	if (!cp_node_get(node, &ni))
-		return -EINVAL;
-	if (!ni.up || READ_ONCE(cp_left)) {
-		cp_count(CP_STAT_CALLS_HOSTDOWN);
-		return -EHOSTDOWN;
-	}
-	h = kmalloc(len, GFP_KERNEL);
-	if (!h)
-		return -ENOMEM;
-	p.req_id = atomic64_inc_return(&cp_next_req);
-	cp_fill_hdr(h, type, 0, len, node, 0, p.req_id);
-	memcpy(h + 1, req, req_len);
-	init_completion(&p.done);
-
-	spin_lock_bh(&cp_pending_lock);
-	if (cp_stopping) {
-		spin_unlock_bh(&cp_pending_lock);
-		kfree(h);
-		return -ESHUTDOWN;
-	}
-	hash_add(cp_pending_hash, &p.link, p.req_id);
-	spin_unlock_bh(&cp_pending_lock);
-
-	/* a down event between the lookup and hash_add would be missed */
-	if (!cp_node_get(node, &now) || !now.up ||
-	    now.generation != ni.generation) {
-		err = -EHOSTDOWN;
-		goto out_unhash;
-	}
-	cp_delay_point(CP_DP_CALL_SEND);
-	err = cp_send_to(ni.addr, ni.port, h, len);
-	if (err)
-		goto out_unhash;
-
-	left = wait_for_completion_killable_timeout(&p.done,
-			msecs_to_jiffies(cp_call_timeout_ms));
-	spin_lock_bh(&cp_pending_lock);
-	if (!hlist_unhashed(&p.link)) {
-		/* nobody completed it: timed out or killed */
-		hash_del(&p.link);
-		err = left < 0 ? -EINTR : -ETIMEDOUT;
-	} else {
-		err = p.status;
-	}
-	spin_unlock_bh(&cp_pending_lock);
-	goto out;
-
-out_unhash:
-	spin_lock_bh(&cp_pending_lock);
-	if (!hlist_unhashed(&p.link))
-		hash_del(&p.link);
-	spin_unlock_bh(&cp_pending_lock);
-out:
-	kfree(h);
-	switch (err) {
-	case 0:
-		cp_count(CP_STAT_CALLS_OK);
+	err = cp_call_start(&p, req, req_len);
+	if (!err)
+		err = cp_call_finish(&p, deadline);
+	cp_call_count(err);
+	if (!err)
 		*reply_len = p.reply_len;
-		break;
-	case -ETIMEDOUT:
-		cp_count(CP_STAT_CALLS_TIMEOUT);
-		break;
-	case -EHOSTDOWN:
-		cp_count(CP_STAT_CALLS_HOSTDOWN);
-		break;
-	case -EHOSTUNREACH:
-		cp_count(CP_STAT_CALLS_UNREACH);
-		break;
-	case -EINTR:
-		cp_count(CP_STAT_CALLS_INTR);
-		break;
-	}
 	return err;
+}
+
+/**
+ * cp_call_nodes() - the same request to several nodes at once
+ * @map: the nodes (bitmap of CP_MAX_NODES + 1 bits)
+ * @type: enum cp_msg_type
+ * @req: request payload
+ * @req_len: its length
+ * @replies: CP_MAX_NODES + 1 reply buffers of @reply_max bytes, by node
+ * @reply_max: size of each
+ * @reply_lens: by node, set to the reply length on success
+ * @errs: by node, set to cp_call()'s result for that node
+ *
+ * Every request is sent before any reply is waited for, so the whole
+ * costs about one round trip, not one per node; one timeout for all.
+ *
+ * Return: 0, or -ENOMEM (nothing sent).
+ */
+int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
+		  size_t req_len, void *replies, size_t reply_max,
+		  size_t *reply_lens, int *errs)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(cp_call_timeout_ms);
+	struct cp_pending *pv;
+	unsigned int n;
+
+	pv = kcalloc(CP_MAX_NODES + 1, sizeof(*pv), GFP_KERNEL);
+	if (!pv)
+		return -ENOMEM;
+	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
+		pv[n].node = n;
+		pv[n].type = type;
+		pv[n].reply = (u8 *)replies + n * reply_max;
+		pv[n].reply_max = reply_max;
+		errs[n] = cp_call_start(&pv[n], req, req_len);
+	}
+	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
+		if (!errs[n])
+			errs[n] = cp_call_finish(&pv[n], deadline);
+		cp_call_count(errs[n]);
+		if (!errs[n])
+			reply_lens[n] = pv[n].reply_len;
+	}
+	kfree(pv);
+	return 0;
 }
 
 /**
