@@ -32,6 +32,7 @@ CP_STAT(TOP_EVENTS, top_events)
 CP_STAT(NODE_UP, node_up_events)
 CP_STAT(NODE_DOWN, node_down_events)
 CP_STAT(PUB_REJECTED, pub_rejected)
+CP_STAT(TOP_LOST, top_connection_lost)
 /* signals (signal.c): hook paths, then the target side */
 CP_STAT(HOOK_KILL_PID, hook_kill_pid)
 CP_STAT(HOOK_KILL_PGRP, hook_kill_pgrp)

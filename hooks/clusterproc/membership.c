@@ -201,12 +201,18 @@ static int cp_top_main(void *unused)
 			cp_top_event(&ev);
 			continue;
 		}
-		if (n == -EAGAIN || n == -EINTR)
+		/* nothing within sk_rcvtimeo (it slept), or a short event */
+		if (n == -EAGAIN || n > 0)
 			continue;
-		if (n >= 0)
+		if (n == -EINTR) {
+			/* never spin on a pending signal (UML: no preemption) */
+			schedule_timeout_interruptible(HZ / 50);
 			continue;
-		/* the topology connection broke: wait to be stopped */
-		pr_err("topology service connection lost (%d)\n", n);
+		}
+		/* 0: the topology server closed the connection; or an error */
+		pr_err("topology service connection lost (%d): membership frozen\n",
+		       n);
+		cp_count(CP_STAT_TOP_LOST);
 		while (!kthread_should_stop())
 			schedule_timeout_interruptible(HZ);
 	}

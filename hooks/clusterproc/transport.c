@@ -558,7 +558,8 @@ static int cp_rx_main(void *unused)
 
 		n = kernel_recvmsg(cp_sock, &msg, &iov, 1, CP_MAX_MSG, 0);
 		if (n < 0) {
-			if (n != -EAGAIN && n != -EINTR && !cp_stopping)
+			/* -EAGAIN: slept sk_rcvtimeo; else never spin */
+			if (n != -EAGAIN)
 				schedule_timeout_interruptible(HZ / 50);
 			continue;
 		}
@@ -615,9 +616,9 @@ static int cp_svr_main(void *buf)
 	while (!kthread_should_stop()) {
 		struct cp_work *w;
 
-		wait_event_interruptible(cp_svr_wq,
-					 !list_empty(&cp_svr_queue) ||
-					 kthread_should_stop());
+		/* TASK_IDLE: no signal can make this loop spin */
+		wait_event_idle(cp_svr_wq, !list_empty(&cp_svr_queue) ||
+				kthread_should_stop());
 		while ((w = cp_svr_next())) {
 			cp_svr_run(w, buf);
 			kfree(w);
