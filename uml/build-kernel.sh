@@ -10,11 +10,13 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-${TOP:-/}}" CCACHE_NOHASHDIR=1
 make -C "$ksrc" O="$kdir" ARCH=um CC="ccache gcc" -j"$jobs" linux modules_prepare >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid; exit 130' INT TERM
+next=$((start + 10))
 while kill -0 $pid 2>/dev/null; do
-	sleep 2
+	sleep 1
 	now=$(date +%s)
-	if [ $(((now - start) % 10)) -lt 2 ] && [ $((now - start)) -ge 10 ]; then
+	if [ "$now" -ge "$next" ]; then
 		echo "uml: kernel $(basename "$kdir"): $(grep -c '^  CC' "$log") files compiled, $((now - start))s"
+		next=$((now + 10))
 	fi
 done
 wait $pid
