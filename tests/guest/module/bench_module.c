@@ -11,6 +11,8 @@
  *   kill.*          kill(2) of a process on node 2 / on node 1: the call
  *                   returns once the target's node queued the signal
  *   killpong.*      kill(2) until the victim's answering signal arrives
+ *   killpg.remote   kill(-pgrp) of the victim's group (every other node
+ *                   is asked, all at once)
  *   execwait.*      fork + exec of /bin/true on node 2 (remote exec) or
  *                   here, then waitpid()
  *   deadwait.*      waitpid() of a child that already exited there/here
@@ -167,6 +169,7 @@ static pid_t spawn(void (*fn)(void))
 
 static void remote_kill_server(void)
 {
+	setpgid(0, 0);		/* its own group: kill(-pid) reaches it */
 	kill_server("cpb_victim");
 }
 
@@ -242,7 +245,9 @@ START_TEST(test_rtt_tipc_user)
 }
 END_TEST
 
-static void kill_bench(const char *kname, const char *pname, pid_t target)
+/* kill(target) (or kill(-target) if group) and the answer, many times */
+static void kill_bench(const char *kname, const char *pname, pid_t target,
+		       int group)
 {
 	static double vk[MAXN], vp[MAXN];
 	struct timespec tmo = { 3, 0 };
@@ -256,7 +261,7 @@ static void kill_bench(const char *kname, const char *pname, pid_t target)
 	for (i = 0; i < iters; i++) {
 		double t0 = now_us(), t1;
 
-		ck_assert_int_eq(kill(target, SIGUSR1), 0);
+		ck_assert_int_eq(kill(group ? -target : target, SIGUSR1), 0);
 		t1 = now_us();
 		ck_assert_int_eq(sigtimedwait(&set, &si, &tmo), SIGUSR2);
 		ck_assert_int_eq(si.si_pid, target);
@@ -272,7 +277,8 @@ START_TEST(test_kill_remote)
 	struct cp_ps_proc v;
 
 	ck_assert_int_eq(cp_ps_find(2, "cpb_victim", &v), 1);
-	kill_bench("kill.remote", "killpong.remote", v.pid);
+	kill_bench("kill.remote", "killpong.remote", v.pid, 0);
+	kill_bench("killpg.remote", "killpgpong.remote", v.pid, 1);
 }
 END_TEST
 
@@ -288,7 +294,7 @@ START_TEST(test_kill_local)
 
 	ck_assert_int_gt(victim, 0);
 	cp_sleep_ms(100);
-	kill_bench("kill.local", "killpong.local", victim);
+	kill_bench("kill.local", "killpong.local", victim, 0);
 	kill(victim, SIGTERM);
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
 }
