@@ -9,6 +9,7 @@
 #   make bench-hooks        overhead, CONFIG_CLUSTERPROC=y with no module
 #                           vs vanilla, kernels alternated in one run
 #                           (ratios; target <= 1.01)
+#   make hooks-textsize     code size of the hooked objects, vanilla vs =y
 #   make hooks-checkpatch   scripts/checkpatch.pl --strict on every patch
 #   make hooks-apply        the series applies to Debian's linux-source-6.1
 #   make check-hooks        for `make check`: apply + checkpatch + basediff
@@ -48,16 +49,18 @@ hooks-checkpatch: $(BUILD)/src/.vanilla
 	echo "checkpatch: $$bad of $(words $(HOOKS_SERIES)) patches with findings (--strict)"; \
 	[ $$bad -eq 0 ]
 
-# Apply to a hard-linked copy of the pristine unpack: patch(1) replaces
-# the files it changes, so $(VSRC) is never modified.
+# Apply to the pristine Debian files: extract from $(KTAR) only the base
+# files the series touches (the new files it creates are not in it).
 hooks-apply: $(BUILD)/src/.vanilla
-	@rm -rf $(HOOKS_OUT)/apply && mkdir -p $(HOOKS_OUT)
-	@cp -al $(VSRC) $(HOOKS_OUT)/apply
+	@rm -rf $(HOOKS_OUT)/apply && mkdir -p $(HOOKS_OUT)/apply
+	@files=$$(for p in $(HOOKS_SERIES); do sed -n 's|^+++ b/||p' $(HOOKS_PATCHES)/$$p; done | \
+		sort -u | while read -r f; do [ -e $(VSRC)/$$f ] && echo "*/$$f"; done); \
+	tar xf $(KTAR) -C $(HOOKS_OUT)/apply --strip-components=1 --wildcards $$files
 	@cd $(HOOKS_OUT)/apply && for p in $(HOOKS_SERIES); do \
 		patch -p1 -s --batch --forward <$(HOOKS_PATCHES)/$$p >/dev/null || \
 			{ echo "hooks: $$p does not apply" >&2; exit 1; }; \
 	done
-	@echo "hooks: $(words $(HOOKS_SERIES)) patches apply to Debian's linux-source-6.1"
+	@echo "hooks: $(words $(HOOKS_SERIES)) patches apply to pristine $(notdir $(KTAR))"
 	@rm -rf $(HOOKS_OUT)/apply
 
 $(HOOKS_OUT)/bench/%: $(HOOKS_DIR)/bench/%.c $(HOOKS_DIR)/bench/bench.h
@@ -66,9 +69,18 @@ $(HOOKS_OUT)/bench/%: $(HOOKS_DIR)/bench/%.c $(HOOKS_DIR)/bench/bench.h
 
 hooks-bench-progs: $(HOOKS_BENCH)
 
+# Static cost: code size of the hooked objects, vanilla vs =y, per function.
+HOOKS_OBJS = $(shell for p in $(HOOKS_SERIES); do sed -n 's|^+++ b/\(.*\)\.c$$|\1.o|p' \
+		$(HOOKS_PATCHES)/$$p; done | sort -u | while read -r o; do \
+		[ -f $(BUILD)/uml/vanilla/$$o ] && echo $$o; done)
+
+hooks-textsize:
+	@$(TOP)/scripts/hooks-textsize.sh $(BUILD)/uml/vanilla $(BUILD)/uml/default $(HOOKS_OBJS)
+
 bench-hooks: $(HOOKS_BENCH) $(BIN)/clustersim $(BIN)/cluster-init
 	@$(TOP)/scripts/hooks-bench.sh $(BIN)/clustersim $(HOOKS_PATCHED) \
 		$(HOOKS_VANILLA) $(HOOKS_OUT)/bench $(HOOKS_ROUNDS) $(HOOKS_OUT)/runs $(HOOKS_BENCH_ITERS)
+	@if [ -d $(BUILD)/uml/vanilla ]; then $(MAKE) --no-print-directory hooks-textsize | tail -1; fi
 
 check-hooks: hooks-apply hooks-checkpatch hooks-basediff
 	@$(MAKE) --no-print-directory hooks-neutrality | tee $(HOOKS_OUT)/neutrality.txt
@@ -77,4 +89,4 @@ check-hooks: hooks-apply hooks-checkpatch hooks-basediff
 	@echo "check-hooks: ok"
 
 .PHONY: hooks-basediff hooks-neutrality hooks-checkpatch hooks-apply \
-	hooks-bench-progs bench-hooks check-hooks
+	hooks-bench-progs hooks-textsize bench-hooks check-hooks
