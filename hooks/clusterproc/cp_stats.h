@@ -45,6 +45,8 @@ CP_STAT(KILL_FORWARDED, kill_forwarded)
 CP_STAT(KILL_STANDIN, kill_standin)
 /* process model (engineer A): pids.c, rexec.c, remote_child.c, wait.c */
 CP_STAT(WHERE_REMOTE, where_remote)
+CP_STAT(HOOK_PID_RANGE, hook_pid_range)
+CP_STAT(HOOK_TASK_FREE, hook_task_free)
 CP_STAT(HOOK_EXECVE, hook_execve)
 CP_STAT(REXEC_OK, rexec_ok)
 CP_STAT(REXEC_FAIL, rexec_fail)

@@ -60,6 +60,7 @@ void cp_op_task_free(struct task_struct *tsk)
 	struct cp_proc *p = cp_proc_of(tsk);
 
 	if (p) {
+		cp_count(CP_STAT_HOOK_TASK_FREE);
 		cp_standin_del(p);
 		clusterproc_set_task_data(tsk, NULL);
 		kfree(p);
@@ -76,6 +77,7 @@ void cp_op_pid_range(struct pid_namespace *ns, int *min, int *max)
 
 	if (ns != &init_pid_ns || !READ_ONCE(cp_pid_ranges_on))
 		return;
+	cp_count(CP_STAT_HOOK_PID_RANGE);
 	if (*min < lo)
 		*min = lo;
 	if (*max > hi)

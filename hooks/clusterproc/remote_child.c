@@ -120,7 +120,7 @@ static void cp_out_fn(struct work_struct *w)
 {
 	struct cp_out *o;
 	size_t len;
-	int err;
+	int err, tries;
 
 	while ((o = cp_out_next())) {
 		switch (o->kind) {
@@ -128,6 +128,14 @@ static void cp_out_fn(struct work_struct *w)
 			cp_delay_point(CP_DP_NOTIFY_FLUSH);
 			err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
 				      sizeof(o->u.ev), NULL, 0, &len);
+			/*
+			 * A lost death would leave the parent waiting for
+			 * ever: try again (a repeated one is ignored there).
+			 */
+			for (tries = 0; err == -ETIMEDOUT && tries < 3 &&
+			     cp_event_is_exit(&o->u.ev); tries++)
+				err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
+					      sizeof(o->u.ev), NULL, 0, &len);
 			cp_count(err ? CP_STAT_NOTIFY_FAIL : CP_STAT_NOTIFY_SENT);
 			/* nobody there waits for it any more: reap it here */
 			if ((err == -EHOSTDOWN || err == -ESRCH) &&
@@ -527,8 +535,8 @@ static int cp_rparent_main(void *unused)
 
 	current->flags |= PF_REMOTE;
 	while (!kthread_should_stop()) {
-		wait_event_interruptible(cp_jobs_wq, !list_empty(&cp_jobs) ||
-					 kthread_should_stop());
+		wait_event_idle(cp_jobs_wq, !list_empty(&cp_jobs) ||
+				kthread_should_stop());
 		while ((job = cp_job_next())) {
 			job->result = job->kind == CP_JOB_SPAWN ?
 				      cp_job_spawn(job) : cp_job_reap(job);
@@ -676,7 +684,7 @@ static void cp_rchild_reap_orphan(pid_t pid)
 static int cp_rparent_main(void *unused)
 {
 	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ);
+		schedule_timeout_idle(HZ);
 	return 0;
 }
 
