@@ -69,4 +69,13 @@ for mode in raw noline; do
 		n=$((n + d)) t=$((t + a))
 	done
 	echo "neutrality $mode: $n of $t functions differ (vanilla vs CONFIG_CLUSTERPROC=n)"
+	if [ $mode = raw ] && [ "$n" -gt 0 ]; then
+		m=0
+		for obj in $objs; do
+			r=$(HOOKS_OBJCMP_NOIMM=1 "$here/hooks-objcmp.sh" "$out/raw/vanilla/$obj" "$out/raw/cpn/$obj")
+			d=$(echo "$r" | sed -n 's/^functions=[0-9]* differ=\([0-9]*\)$/\1/p')
+			m=$((m + d))
+		done
+		echo "neutrality raw: $((n - m)) of these $n differ only in immediates (line numbers); $m otherwise"
+	fi
 done

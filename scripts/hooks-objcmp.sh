@@ -5,7 +5,8 @@
 # one object only, and a last line "functions=<n> differ=<m>".
 # Normalised: instruction addresses, raw bytes and absolute jump/call target
 # addresses are dropped (targets keep their <symbol+offset> form), and
-# relocation lines keep type and symbol.  Nothing else is rewritten.
+# relocation lines keep type and symbol.  Nothing else is rewritten, unless
+# HOOKS_OBJCMP_NOIMM=1: then immediates ($0x...) are masked too.
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 A.o B.o" >&2; exit 2; }
 tmp=$(mktemp -d)
@@ -13,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 for side in A B; do
 	if [ $side = A ]; then obj=$1; else obj=$2; fi
 	mkdir -p "$tmp/$side"
-	objdump -d -r --no-show-raw-insn "$obj" | awk -v dir="$tmp/$side" '
+	objdump -d -r --no-show-raw-insn "$obj" | awk -v dir="$tmp/$side" -v noimm="${HOOKS_OBJCMP_NOIMM:-}" '
 		/^[0-9a-f]+ <.*>:$/ {
 			name = $2; gsub(/[<>:]/, "", name)
 			if (out) close(out)
@@ -25,6 +26,7 @@ for side in A B; do
 			line = $0
 			sub(/^[ \t]*[0-9a-f]+:[ \t]*/, "", line)
 			gsub(/[0-9a-f]+ </, "<", line)
+			if (noimm) gsub(/\$0x[0-9a-f]+/, "$IMM", line)
 			print line > out
 		}'
 done
