@@ -28,6 +28,7 @@
 #define BAR_INFLIGHT	0x43500202u	/* observers have a call in flight */
 #define BAR_CHECKED	0x43500203u	/* observers checked the left node */
 #define BAR_BACK	0x43500204u	/* leaver joined again */
+#define BAR_PROBED	0x43500206u	/* observers reached the victim again */
 #define BAR_END		0x43500205u
 #define SLOW_US		"2500000"	/* leaver's server delay: > in-flight */
 
@@ -129,6 +130,7 @@ START_TEST(test_leaver)
 	ck_assert_int_eq(cp_wait_nodes_up(nodes, 5000), 0);
 	ck_assert_int_eq(ping(other), 0);
 	barrier(BAR_BACK);
+	barrier(BAR_PROBED);
 	/* an observer kills the victim once we are back */
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -187,6 +189,7 @@ START_TEST(test_observer)
 	ck_assert_int_eq(cp_wait_nodes_up(nodes, 5000), 0);
 	ck_assert_int_eq(ping(leaver), 0);
 	ck_assert_int_eq(kill(vpid, 0), 0);
+	barrier(BAR_PROBED);
 	if (self_node == 1)
 		ck_assert_int_eq(kill(vpid, SIGTERM), 0);
 	barrier(BAR_END);
