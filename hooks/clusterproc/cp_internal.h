@@ -127,9 +127,9 @@ void cp_tally_add_reply(struct cp_kill_tally *t,
 int cp_kill_result(enum cp_kill_scope scope, const struct cp_kill_tally *t);
 int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info,
 	       int local_ret);
-/* Where thread group @pid runs: node number, -ESRCH, -ENOENT (unknown) */
+/* Where thread group @pid runs: node number or -ESRCH (pids.c) */
 int cp_pid_location(pid_t pid);
-/* True once every pid names one process clusterwide (pids.c) */
+/* Every pid names one process clusterwide (pids.c): kill() forwards */
 bool cp_pids_clusterwide(void);
 
 /* debugfs (debugfs.c). */

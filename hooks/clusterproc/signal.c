@@ -35,27 +35,6 @@
 
 #define CP_KILL_STANDINS	64	/* moved members of one group, per node */
 
-/*
- * Where a pid runs: A's cp_pid_location() (pids.c) replaces this one.
- * -ENOENT: not known here, every node is asked.
- */
-int __weak cp_pid_location(pid_t pid)
-{
-	return -ENOENT;
-}
-
-/*
- * True once pids are clusterwide (A's pid_range op, pids.c): only then
- * does a pid or pgrp number name the same processes on every node, and
- * may kill(pid) and kill(-pgrp) be forwarded. Before, the number names a
- * different group on each node (init's kill(-job, SIGKILL) would reach
- * other nodes' jobs).
- */
-bool __weak cp_pids_clusterwide(void)
-{
-	return false;
-}
-
 static void cp_cap_to_wire(const kernel_cap_t *c, __be64 *w)
 {
 	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
