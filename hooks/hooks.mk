@@ -90,3 +90,7 @@ check-hooks: hooks-apply hooks-checkpatch hooks-basediff
 
 .PHONY: hooks-basediff hooks-neutrality hooks-checkpatch hooks-apply \
 	hooks-bench-progs hooks-textsize bench-hooks check-hooks
+
+# Hooked into the top Makefile's lists (see CONTEXT.md, lead's notes).
+CHECK_HOST_TARGETS += check-hooks
+BENCH_TARGETS += bench-hooks
