@@ -10,6 +10,7 @@
 #ifndef CLUSTERPROC_CP_PROC_H
 #define CLUSTERPROC_CP_PROC_H
 
+#include <linux/clusterproc.h>
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -86,8 +87,13 @@ void cp_op_task_free(struct task_struct *tsk);
 
 /* rexec.c */
 struct clusterproc_execve_args;
+#ifdef CLUSTERPROC_EXECVE_EXIT
+int cp_op_execve(struct filename *filename,
+		 const struct clusterproc_execve_args *args, int *exit_code);
+#else
 int cp_op_execve(struct filename *filename,
 		 const struct clusterproc_execve_args *args);
+#endif
 int cp_rexec_start(void);
 void cp_rexec_stop(void);
 

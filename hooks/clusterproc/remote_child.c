@@ -354,6 +354,17 @@ static int cp_rchild_creds(const struct cp_rexec *rq)
 	cp_cap_get(rq->cap_inheritable, &c->cap_inheritable);
 	cp_cap_get(rq->cap_bset, &c->cap_bset);
 	c->securebits = be32_to_cpu(rq->securebits);
+#ifdef CLUSTERPROC_EXECVE_EXIT	/* same 0017 version as the helper */
+	{
+		/* user_struct and RLIMIT_NPROC ucounts of the new uid */
+		int err = clusterproc_cred_set_user(c);
+
+		if (err) {
+			abort_creds(c);
+			return err;
+		}
+	}
+#endif
 	return commit_creds(c);
 }
 

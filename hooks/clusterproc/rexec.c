@@ -147,9 +147,11 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
  * cp_op_execve() - the execve op: run this exec on another node
  * @filename: the path given to execve()
  * @args: user argument and environment vectors
+ * @exit_code: set to the stand-in's exit status on success
  *
- * Only when current asked for it (exec_node). On success does not
- * return: current becomes the stand-in and exits. A process that runs
+ * Only when current asked for it (exec_node). On success current
+ * becomes the stand-in: the op returns CLUSTERPROC_EXECVE_EXIT and the
+ * hook makes it exit (status 0, never reported: see wait.c). A process that runs
  * here for a remote parent (cp_rparent's child) does not move again.
  *
  * Return: CLUSTERPROC_NOT_HANDLED (exec here), or a negative errno from
@@ -157,8 +159,13 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
  * @filename is consumed unless declined.
  */
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+#ifdef CLUSTERPROC_EXECVE_EXIT
+int cp_op_execve(struct filename *filename,
+		 const struct clusterproc_execve_args *args, int *exit_code)
+#else
 int cp_op_execve(struct filename *filename,
 		 const struct clusterproc_execve_args *args)
+#endif
 {
 	struct cp_proc *p = cp_proc_of(current);
 	struct cp_rexec_reply rep;
@@ -222,7 +229,13 @@ int cp_op_execve(struct filename *filename,
 	p->exec_node = 0;
 	spin_unlock_irqrestore(&p->lock, flags);
 	cp_delay_point(CP_DP_REXEC_STANDIN);
+#ifdef CLUSTERPROC_EXECVE_EXIT
+	/* the hook exits (do_group_exit) once out of its SRCU section */
+	*exit_code = 0;
+	return CLUSTERPROC_EXECVE_EXIT;
+#else
 	clusterproc_exit(0);
+#endif
 out:
 	cp_count(CP_STAT_REXEC_FAIL);
 	kfree(rq);

@@ -87,6 +87,23 @@ START_TEST(test_onnode_exit_status)
 }
 END_TEST
 
+/* a remote shell moves its own children on: 1 -> 2 -> 3, 2 -> 1 */
+START_TEST(test_nested)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execlp("onnode", "onnode", "2", "sh", "-c",
+		       "onnode 3 sh -c 'exit 3'; r=$?; "
+		       "onnode 1 sh -c \"exit $((r + 1))\"; exit $?",
+		       (char *)NULL);
+		_exit(126);
+	}
+	assert_exit(pid, 4);
+}
+END_TEST
+
 START_TEST(test_onnode_not_found)
 {
 	pid_t pid = fork();
@@ -122,6 +139,37 @@ START_TEST(test_identity_there)
 		_exit(126);
 	}
 	assert_exit(pid, 0);
+}
+END_TEST
+
+/* its credentials there: an unprivileged user stays unprivileged */
+START_TEST(test_creds_there)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 10, 0 };
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char path[PATH_MAX];
+		char *argv[] = { path, "creds", "65534", NULL };
+
+		cpp_prog_path("cp_rchild", path, sizeof(path));
+		if (setgid(65534) || setuid(65534))
+			_exit(125);
+		cp_rexecvp(3, path, argv);
+		_exit(126);
+	}
+	ck_assert_int_eq(sigtimedwait(&set, &si, &ts), SIGCHLD);
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_uid, 65534);
+	assert_exit(pid, 0);
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
 }
 END_TEST
 
@@ -436,8 +484,10 @@ static Suite *rexec_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_pid_range);
 	tcase_add_test(tc, test_onnode_exit_status);
+	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_onnode_not_found);
 	tcase_add_test(tc, test_identity_there);
+	tcase_add_test(tc, test_creds_there);
 	tcase_add_test(tc, test_where_and_cps);
 	tcase_add_test(tc, test_kill_from_node3);
 	tcase_add_test(tc, test_kill_pgrp_moved);
