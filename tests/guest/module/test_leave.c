@@ -27,7 +27,7 @@
 #define BAR_VICTIM	0x43500201u	/* leaver's victim runs, delay set */
 #define BAR_INFLIGHT	0x43500202u	/* observers have a call in flight */
 #define BAR_CHECKED	0x43500203u	/* observers checked the left node */
-#define BAR_BACK	0x43500204u	/* leaver joined again */
+#define BAR_BACK	0x43500204u	/* every node sees the leaver up again */
 #define BAR_PROBED	0x43500206u	/* observers reached the victim again */
 #define BAR_END		0x43500205u
 #define SLOW_US		"2500000"	/* leaver's server delay: > in-flight */
@@ -128,8 +128,12 @@ START_TEST(test_leaver)
 	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/leave", "0"), 0);
 	ck_assert_int_eq(wait_node(self_node, 1, 3000), 0);
 	ck_assert_int_eq(cp_wait_nodes_up(nodes, 5000), 0);
-	ck_assert_int_eq(ping(other), 0);
+	/*
+	 * A peer accepts our messages only once its topology thread has
+	 * seen our publication again: wait until every peer sees us up.
+	 */
 	barrier(BAR_BACK);
+	ck_assert_int_eq(ping(other), 0);
 	barrier(BAR_PROBED);
 	/* an observer kills the victim once we are back */
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
@@ -185,8 +189,8 @@ START_TEST(test_observer)
 	ck_assert_int_eq(errno, ESRCH);
 	ck_assert_int_ge(cp_stat("calls_hostdown"), down0 + 2);
 	barrier(BAR_CHECKED);
+	ck_assert_int_eq(cp_wait_nodes_up(nodes, 10000), 0);
 	barrier(BAR_BACK);
-	ck_assert_int_eq(cp_wait_nodes_up(nodes, 5000), 0);
 	ck_assert_int_eq(ping(leaver), 0);
 	ck_assert_int_eq(kill(vpid, 0), 0);
 	barrier(BAR_PROBED);

@@ -25,6 +25,7 @@
 #define BAR_READY	0x43500401u
 #define BAR_DONE	0x43500402u
 #define BAR_FOUND	0x43500403u	/* observers know the victim's pid */
+#define BAR_BACK	0x43500404u	/* every node sees every node up */
 #define DOWN_MS		8000	/* link tolerance (1.5 s) and margin */
 #define UP_MS		30000
 #define OUT_MS		5000	/* how long the link stays down */
@@ -119,6 +120,8 @@ START_TEST(test_link_fails)
 	for (n = 1; n < nodes; n++)
 		ck_assert_msg(wait_state(n, 1, UP_MS) == 0,
 			      "node %d not up again", n);
+	/* a peer accepts us once its topology thread saw us again */
+	barrier(BAR_BACK);
 	ck_assert_int_eq(ping(1), 0);
 	barrier(BAR_DONE);
 	kill(v, SIGKILL);
@@ -147,6 +150,7 @@ START_TEST(test_link_observed)
 	ck_assert_int_eq(errno, ESRCH);
 	ck_assert_msg(wait_state(victim, 1, UP_MS) == 0,
 		      "node %d not up again", victim);
+	barrier(BAR_BACK);
 	ck_assert_int_eq(ping(victim), 0);
 	barrier(BAR_DONE);
 }
