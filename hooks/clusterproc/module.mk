@@ -118,5 +118,5 @@ bench-module: $(CP_CHECK_DEPS)
 		>$(BUILD)/bench-module.out 2>&1 || \
 		{ cat $(BUILD)/bench-module.out; exit 1; }
 	@echo "bench-module: node 1 -> node 2 ($(FLAVOR) kernel)"
-	@grep -E '^(operation|rtt\.|kill|execwait|deadwait)' \
+	@grep -E '^(operation|rtt\.|kill|execwait|deadwait|extra)' \
 		$(BUILD)/bench-runs/latest/node1/01-bench_module.log

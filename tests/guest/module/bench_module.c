@@ -47,6 +47,21 @@
 static int self_node, nodes, iters = 200;
 static double module_rtt_us;	/* medians, set by the first tests */
 static double user_rtt_us;
+
+/* medians by name, for the remote-minus-local lines at the end */
+#define MAXMED 16
+static struct { const char *name; double med; } meds[MAXMED];
+static int nmeds;
+
+static double med_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nmeds; i++)
+		if (!strcmp(meds[i].name, name))
+			return meds[i].med;
+	return -1;
+}
 static FILE *table;
 
 static double now_us(void)
@@ -82,6 +97,10 @@ static double report(const char *name, double *v, int n)
 		fprintf(table, " %10s\n", "-");
 	fflush(table);
 	printf("# %s: n=%d median %.1f us p90 %.1f us\n", name, n, med, p90);
+	if (nmeds < MAXMED) {
+		meds[nmeds].name = name;
+		meds[nmeds++].med = med;
+	}
 	return med;
 }
 
@@ -245,58 +264,59 @@ START_TEST(test_rtt_tipc_user)
 }
 END_TEST
 
-/* kill(target) (or kill(-target) if group) and the answer, many times */
-static void kill_bench(const char *kname, const char *pname, pid_t target,
-		       int group)
+/* kill(target) (or kill(-target)): syscall time and until the answer */
+static void kill_once(pid_t target, int group, double *k, double *p)
 {
-	static double vk[MAXN], vp[MAXN];
 	struct timespec tmo = { 3, 0 };
+	double t0 = now_us(), t1;
 	sigset_t set;
 	siginfo_t si;
-	int i;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
-	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
-	for (i = 0; i < iters; i++) {
-		double t0 = now_us(), t1;
-
-		ck_assert_int_eq(kill(group ? -target : target, SIGUSR1), 0);
-		t1 = now_us();
-		ck_assert_int_eq(sigtimedwait(&set, &si, &tmo), SIGUSR2);
-		ck_assert_int_eq(si.si_pid, target);
-		vk[i] = t1 - t0;
-		vp[i] = now_us() - t0;
-	}
-	report(kname, vk, iters);
-	report(pname, vp, iters);
+	ck_assert_int_eq(kill(group ? -target : target, SIGUSR1), 0);
+	t1 = now_us();
+	ck_assert_int_eq(sigtimedwait(&set, &si, &tmo), SIGUSR2);
+	ck_assert_int_eq(si.si_pid, target);
+	*k = t1 - t0;
+	*p = now_us() - t0;
 }
-
-START_TEST(test_kill_remote)
-{
-	struct cp_ps_proc v;
-
-	ck_assert_int_eq(cp_ps_find(2, "cpb_victim", &v), 1);
-	kill_bench("kill.remote", "killpong.remote", v.pid, 0);
-	kill_bench("killpg.remote", "killpgpong.remote", v.pid, 1);
-}
-END_TEST
 
 static void local_kill_server(void)
 {
 	kill_server("cpb_local");
 }
 
-START_TEST(test_kill_local)
+/*
+ * Remote and local kills interleaved, one of each per round, so that the
+ * host's load (other nodes, other builds) hits both alike.
+ */
+START_TEST(test_kill)
 {
-	pid_t victim = spawn(local_kill_server);
-	int st;
+	static double v[6][MAXN];
+	struct cp_ps_proc r;
+	pid_t local = spawn(local_kill_server);
+	sigset_t set;
+	int i, st;
 
-	ck_assert_int_gt(victim, 0);
-	cp_sleep_ms(100);
-	kill_bench("kill.local", "killpong.local", victim, 0);
-	kill(victim, SIGTERM);
-	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
+	ck_assert_int_gt(local, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	ck_assert_int_eq(cp_ps_find(2, "cpb_victim", &r), 1);
+	for (i = 0; i < iters; i++) {
+		kill_once(r.pid, 0, &v[0][i], &v[1][i]);
+		kill_once(r.pid, 1, &v[2][i], &v[3][i]);
+		kill_once(local, 0, &v[4][i], &v[5][i]);
+	}
+	report("kill.remote", v[0], iters);
+	report("killpong.remote", v[1], iters);
+	report("killpg.remote", v[2], iters);
+	report("killpgpong.remote", v[3], iters);
+	report("kill.local", v[4], iters);
+	report("killpong.local", v[5], iters);
+	kill(local, SIGTERM);
+	ck_assert_int_eq(waitpid(local, &st, 0), local);
 }
 END_TEST
 
@@ -321,22 +341,18 @@ static pid_t start_true(int node)
 	return pid;
 }
 
-static void execwait_bench(const char *name, int node, int n)
+/* fork + exec /bin/true on node (0: here) + waitpid: microseconds */
+static double execwait_once(int node)
 {
-	static double v[MAXN];
-	int i, st;
+	double t0 = now_us();
+	pid_t pid = start_true(node);
+	int st;
 
-	for (i = 0; i < n; i++) {
-		double t0 = now_us();
-		pid_t pid = start_true(node);
-
-		ck_assert_int_gt(pid, 0);
-		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-			      "%s: status %#x", name, st);
-		v[i] = now_us() - t0;
-	}
-	report(name, v, n);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "exec+wait on %d: status %#x", node, st);
+	return now_us() - t0;
 }
 
 /*
@@ -360,25 +376,33 @@ static int wait_dead(pid_t pid)
 	return -1;
 }
 
-static void deadwait_bench(const char *name, int node, int n)
+/* waitpid() of a child of node that is already dead: microseconds */
+static double deadwait_once(int node)
 {
-	static double v[MAXN];
-	int i, st;
+	pid_t pid = start_true(node);
+	double t0;
+	int st;
 
-	for (i = 0; i < n; i++) {
-		pid_t pid = start_true(node);
-		double t0;
+	ck_assert_int_gt(pid, 0);
+	ck_assert_msg(wait_dead(pid) == 0, "%d still runs", pid);
+	t0 = now_us();
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	t0 = now_us() - t0;
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "dead child on %d: status %#x", node, st);
+	return t0;
+}
 
-		ck_assert_int_gt(pid, 0);
-		ck_assert_msg(wait_dead(pid) == 0, "%s: %d still runs",
-			      name, pid);
-		t0 = now_us();
-		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-		v[i] = now_us() - t0;
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-			      "%s: status %#x", name, st);
-	}
-	report(name, v, n);
+/* what the remote op costs beyond its local equivalent, in RTTs */
+static void extra(const char *what, const char *remote, const char *local)
+{
+	double r = med_of(remote), l = med_of(local);
+
+	if (r < 0 || l < 0 || module_rtt_us <= 0)
+		return;
+	fprintf(table, "extra.%-14s %6s %12.1f %12s %10.2f %10.2f\n", what,
+		"-", r - l, "-", (r - l) / module_rtt_us,
+		user_rtt_us > 0 ? (r - l) / user_rtt_us : 0.0);
 }
 
 static int have_rexec(void)
@@ -392,14 +416,32 @@ static int have_rexec(void)
 	return 0;
 }
 
+/* remote and local interleaved, as for kill */
 START_TEST(test_execwait)
 {
-	if (have_rexec()) {
-		execwait_bench("execwait.remote", 2, iters / 4);
-		deadwait_bench("deadwait.remote", 2, iters / 10);
+	static double v[4][MAXN];
+	int i, rx = have_rexec(), ne = iters / 4, nd = iters / 10;
+
+	for (i = 0; i < ne; i++) {
+		if (rx)
+			v[0][i] = execwait_once(2);
+		v[1][i] = execwait_once(0);
 	}
-	execwait_bench("execwait.local", 0, iters / 4);
-	deadwait_bench("deadwait.local", 0, iters / 10);
+	for (i = 0; i < nd; i++) {
+		if (rx)
+			v[2][i] = deadwait_once(2);
+		v[3][i] = deadwait_once(0);
+	}
+	if (rx) {
+		report("execwait.remote", v[0], ne);
+		report("deadwait.remote", v[2], nd);
+	}
+	report("execwait.local", v[1], ne);
+	report("deadwait.local", v[3], nd);
+	extra("kill", "kill.remote", "kill.local");
+	extra("killpong", "killpong.remote", "killpong.local");
+	extra("execwait", "execwait.remote", "execwait.local");
+	extra("deadwait", "deadwait.remote", "deadwait.local");
 }
 END_TEST
 
@@ -426,8 +468,7 @@ int main(void)
 		       "median_us", "p90_us", "x_rtt_mod", "x_rtt_usr");
 		tcase_add_test(tc, test_rtt_module);
 		tcase_add_test(tc, test_rtt_tipc_user);
-		tcase_add_test(tc, test_kill_remote);
-		tcase_add_test(tc, test_kill_local);
+		tcase_add_test(tc, test_kill);
 		tcase_add_test(tc, test_execwait);
 	} else if (self_node == 2) {
 		tcase_add_test(tc, test_serve);
