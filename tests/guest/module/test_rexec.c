@@ -232,6 +232,7 @@ END_TEST
 START_TEST(test_kill_pgrp_moved)
 {
 	pid_t leader = cpp_spawn(1, 1, ARGS("sleep", "30000")), member;
+	sigset_t set, pend;
 	int st;
 
 	member = fork();
@@ -249,12 +250,21 @@ START_TEST(test_kill_pgrp_moved)
 	if (setpgid(member, leader) && errno != EACCES)
 		ck_abort_msg("setpgid: %s", strerror(errno));
 	ck_assert_int_eq(cpp_wait_where(member, 2, 5000), 0);
+	ck_assert_int_eq(getpgid(leader), leader);
+	ck_assert_int_ne(getpgrp(), leader);
+	/* the sender is not in the group: it must not get the signal */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
 	ck_assert_int_eq(kill(-leader, SIGTERM), 0);
 	st = wait_status(member, 0);
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
 		      "member status %#x", st);
 	st = wait_status(leader, 0);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	ck_assert_int_eq(sigpending(&pend), 0);
+	ck_assert_msg(!sigismember(&pend, SIGTERM), "the sender got SIGTERM");
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
 }
 END_TEST
 
