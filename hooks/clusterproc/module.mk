@@ -52,6 +52,13 @@ module: $(MODULE_KO)
 $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
 	@test -n "$(CP_SYMVERS)" || \
 		{ echo "module: no kernel build in $(KDIR)" >&2; exit 1; }
+	@# kbuild does not rebuild an external module when only the kernel
+	@# changed (new release string, new exports): start over then
+	@k="$$(cat $(KDIR)/include/config/kernel.release) $$(md5sum <$(CP_SYMVERS))"; \
+	if [ "$$k" != "$$(cat $(CP_MOD_COPY)/.kernel-stamp 2>/dev/null)" ]; then \
+		rm -rf $(CP_MOD_COPY); mkdir -p $(CP_MOD_COPY); \
+		echo "$$k" >$(CP_MOD_COPY)/.kernel-stamp; \
+	fi
 	@mkdir -p $(CP_MOD_COPY) $(dir $@)
 	@# --delete drops removed sources; excluded build outputs stay
 	@rsync -a --delete --include='*.c' --include='*.h' --include=Kbuild \
