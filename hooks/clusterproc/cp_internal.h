@@ -96,6 +96,7 @@ struct cp_msg_desc {
 	const char *name;
 	size_t req_min, req_max;	/* payload bounds of requests */
 	size_t rep_min, rep_max;	/* payload bounds of replies */
+	unsigned int timeout_ms;	/* cp_call() waits at least this */
 	/* returns reply payload length or a negative errno */
 	int (*handle)(const struct cp_request *rq, void *reply, size_t max);
 };

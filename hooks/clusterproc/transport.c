@@ -232,7 +232,8 @@ static int cp_call_finish(struct cp_pending *p, unsigned long deadline)
  * @reply_max: its size
  * @reply_len: set to the reply payload length on success
  *
- * Sleeps (killable) for at most cp_call_timeout_ms. Never call it with a
+ * Sleeps (killable) for at most cp_call_timeout_ms (or the type's longer
+ * timeout_ms, see handlers.c). Never call it with a
  * spinlock held.
  *
  * Return: 0, the remote handler's negative errno, -EHOSTDOWN if @node is
@@ -246,8 +247,9 @@ int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 		.node = node, .type = type,
 		.reply = reply, .reply_max = reply_max,
 	};
+	const struct cp_msg_desc *d = cp_msg_desc(type);
 	unsigned long deadline = jiffies +
-				 msecs_to_jiffies(cp_call_timeout_ms);
+		msecs_to_jiffies(max(cp_call_timeout_ms, d ? d->timeout_ms : 0));
 	int err;
 
 	err = cp_call_start(&p, req, req_len);
