@@ -1,6 +1,6 @@
 #!/bin/sh
 # kselftest-compare.sh CLUSTERSIM INSTALL OUTDIR NAME:KERNEL[:MODULE]...
-# Runs the installed kselftests in a one-node cluster per kernel, keeps each
+# Runs the installed kselftests in a one-node cluster per kernel (all at once), keeps each
 # run's TAP in OUTDIR/NAME.out, and compares every result with the first run's.
 set -u
 sim=$1 inst=$2 out=$3
@@ -10,17 +10,36 @@ ref= rc=0
 # The runner logs to /dev/stdout, which a devtmpfs /dev lacks.
 links='for f in stdin:0 stdout:1 stderr:2; do [ -e /dev/${f%:*} ] || ln -s /proc/self/fd/${f#*:} /dev/${f%:*}; done; [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd'
 
+# All kernels run at once (one single-node cluster each; a UML node is
+# mostly one host thread), then the results are compared in order.
+pids=
 for spec in "$@"; do
 	name=${spec%%:*} rest=${spec#*:}
 	kernel=${rest%%:*} module=
 	[ "$rest" != "$kernel" ] && module=${rest#*:}
-	[ -n "$module" ] && [ ! -f "$module" ] && { echo "kselftest: $name: no module at $module" >&2; rc=1; continue; }
+	if [ -n "$module" ] && [ ! -f "$module" ]; then
+		echo "kselftest: $name: no module at $module" >"$out/$name.out"
+		echo 1 >"$out/$name.rc"
+		continue
+	fi
 	echo "kselftest: running on $name"
 	# The tests write next to themselves: run a copy in the node's results
 	# directory (host-backed; the guest's tmpfs is too small for exec/).
-	if ! $sim --nodes 1 --timeout 900 --kernel "$kernel" $(if [ -n "$module" ]; then echo --module "$module"; else echo --no-module; fi) \
-		exec 1 -- /bin/sh -c "$links; cp -a '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
-		>"$out/$name.out" 2>&1; then
+	(
+		$sim --nodes 1 --timeout 900 --kernel "$kernel" \
+			$(if [ -n "$module" ]; then echo --module "$module"; else echo --no-module; fi) \
+			exec 1 -- /bin/sh -c "$links; cp -a '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
+			>"$out/$name.out" 2>&1
+		echo $? >"$out/$name.rc"
+	) &
+	pids="$pids $!"
+done
+trap 'kill $pids 2>/dev/null; wait; exit 130' INT TERM
+wait
+
+for spec in "$@"; do
+	name=${spec%%:*}
+	if [ "$(cat "$out/$name.rc" 2>/dev/null)" != 0 ]; then
 		echo "kselftest: $name: the cluster run failed (see $out/$name.out)" >&2
 		tail -5 "$out/$name.out" >&2
 		rc=1
