@@ -70,7 +70,7 @@ done
 # Same content as before: same mtime as before.
 if [ -d "$keep" ]; then
 	(cd "$keep" && find . -type f) | while read -r f; do
-		cmp -s "$keep/$f" "$src/$f" && touch -r "$keep/$f" "$src/$f"
+		if cmp -s "$keep/$f" "$src/$f"; then touch -r "$keep/$f" "$src/$f"; fi
 	done
 	rm -rf "$keep"
 fi
