@@ -133,6 +133,22 @@ int cp_pid_location(pid_t pid);
 /* Every pid names one process clusterwide (pids.c): kill() forwards */
 bool cp_pids_clusterwide(void);
 
+/* ptrace across nodes (ptrace.c). */
+struct task_struct;
+struct waitid_info;
+struct rusage;
+struct pid;
+int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max);
+int cp_ptrace_start(void);
+void cp_ptrace_stop(void);
+long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
+		  unsigned long data);
+struct pid *cp_op_find_get_pid(pid_t nr);
+void cp_op_ptrace_unlink(struct task_struct *child);
+int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
+			struct waitid_info *infop, int *stat,
+			struct rusage *ru, int *notask_error, bool *handled);
+
 /* debugfs (debugfs.c). */
 int cp_debugfs_init(void);
 void cp_debugfs_exit(void);

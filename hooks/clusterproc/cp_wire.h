@@ -41,6 +41,8 @@ enum cp_msg_type {
 	CP_MSG_EVENT = 18,	/* cp_event; reply: no payload */
 	CP_MSG_REAP = 19,	/* cp_reap; reply cp_reap_reply */
 	CP_MSG_REPARENT = 20,	/* cp_reparent; reply: no payload */
+	/* ptrace (engineer C): 21.. */
+	CP_MSG_PTRACE = 21,	/* cp_ptrace; reply cp_ptrace_reply */
 	CP_MSG_NTYPES
 };
 
@@ -191,6 +193,31 @@ struct cp_reap_reply {
 struct cp_reparent {
 	__be32 pid;
 	__be32 ppid;
+};
+
+/*
+ * One ptrace(2) request of a tracer on the sending node, run on the
+ * tracee's node: PTRACE_ATTACH/SEIZE (with the tracer's credentials),
+ * PEEKTEXT/PEEKDATA, DETACH, CONT, or CP_PTRACE_WAIT (a traced stop not
+ * yet reported: its signal in the reply, 0 if none within 1 s).
+ */
+#define CP_PTRACE_WAIT		0x43500000
+#define CP_PTRACE_NOWAIT	0x1	/* WNOWAIT: leave the stop reportable */
+struct cp_ptrace {
+	__be32 request;
+	__be32 pid;
+	__be64 addr, data;
+	__be32 flags;		/* CP_PTRACE_* */
+	__be32 uid, euid, suid, fsuid;
+	__be32 gid, egid, sgid, fsgid;
+	__be32 pad;
+	__be64 cap_effective, cap_permitted;
+};
+
+struct cp_ptrace_reply {
+	__be64 value;		/* PEEK*: the word */
+	__be32 sig;		/* CP_PTRACE_WAIT: stop signal, 0: none */
+	__be32 pad;
 };
 
 #endif /* CLUSTERPROC_CP_WIRE_H */

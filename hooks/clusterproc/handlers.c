@@ -107,6 +107,14 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.req_max = sizeof(struct cp_reparent),
 		.handle = cp_handle_reparent,
 	},
+	[CP_MSG_PTRACE] = {
+		.name = "ptrace",
+		.req_min = sizeof(struct cp_ptrace),
+		.req_max = sizeof(struct cp_ptrace),
+		.rep_min = sizeof(struct cp_ptrace_reply),
+		.rep_max = sizeof(struct cp_ptrace_reply),
+		.handle = cp_handle_ptrace,
+	},
 };
 
 /**

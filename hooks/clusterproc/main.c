@@ -127,6 +127,11 @@ static const struct clusterproc_ops cp_ops = {
 	.notify_parent_cldstop = cp_op_notify_parent_cldstop,
 	.wait_task = cp_op_wait_task,
 	.getppid = cp_op_getppid,
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+	.ptrace = cp_op_ptrace,
+	.find_get_pid = cp_op_find_get_pid,
+	.ptrace_unlink = cp_op_ptrace_unlink,
+#endif
 };
 
 static int __init cp_init(void)
@@ -145,14 +150,19 @@ static int __init cp_init(void)
 	err = cp_proc_start();
 	if (err)
 		goto out_debugfs;
-	err = clusterproc_register_ops(&cp_ops);
+	err = cp_ptrace_start();
 	if (err)
 		goto out_proc;
+	err = clusterproc_register_ops(&cp_ops);
+	if (err)
+		goto out_ptrace;
 	pr_info("node %u: tipc %x port %u service {%u,%u} (%s)\n", cp_self,
 		cp_self_addr, cp_self_port, cp_tipc_type, cp_self,
 		cp_tipc_reserved ? "reserved type" : "open type");
 	return 0;
 
+out_ptrace:
+	cp_ptrace_stop();
 out_proc:
 	cp_proc_stop();
 out_debugfs:
@@ -167,6 +177,7 @@ out_transport:
 static void __exit cp_exit(void)
 {
 	clusterproc_unregister_ops(&cp_ops);
+	cp_ptrace_stop();
 	cp_proc_stop();
 	cp_debugfs_exit();
 	cp_membership_stop();

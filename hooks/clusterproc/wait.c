@@ -593,8 +593,13 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 	struct cp_proc *p = cp_proc_of(t);
 	enum cp_rstate st;
 	unsigned long flags;
+	bool handled;
 	int ret, sig;
 
+	ret = cp_ptrace_wait_task(t, wo_flags, infop, stat, ru, notask_error,
+				  &handled);
+	if (handled)
+		return ret;
 	if (!p || p->kind != CP_PROC_STANDIN || ptrace)
 		return 0;
 	cp_count(CP_STAT_HOOK_WAIT_TASK);
