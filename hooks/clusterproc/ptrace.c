@@ -464,7 +464,8 @@ struct pid *cp_op_find_get_pid(pid_t nr)
  * @notask_error: cleared while @t may still report
  * @handled: set if @t is a ptrace stand-in (the result is then ours)
  *
- * Return: as &clusterproc_ops.wait_task.
+ * Return: as &clusterproc_ops.wait_task; the call's error (e.g. -ECHILD:
+ * the tracee is not traced by us there any more, -EHOSTDOWN) as is.
  */
 int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 			struct waitid_info *infop, int *stat,
@@ -497,7 +498,10 @@ int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 	clusterproc_tasklist_read_unlock();
 	err = cp_ptrace_call(node, CP_PTRACE_WAIT, pid, 0, 0, f, &r);
 	put_task_struct(t);
-	sig = err ? 0 : be32_to_cpu(r.sig);
+	/* no answer, or not traced there any more: fail, do not spin */
+	if (err)
+		return err;
+	sig = be32_to_cpu(r.sig);
 	if (!sig)
 		return CLUSTERPROC_WAIT_RESCAN;
 	cp_count(CP_STAT_PTRACE_STOPPED);
