@@ -199,7 +199,8 @@ struct cp_reparent {
  * One ptrace(2) request of a tracer on the sending node, run on the
  * tracee's node: PTRACE_ATTACH/SEIZE (with the tracer's credentials),
  * PEEKTEXT/PEEKDATA, DETACH, CONT, or CP_PTRACE_WAIT (a traced stop not
- * yet reported: its signal in the reply, 0 if none within 1 s).
+ * yet reported: its signal in the reply, 0 if none within 1 s; or its
+ * exit: why and status, the zombie then goes to its real parent).
  */
 #define CP_PTRACE_WAIT		0x43500000
 #define CP_PTRACE_NOWAIT	0x1	/* WNOWAIT: leave the stop reportable */
@@ -217,6 +218,8 @@ struct cp_ptrace {
 struct cp_ptrace_reply {
 	__be64 value;		/* PEEK*: the word */
 	__be32 sig;		/* CP_PTRACE_WAIT: stop signal, 0: none */
+	__be32 why;		/* CP_PTRACE_WAIT: CLD_EXITED.. if it died */
+	__be32 status;		/* with why: exit code or signal */
 	__be32 pad;
 };
 

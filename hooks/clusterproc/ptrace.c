@@ -49,6 +49,7 @@ struct cp_ptrace_work {
 	struct completion done;
 	const struct cp_ptrace *rq;
 	struct task_struct *task;
+	struct waitid_info info;
 	long ret;
 };
 
@@ -93,7 +94,14 @@ static void cp_ptracer_fn(struct kthread_work *work)
 	long req = be32_to_cpu(w->rq->request);
 	const struct cred *c, *old;
 
-	if (req == PTRACE_ATTACH || req == PTRACE_SEIZE) {
+	if (req == CP_PTRACE_WAIT) {
+		/* a traced zombie: a tracer's wait hands it to its parent */
+		w->ret = clusterproc_waitid(task_pid_nr(w->task),
+					    WEXITED | __WALL | WNOHANG |
+					    (be32_to_cpu(w->rq->flags) &
+					     CP_PTRACE_NOWAIT ? WNOWAIT : 0),
+					    &w->info, NULL);
+	} else if (req == PTRACE_ATTACH || req == PTRACE_SEIZE) {
 		c = cp_ptrace_cred(w->rq);
 		if (!c) {
 			w->ret = -EPERM;
@@ -118,6 +126,32 @@ static bool cp_traced_here(struct task_struct *t)
 {
 	return t->ptrace && !t->exit_state && cp_ptracer &&
 	       t->parent == cp_ptracer->task;
+}
+
+/* A zombie traced by cp_ptracer: only cp_ptracer's wait releases it. */
+static bool cp_traced_zombie(struct task_struct *t)
+{
+	bool z;
+
+	clusterproc_tasklist_read_lock();
+	z = t->ptrace && t->exit_state == EXIT_ZOMBIE && cp_ptracer &&
+	    t->parent == cp_ptracer->task;
+	clusterproc_tasklist_read_unlock();
+	return z;
+}
+
+static long cp_ptracer_run(const struct cp_ptrace *rq, struct task_struct *t,
+			   struct waitid_info *info)
+{
+	struct cp_ptrace_work w = { .rq = rq, .task = t, .ret = -ESRCH };
+
+	init_completion(&w.done);
+	kthread_init_work(&w.work, cp_ptracer_fn);
+	kthread_queue_work(cp_ptracer, &w.work);
+	wait_for_completion(&w.done);
+	if (info)
+		*info = w.info;
+	return w.ret;
 }
 
 /* A traced stop not yet reported: its signal (consumed unless nowait). */
@@ -161,7 +195,7 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 	const struct cp_ptrace *in = rq->payload;
 	struct cp_ptrace_reply *out = reply;
 	long req = be32_to_cpu(in->request);
-	struct cp_ptrace_work w;
+	struct waitid_info info = { 0 };
 	struct task_struct *t;
 	unsigned long word = 0;
 	unsigned long until;
@@ -184,14 +218,7 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 	case PTRACE_SEIZE:
 	case PTRACE_DETACH:
 	case PTRACE_CONT:
-		w.rq = in;
-		w.task = t;
-		w.ret = -ESRCH;
-		init_completion(&w.done);
-		kthread_init_work(&w.work, cp_ptracer_fn);
-		kthread_queue_work(cp_ptracer, &w.work);
-		wait_for_completion(&w.done);
-		ret = w.ret;
+		ret = cp_ptracer_run(in, t, NULL);
 		if (!ret && (req == PTRACE_ATTACH || req == PTRACE_SEIZE))
 			cp_count(CP_STAT_PTRACE_ATTACHED);
 		break;
@@ -209,7 +236,15 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 			clusterproc_tasklist_read_lock();
 			ret = cp_traced_here(t) ? 0 : -ECHILD;
 			clusterproc_tasklist_read_unlock();
-			if (ret)
+			if (ret && cp_traced_zombie(t)) {
+				ret = cp_ptracer_run(in, t, &info);
+				cp_count(CP_STAT_PTRACE_EXIT);
+				if (ret > 0)
+					ret = 0;
+				else if (!ret)
+					ret = -ECHILD;
+			}
+			if (ret || info.cause)
 				break;
 			usleep_range(10000, 20000);
 		}
@@ -225,6 +260,8 @@ out:
 	memset(out, 0, sizeof(*out));
 	out->value = cpu_to_be64(word);
 	out->sig = cpu_to_be32(sig);
+	out->why = cpu_to_be32(info.cause);
+	out->status = cpu_to_be32(info.status);
 	return sizeof(*out);
 }
 
@@ -454,6 +491,37 @@ struct pid *cp_op_find_get_pid(pid_t nr)
 	return pid;
 }
 
+/* The tracee died: report its exit, and it is no longer traced. */
+static int cp_ptrace_wait_exit(struct task_struct *t, int wo_flags, int why,
+			       int status, pid_t pid, struct waitid_info *infop,
+			       int *stat, struct rusage *ru)
+{
+	struct cp_ptrace_link *l;
+	unsigned long flags;
+
+	cp_count(CP_STAT_PTRACE_EXIT);
+	if (ru)
+		memset(ru, 0, sizeof(*ru));
+	if (infop) {
+		infop->cause = why;
+		infop->status = status;
+		infop->pid = pid;
+		infop->uid = from_kuid_munged(current_user_ns(), current_uid());
+	} else if (why == CLD_EXITED) {
+		*stat = (status & 0xff) << 8;
+	} else {
+		*stat = (status & 0x7f) | (why == CLD_DUMPED ? 0x80 : 0);
+	}
+	if (!(wo_flags & WNOWAIT)) {
+		spin_lock_irqsave(&cp_links_lock, flags);
+		l = cp_link_find(0, t);
+		spin_unlock_irqrestore(&cp_links_lock, flags);
+		if (l)
+			cp_link_drop(l);
+	}
+	return pid;
+}
+
 /**
  * cp_ptrace_wait_task() - wait_task op for a ptrace stand-in
  * @t: a task found by do_wait()
@@ -501,6 +569,10 @@ int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 	/* no answer, or not traced there any more: fail, do not spin */
 	if (err)
 		return err;
+	if (r.why)
+		return cp_ptrace_wait_exit(t, wo_flags, be32_to_cpu(r.why),
+					   be32_to_cpu(r.status), pid, infop,
+					   stat, ru);
 	sig = be32_to_cpu(r.sig);
 	if (!sig)
 		return CLUSTERPROC_WAIT_RESCAN;

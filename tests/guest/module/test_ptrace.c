@@ -9,7 +9,8 @@
  * for an attach by another uid, PTRACE_ATTACH, waitpid() sees the
  * SIGSTOP stop, PTRACE_PEEKDATA reads the word, PTRACE_DETACH lets it
  * run on (it takes the SIGUSR1 node 1 sends then). A second tracee's
- * tracer exits while tracing: the module detaches it. The counters of every path are nonzero on both nodes.
+ * tracer exits while tracing: the module detaches it. A third is killed
+ * while traced: both its tracer and its parent see SIGKILL. The counters of every path are nonzero on both nodes.
  */
 #include <check.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 
 #define CP_PT_NAME	"cp_ptracee"
 #define CP_PT_NAME2	"cp_ptracee2"	/* its tracer exits */
+#define CP_PT_NAME3	"cp_ptracee3"	/* killed while traced */
 #define CP_PT_ADDR	0x20000000UL
 #define CP_PT_MAGIC	0x5ca1ab1e0ddba11UL
 #define CP_PT_STATUS	42
@@ -81,11 +83,11 @@ static int tracee(const char *name)
 
 START_TEST(test_tracee_side)
 {
-	const char *names[2] = { CP_PT_NAME, CP_PT_NAME2 };
-	pid_t pid[2], r;
+	const char *names[3] = { CP_PT_NAME, CP_PT_NAME2, CP_PT_NAME3 };
+	pid_t pid[3], r;
 	int st, i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		pid[i] = fork();
 		ck_assert_int_ge(pid[i], 0);
 		if (pid[i] == 0)
@@ -97,6 +99,11 @@ START_TEST(test_tracee_side)
 		ck_assert_msg(WIFEXITED(st), "tracee %d status 0x%x", i, st);
 		ck_assert_int_eq(WEXITSTATUS(st), CP_PT_STATUS);
 	}
+	/* the third was killed while traced: its zombie came back to us */
+	r = waitpid(pid[2], &st, 0);
+	ck_assert_int_eq(r, pid[2]);
+	ck_assert_msg(WIFSIGNALED(st), "tracee 2 status 0x%x", st);
+	ck_assert_int_eq(WTERMSIG(st), SIGKILL);
 	ck_assert_int_gt(cp_stat("svr_ptrace"), 0);
 	ck_assert_int_gt(cp_stat("ptrace_attached"), 0);
 	ck_assert_int_gt(cp_stat("ptrace_unlink_tracee"), 1);
@@ -233,6 +240,33 @@ START_TEST(test_tracer_exits)
 }
 END_TEST
 
+/*
+ * A tracee killed while traced: the tracer's waitpid() reports the
+ * SIGKILL; the zombie goes to its real parent on node 2 (which checks).
+ */
+START_TEST(test_tracee_killed)
+{
+	struct cp_ps_proc p;
+	pid_t pid;
+	int st;
+
+	ck_assert_int_eq(cp_ps_find(2, CP_PT_NAME3, &p), 1);
+	pid = p.pid;
+	ck_assert_int_eq(ptrace(PTRACE_ATTACH, pid, 0, 0), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSTOPPED(st), "status 0x%x", st);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st), "status 0x%x", st);
+	ck_assert_int_eq(WTERMSIG(st), SIGKILL);
+	errno = 0;
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_gt(cp_stat("ptrace_exit"), 0);
+	ck_assert(gone_from_node2(pid));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("clusterproc_ptrace");
@@ -245,6 +279,7 @@ int main(void)
 	if (node == 1) {
 		tcase_add_test(tc, test_tracer_side);
 		tcase_add_test(tc, test_tracer_exits);
+		tcase_add_test(tc, test_tracee_killed);
 	} else if (node == 2) {
 		tcase_add_test(tc, test_tracee_side);
 	} else {
