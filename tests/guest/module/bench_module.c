@@ -20,7 +20,6 @@
  * Each measurement is a Check test: it fails if an operation fails.
  */
 #include "cp_test_util.h"
-#include "cs_tipc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -104,20 +103,10 @@ static double report(const char *name, double *v, int n)
 	return med;
 }
 
+/* the publication stays until we exit */
 static int barrier(uint32_t type)
 {
-	struct cs_tipc_sub s;
-	int fd;
-
-	if (cs_tipc_sub_open(&s, type, nodes))
-		return -1;
-	fd = cs_tipc_publish(type, (uint32_t)self_node);
-	if (fd < 0 || cs_tipc_sub_wait(&s, 60000)) {
-		cs_tipc_sub_close(&s);
-		return -1;
-	}
-	cs_tipc_sub_close(&s);
-	return 0;	/* fd stays published until we exit */
+	return cp_barrier(type, self_node, nodes, NULL);
 }
 
 /* ---- node 2: servers ------------------------------------------------- */
@@ -449,11 +438,10 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_bench");
 	TCase *tc = tcase_create("bench");
-	const char *env = getenv("CS_NODE"), *it = getenv("CP_BENCH_ITERS");
-	SRunner *sr;
+	const char *it = getenv("CP_BENCH_ITERS");
 	int failed;
 
-	self_node = env ? atoi(env) : 0;
+	self_node = cp_env_node();
 	nodes = cp_expected_nodes();
 	if (it && atoi(it) >= 20 && atoi(it) <= MAXN)
 		iters = atoi(it);
@@ -477,11 +465,7 @@ int main(void)
 	}
 	suite_add_tcase(s, tc);
 	/* one process: the round-trip unit carries over to later tests */
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = cp_run_suite(s, CK_VERBOSE, CK_NOFORK);
 	if (self_node == 1 && barrier(BAR_DONE))
 		failed++;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

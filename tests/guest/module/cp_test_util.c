@@ -1,5 +1,6 @@
-/* Helpers for the clusterproc guest tests: debugfs files and forgery. */
+/* Helpers for the clusterproc guest tests: see cp_test_util.h */
 #include "cp_test_util.h"
+#include "cs_tipc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -18,6 +19,53 @@ void cp_sleep_ms(int ms)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int cp_ping(int node)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", node);
+	return cp_write_file(CP_DEBUGFS "/ping", buf);
+}
+
+int cp_barrier(uint32_t type, int self, int nodes, int *fd)
+{
+	struct cs_tipc_sub s;
+	int e = 0, pub;
+
+	if (fd)
+		*fd = -1;
+	if (cs_tipc_sub_open(&s, type, nodes))
+		return errno ? -errno : -EIO;
+	pub = cs_tipc_publish(type, (uint32_t)self);
+	if (pub < 0 || cs_tipc_sub_wait(&s, 60000) != 0)
+		e = errno ? errno : EIO;
+	cs_tipc_sub_close(&s);
+	if (fd)
+		*fd = pub;
+	if (e)
+		errno = e;
+	return -e;
+}
+
+void cp_barrier_ck(uint32_t type, int self, int nodes)
+{
+	int rc = cp_barrier(type, self, nodes, NULL);
+
+	ck_assert_msg(rc == 0, "barrier %#x: %s", type, strerror(-rc));
+}
+
+int cp_run_suite(Suite *s, enum print_output mode, enum fork_status fork)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_set_fork_status(sr, fork);
+	srunner_run_all(sr, mode);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed;
 }
 
 int cp_file_value(const char *path, const char *name, long long *val)
@@ -179,6 +227,13 @@ int cp_expected_nodes(void)
 	int n = s ? atoi(s) : 3;
 
 	return n > 0 ? n : 3;
+}
+
+int cp_env_node(void)
+{
+	const char *s = getenv("CS_NODE");
+
+	return s ? atoi(s) : 0;
 }
 
 int cp_forge_send(unsigned int type, unsigned int inst, const void *buf,

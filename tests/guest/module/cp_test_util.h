@@ -1,8 +1,13 @@
-/* Helpers for the clusterproc guest tests: debugfs files and forgery. */
+/*
+ * Helpers for the clusterproc guest tests: debugfs files, forgery,
+ * cluster barriers and running a Check suite.
+ */
 #ifndef CP_TEST_UTIL_H
 #define CP_TEST_UTIL_H
 
+#include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CP_DEBUGFS "/sys/kernel/debug/clusterproc"
 
@@ -41,10 +46,30 @@ int cp_wait_nodes_up(int n, int timeout_ms);
 long long cp_wait_stat(const char *name, long long target, int timeout_ms);
 /* Expected cluster size: $CP_NODES, default 3. */
 int cp_expected_nodes(void);
+/* This node's number: $CS_NODE (cluster-init sets it), 0 if unset. */
+int cp_env_node(void);
 /* Send one datagram to TIPC service {type, inst} from a new user socket. */
 int cp_forge_send(unsigned int type, unsigned int inst, const void *buf,
 		  size_t len);
 void cp_sleep_ms(int ms);
+/* Ping node through the module (debugfs ping): 0 or -errno. */
+int cp_ping(int node);
+
+/*
+ * Barrier of nodes 1..nodes: publish TIPC service {type, self}, wait up
+ * to 60 s until every node has. 0, or -errno (errno set too). The
+ * publication stays until the process exits; with fd, its socket is put
+ * there (-1 if none) for the caller to close earlier.
+ */
+int cp_barrier(uint32_t type, int self, int nodes, int *fd);
+/* cp_barrier, the test fails on error. */
+void cp_barrier_ck(uint32_t type, int self, int nodes);
+
+/*
+ * Run every test of s (fork: CK_FORK_GETENV, the default, or CK_NOFORK),
+ * print in mode, free the runner: how many tests failed.
+ */
+int cp_run_suite(Suite *s, enum print_output mode, enum fork_status fork);
 
 /* A live (not zombie) process of the module's cluster-wide ps. */
 struct cp_ps_proc {

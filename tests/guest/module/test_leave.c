@@ -10,8 +10,8 @@
  * The leaver checks that its own calls fail while it is out, and that
  * its victim got the signal sent after the rejoin.
  */
+#include "cp_proc_util.h"
 #include "cp_test_util.h"
-#include "cs_tipc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -34,18 +34,10 @@
 
 static int self_node, nodes, leaver;
 
+/* the publication goes with the test process; keep it till then */
 static void barrier(uint32_t type)
 {
-	struct cs_tipc_sub s;
-	int fd;
-
-	ck_assert_int_eq(cs_tipc_sub_open(&s, type, nodes), 0);
-	fd = cs_tipc_publish(type, (uint32_t)self_node);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(cs_tipc_sub_wait(&s, 60000) == 0, "barrier %#x: %s",
-		      type, strerror(errno));
-	cs_tipc_sub_close(&s);
-	/* the publication goes with the test process; keep it till then */
+	cp_barrier_ck(type, self_node, nodes);
 }
 
 static double now_s(void)
@@ -77,25 +69,12 @@ static int wait_node(int node, int up, int timeout_ms)
 	return -ETIMEDOUT;
 }
 
-static int ping(int node)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%d", node);
-	return cp_write_file(CP_DEBUGFS "/ping", buf);
-}
-
 static pid_t start_victim(void)
 {
-	char exe[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	char exe[PATH_MAX];
 	pid_t pid;
 
-	ck_assert_int_gt(n, 0);
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	ck_assert_ptr_nonnull(slash);
-	strcpy(slash + 1, "cp_victim");
+	cpp_prog_path("cp_victim", exe, sizeof(exe));
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -119,7 +98,7 @@ START_TEST(test_leaver)
 	barrier(BAR_INFLIGHT);
 	cp_sleep_ms(300);	/* the observers' calls are being served */
 	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/leave", "1"), 0);
-	ck_assert_int_eq(ping(other), -EHOSTDOWN);
+	ck_assert_int_eq(cp_ping(other), -EHOSTDOWN);
 	ck_assert_int_eq(wait_node(self_node, 0, 3000), 0);
 	barrier(BAR_CHECKED);
 	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/svr_dispatch",
@@ -133,7 +112,7 @@ START_TEST(test_leaver)
 	 * seen our publication again: wait until every peer sees us up.
 	 */
 	barrier(BAR_BACK);
-	ck_assert_int_eq(ping(other), 0);
+	ck_assert_int_eq(cp_ping(other), 0);
 	barrier(BAR_PROBED);
 	/* an observer kills the victim once we are back */
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
@@ -164,7 +143,7 @@ START_TEST(test_observer)
 	child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0)
-		_exit(-ping(leaver));
+		_exit(-cp_ping(leaver));
 	barrier(BAR_INFLIGHT);
 	ck_assert_int_eq(waitpid(child, &st, 0), child);
 	dt = now_s() - t0;
@@ -178,7 +157,7 @@ START_TEST(test_observer)
 	ck_assert_int_ge(cp_stat("node_down_events"), ev0 + 1);
 	ck_assert_int_eq(cp_count_up(), nodes - 1);
 	/* every call fails fast now */
-	ck_assert_int_eq(ping(leaver), -EHOSTDOWN);
+	ck_assert_int_eq(cp_ping(leaver), -EHOSTDOWN);
 	ck_assert_int_eq(cp_peer_stat(leaver, "calls", &(long long){ 0 }),
 			 -EHOSTDOWN);
 	errno = 0;
@@ -191,7 +170,7 @@ START_TEST(test_observer)
 	barrier(BAR_CHECKED);
 	ck_assert_int_eq(cp_wait_nodes_up(nodes, 10000), 0);
 	barrier(BAR_BACK);
-	ck_assert_int_eq(ping(leaver), 0);
+	ck_assert_int_eq(cp_ping(leaver), 0);
 	ck_assert_int_eq(kill(vpid, 0), 0);
 	barrier(BAR_PROBED);
 	if (self_node == 1)
@@ -204,11 +183,8 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_leave");
 	TCase *tc = tcase_create("leave");
-	const char *env = getenv("CS_NODE");
-	SRunner *sr;
-	int failed;
 
-	self_node = env ? atoi(env) : 0;
+	self_node = cp_env_node();
 	nodes = cp_expected_nodes();
 	leaver = nodes;
 	if (self_node < 1 || nodes < 2) {
@@ -221,9 +197,6 @@ int main(void)
 	else
 		tcase_add_test(tc, test_observer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cp_run_suite(s, CK_VERBOSE, CK_FORK_GETENV) ? EXIT_FAILURE :
+							      EXIT_SUCCESS;
 }

@@ -7,7 +7,6 @@
  * the links and the node must be up again everywhere, calls working.
  */
 #include "cp_test_util.h"
-#include "cs_tipc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -34,15 +33,7 @@ static int self_node, nodes, victim;
 
 static void barrier(uint32_t type)
 {
-	struct cs_tipc_sub s;
-	int fd;
-
-	ck_assert_int_eq(cs_tipc_sub_open(&s, type, nodes), 0);
-	fd = cs_tipc_publish(type, (uint32_t)self_node);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(cs_tipc_sub_wait(&s, 60000) == 0, "barrier %#x: %s",
-		      type, strerror(errno));
-	cs_tipc_sub_close(&s);
+	cp_barrier_ck(type, self_node, nodes);
 }
 
 static int link_set(int up)
@@ -90,14 +81,6 @@ static int wait_state(int node, int up, int ms)
 	return -ETIMEDOUT;
 }
 
-static int ping(int node)
-{
-	char b[16];
-
-	snprintf(b, sizeof(b), "%d", node);
-	return cp_write_file(CP_DEBUGFS "/ping", b);
-}
-
 START_TEST(test_link_fails)
 {
 	int n, st;
@@ -113,7 +96,7 @@ START_TEST(test_link_fails)
 	ck_assert_int_eq(link_set(0), 0);
 	for (n = 1; n < nodes; n++)
 		ck_assert_int_eq(wait_state(n, 0, DOWN_MS), 0);
-	ck_assert_int_eq(ping(1), -EHOSTDOWN);
+	ck_assert_int_eq(cp_ping(1), -EHOSTDOWN);
 	/* stay away longer than the peers' link tolerance */
 	cp_sleep_ms(OUT_MS);
 	ck_assert_int_eq(link_set(1), 0);
@@ -122,7 +105,7 @@ START_TEST(test_link_fails)
 			      "node %d not up again", n);
 	/* a peer accepts us once its topology thread saw us again */
 	barrier(BAR_BACK);
-	ck_assert_int_eq(ping(1), 0);
+	ck_assert_int_eq(cp_ping(1), 0);
 	barrier(BAR_DONE);
 	kill(v, SIGKILL);
 	ck_assert_int_eq(waitpid(v, &st, 0), v);
@@ -144,14 +127,14 @@ START_TEST(test_link_observed)
 		      "node %d still up %d ms after its link failed", victim,
 		      DOWN_MS);
 	ck_assert_int_ge(cp_stat("node_down_events"), down0 + 1);
-	ck_assert_int_eq(ping(victim), -EHOSTDOWN);
+	ck_assert_int_eq(cp_ping(victim), -EHOSTDOWN);
 	errno = 0;
 	ck_assert_int_eq(kill(vpid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	ck_assert_msg(wait_state(victim, 1, UP_MS) == 0,
 		      "node %d not up again", victim);
 	barrier(BAR_BACK);
-	ck_assert_int_eq(ping(victim), 0);
+	ck_assert_int_eq(cp_ping(victim), 0);
 	barrier(BAR_DONE);
 }
 END_TEST
@@ -160,11 +143,8 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_linkloss");
 	TCase *tc = tcase_create("linkloss");
-	const char *env = getenv("CS_NODE");
-	SRunner *sr;
-	int failed;
 
-	self_node = env ? atoi(env) : 0;
+	self_node = cp_env_node();
 	nodes = cp_expected_nodes();
 	victim = nodes;
 	if (self_node < 1 || nodes < 2)
@@ -173,9 +153,6 @@ int main(void)
 	tcase_add_test(tc, self_node == victim ? test_link_fails :
 						 test_link_observed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cp_run_suite(s, CK_VERBOSE, CK_FORK_GETENV) ? EXIT_FAILURE :
+							      EXIT_SUCCESS;
 }

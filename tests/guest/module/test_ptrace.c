@@ -271,9 +271,7 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_ptrace");
 	TCase *tc = tcase_create("ptrace");
-	const char *env = getenv("CS_NODE");
-	int node = env ? atoi(env) : 0, failed;
-	SRunner *sr;
+	int node = cp_env_node();
 
 	tcase_set_timeout(tc, 90);
 	if (node == 1) {
@@ -287,9 +285,6 @@ int main(void)
 		return EXIT_FAILURE;
 	}
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cp_run_suite(s, CK_VERBOSE, CK_FORK_GETENV) ? EXIT_FAILURE :
+							      EXIT_SUCCESS;
 }

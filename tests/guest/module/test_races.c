@@ -282,8 +282,6 @@ int main(void)
 	const char *s = getenv("CP_SEED"), *it = getenv("CP_RACE_ITERS");
 	Suite *su = suite_create("races");
 	TCase *tc = tcase_create("races");
-	SRunner *sr;
-	int failed;
 
 	seed = s ? (unsigned int)strtoul(s, NULL, 10) : (unsigned int)time(NULL);
 	if (it)
@@ -297,9 +295,6 @@ int main(void)
 	tcase_add_test(tc, test_races_delayed);
 	tcase_add_test(tc, test_race_counters);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cp_run_suite(su, CK_NORMAL, CK_FORK_GETENV) ? EXIT_FAILURE :
+							       EXIT_SUCCESS;
 }

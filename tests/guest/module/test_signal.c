@@ -12,8 +12,8 @@
  * answer's siginfo (si_pid = the victim's pid, SI_USER, the victim's
  * uid). Two TIPC barriers order the nodes: victims ready, sender done.
  */
+#include "cp_proc_util.h"
 #include "cp_test_util.h"
-#include "cs_tipc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -55,34 +55,17 @@ static int self_node, nodes;
 
 static int barrier(uint32_t type, int *fd)
 {
-	struct cs_tipc_sub s;
-	int rc;
-
-	if (cs_tipc_sub_open(&s, type, nodes))
-		return -errno;
-	*fd = cs_tipc_publish(type, (uint32_t)self_node);
-	if (*fd < 0) {
-		cs_tipc_sub_close(&s);
-		return -errno;
-	}
-	rc = cs_tipc_sub_wait(&s, 60000) ? -errno : 0;
-	cs_tipc_sub_close(&s);
-	return rc;
+	return cp_barrier(type, self_node, nodes, fd);
 }
 
 /* ---- target side ---------------------------------------------------- */
 
 static pid_t start_victim(const struct victim *v)
 {
-	char exe[PATH_MAX], uid[16], sig[8], tmo[8], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	char exe[PATH_MAX], uid[16], sig[8], tmo[8];
 	pid_t pid;
 
-	ck_assert_int_gt(n, 0);
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	ck_assert_ptr_nonnull(slash);
-	strcpy(slash + 1, "cp_victim");
+	cpp_prog_path("cp_victim", exe, sizeof(exe));
 	snprintf(uid, sizeof(uid), "%u", (unsigned int)v->uid);
 	snprintf(sig, sizeof(sig), "%d", v->sig);
 	snprintf(tmo, sizeof(tmo), "%d", VICTIM_TIMEOUT);
@@ -397,11 +380,9 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_signal");
 	TCase *tc = tcase_create("signal");
-	const char *env = getenv("CS_NODE");
-	SRunner *sr;
 	int failed, fd = -1, fd2 = -1;
 
-	self_node = env ? atoi(env) : 0;
+	self_node = cp_env_node();
 	nodes = cp_expected_nodes();
 	if (self_node < 1 || nodes < 2) {
 		fprintf(stderr, "test_signal: needs CS_NODE and 2+ nodes\n");
@@ -428,10 +409,7 @@ int main(void)
 		tcase_add_test(tc, test_victims);
 	}
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = cp_run_suite(s, CK_VERBOSE, CK_FORK_GETENV);
 	if (barrier(BAR_DONE, &fd2))
 		fprintf(stderr, "test_signal: end barrier: %s\n",
 			strerror(errno));

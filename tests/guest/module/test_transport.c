@@ -319,8 +319,6 @@ int main(void)
 {
 	Suite *s = suite_create("clusterproc_transport");
 	TCase *tc = tcase_create("transport");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
@@ -333,9 +331,6 @@ int main(void)
 	tcase_add_test(tc, test_user_publication);
 	tcase_add_test(tc, test_delay_points);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cp_run_suite(s, CK_VERBOSE, CK_FORK_GETENV) ? EXIT_FAILURE :
+							      EXIT_SUCCESS;
 }
