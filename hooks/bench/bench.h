@@ -4,10 +4,14 @@
 #define HOOKS_BENCH_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double bench_now_ns(void)
 {
@@ -48,6 +52,29 @@ static inline void bench_die(const char *what)
 {
 	fprintf(stderr, "bench: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+/* Fork a child that pauses until killed; exits 1 if fork fails. */
+static inline pid_t bench_pause_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		bench_die("fork");
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/* SIGKILL and reap a bench_pause_child(); exits 1 on failure. */
+static inline void bench_reap_child(pid_t pid)
+{
+	int status;
+
+	if (kill(pid, SIGKILL) != 0 || waitpid(pid, &status, 0) != pid)
+		bench_die("reap child");
 }
 
 #endif

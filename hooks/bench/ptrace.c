@@ -17,16 +17,10 @@ static long word = 0x5eed;
 int main(int argc, char **argv)
 {
 	long n = bench_iterations(argc, argv, 1000);
-	pid_t pid = fork();
+	pid_t pid = bench_pause_child();
 	double t0;
 	int status;
 
-	if (pid < 0)
-		bench_die("fork");
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
 	t0 = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		long v;
@@ -43,7 +37,6 @@ int main(int argc, char **argv)
 			bench_die("PTRACE_DETACH");
 	}
 	bench_report("ptrace-attach-peek-detach", n, t0, bench_now_ns());
-	if (kill(pid, SIGKILL) != 0 || waitpid(pid, &status, 0) != pid)
-		bench_die("reap child");
+	bench_reap_child(pid);
 	return 0;
 }

@@ -41,16 +41,10 @@ static void self_kill(long n)
 
 static void stop_cont_child(long n)
 {
-	pid_t pid = fork();
+	pid_t pid = bench_pause_child();
 	double t0;
 	int status;
 
-	if (pid < 0)
-		bench_die("fork");
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
 	t0 = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		if (kill(pid, SIGSTOP) != 0)
@@ -64,8 +58,7 @@ static void stop_cont_child(long n)
 			bench_die("waitpid continued");
 	}
 	bench_report("stop-cont-child", n, t0, bench_now_ns());
-	if (kill(pid, SIGKILL) != 0 || waitpid(pid, &status, 0) != pid)
-		bench_die("reap child");
+	bench_reap_child(pid);
 }
 
 int main(int argc, char **argv)
