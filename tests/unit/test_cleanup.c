@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unit_util.h"
+
 #define NODES 3
 
 struct census {
@@ -92,28 +94,10 @@ static void census(const char *needle, struct census *c)
 	closedir(d);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct launch {
-	char dir[64];
-	char runs[96];
+	struct unit_tmp tmp;
 	pid_t pid;
 };
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
 
 /* wire: "" or a --wire-delay value (every node behind a wirefilter) */
 static void launch_wire(struct launch *l, const char *timeout,
@@ -126,9 +110,7 @@ static void launch_wire(struct launch *l, const char *timeout,
 	ck_assert_msg(kernel && access(kernel, X_OK) == 0,
 		      "CS_TEST_KERNEL (a UML kernel) unusable: %s",
 		      kernel ? kernel : "unset");
-	snprintf(l->dir, sizeof(l->dir), "/tmp/cs-cleanup-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(l->dir));
-	snprintf(l->runs, sizeof(l->runs), "%s/runs", l->dir);
+	unit_tmp_make(&l->tmp, "cleanup");
 	l->pid = fork();
 	ck_assert_int_ge(l->pid, 0);
 	if (l->pid == 0) {
@@ -140,12 +122,12 @@ static void launch_wire(struct launch *l, const char *timeout,
 		dup2(null, 1);
 		if (wire[0])
 			execl(bin, bin, "--nodes", "3", "--kernel", kernel,
-			      "--runs", l->runs, "--timeout", timeout,
+			      "--runs", l->tmp.runs, "--timeout", timeout,
 			      "--no-module", "-q", "--wire-delay", wire,
 			      "exec", "1", "--", "sh", "-c", node_cmd,
 			      (char *)NULL);
 		execl(bin, bin, "--nodes", "3", "--kernel", kernel, "--runs",
-		      l->runs, "--timeout", timeout, "--no-module", "-q",
+		      l->tmp.runs, "--timeout", timeout, "--no-module", "-q",
 		      "exec", "1", "--", "sh", "-c", node_cmd, (char *)NULL);
 		_exit(99);
 	}
@@ -159,19 +141,19 @@ static void launch(struct launch *l, const char *timeout, const char *node_cmd)
 
 static void finish(struct launch *l)
 {
-	nftw(l->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	unit_tmp_remove(&l->tmp);
 }
 
 /* Wait until a file under runs/latest/ exists, or fail. */
 static void wait_for(const struct launch *l, const char *rel, double secs)
 {
 	char path[256];
-	double end = now() + secs;
+	double end = unit_now() + secs;
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/latest/%s", l->runs, rel);
+	snprintf(path, sizeof(path), "%s/latest/%s", l->tmp.runs, rel);
 	while (stat(path, &st) != 0) {
-		ck_assert_msg(now() < end, "%s did not appear in %.0f s", path,
+		ck_assert_msg(unit_now() < end, "%s did not appear in %.0f s", path,
 			      secs);
 		usleep(20 * 1000);
 	}
@@ -180,16 +162,16 @@ static void wait_for(const struct launch *l, const char *rel, double secs)
 /* Wait until the run's processes are all there (or fail). */
 static void wait_running_wire(const struct launch *l, double secs, bool wire)
 {
-	double end = now() + secs;
+	double end = unit_now() + secs;
 	struct census c;
 
 	for (;;) {
-		census(l->runs, &c);
+		census(l->tmp.runs, &c);
 		if (c.kernel >= NODES && c.plug >= NODES &&
 		    c.vswitch == (wire ? 1 + NODES : 1) &&
 		    c.filter == (wire ? NODES : 0))
 			return;
-		ck_assert_msg(now() < end,
+		ck_assert_msg(unit_now() < end,
 			      "cluster not up in %.0f s: %d kernel, %d switch, %d vde_plug, %d wirefilter processes",
 			      secs, c.kernel, c.vswitch, c.plug, c.filter);
 		usleep(20 * 1000);
@@ -204,7 +186,7 @@ static void wait_running(const struct launch *l, double secs)
 /* Wait for the launcher to exit; returns its wait status. */
 static int wait_exit(const struct launch *l, double secs)
 {
-	double end = now() + secs;
+	double end = unit_now() + secs;
 	int st;
 
 	for (;;) {
@@ -212,7 +194,7 @@ static int wait_exit(const struct launch *l, double secs)
 
 		if (p == l->pid)
 			return st;
-		if (now() >= end) {
+		if (unit_now() >= end) {
 			kill(l->pid, SIGKILL);
 			waitpid(l->pid, &st, 0);
 			ck_abort_msg("launcher did not exit within %.0f s", secs);
@@ -227,14 +209,14 @@ static int wait_exit(const struct launch *l, double secs)
  */
 static void assert_nothing_left(const struct launch *l, double grace)
 {
-	double end = now() + grace;
+	double end = unit_now() + grace;
 	struct census c;
 
 	for (;;) {
-		census(l->runs, &c);
+		census(l->tmp.runs, &c);
 		if (c.total == 0)
 			return;
-		if (now() >= end)
+		if (unit_now() >= end)
 			break;
 		usleep(20 * 1000);
 	}
@@ -242,7 +224,7 @@ static void assert_nothing_left(const struct launch *l, double grace)
 	for (int i = 0; i < c.total && i < (int)(sizeof(c.pid) / sizeof(c.pid[0])); i++)
 		kill(c.pid[i], SIGKILL);
 	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug, %d wirefilter)",
-		     c.total, l->runs, c.kernel, c.vswitch, c.plug, c.filter);
+		     c.total, l->tmp.runs, c.kernel, c.vswitch, c.plug, c.filter);
 }
 
 START_TEST(test_ctrl_c_mid_boot)
@@ -329,8 +311,6 @@ int main(void)
 {
 	Suite *s = suite_create("cleanup");
 	TCase *tc = tcase_create("cleanup");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_ctrl_c_mid_boot);
@@ -339,9 +319,5 @@ int main(void)
 	tcase_add_test(tc, test_sigkill_launcher);
 	tcase_add_test(tc, test_normal_end);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

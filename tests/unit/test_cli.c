@@ -1,5 +1,6 @@
 /* test_cli: command line parsing, and the exit status of bad invocations. */
 #include "cli.h"
+#include "unit_util.h"
 
 #include <check.h>
 #include <stdarg.h>
@@ -286,8 +287,6 @@ int main(void)
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("parse");
 	TCase *tb = tcase_create("binary");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_run_with_options);
 	tcase_add_test(tc, test_exec_argv);
@@ -297,9 +296,5 @@ int main(void)
 	tcase_add_test(tb, test_binary_usage_errors);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tb);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -1,5 +1,6 @@
 /* test_console_scan: splat and progress detection on sample consoles. */
 #include "console_scan.h"
+#include "unit_util.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -165,8 +166,6 @@ int main(void)
 {
 	Suite *s = suite_create("console_scan");
 	TCase *tc = tcase_create("scan");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_splat_files, 0,
 			    (int)(sizeof(splats) / sizeof(splats[0])));
@@ -175,9 +174,5 @@ int main(void)
 	tcase_add_test(tc, test_progress_parse);
 	tcase_add_test(tc, test_linebuf);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -1,5 +1,6 @@
 /* test_jobfile: the launcher-to-init job file round-trips any argv. */
 #include "jobfile.h"
+#include "unit_util.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -60,15 +61,9 @@ int main(void)
 {
 	Suite *s = suite_create("jobfile");
 	TCase *tc = tcase_create("jobfile");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_malformed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

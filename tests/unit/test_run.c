@@ -28,44 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unit_util.h"
+
 struct out {
 	int status;		/* exit status, -1 if killed */
 	char text[65536];	/* stdout + stderr */
 };
-
-struct tmp {
-	char dir[64];
-	char runs[96];
-};
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void tmp_make(struct tmp *t)
-{
-	snprintf(t->dir, sizeof(t->dir), "/tmp/cs-run-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(t->dir));
-	snprintf(t->runs, sizeof(t->runs), "%s/runs", t->dir);
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-static void tmp_remove(struct tmp *t)
-{
-	nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /*
  * Run argv with stdout+stderr captured; if input is given, write it once
@@ -78,7 +46,7 @@ static void run_capture(char *const argv[], const char *after,
 	int opipe[2], ipipe[2], st;
 	size_t used = 0;
 	bool sent = input == NULL;
-	double end = now() + secs;
+	double end = unit_now() + secs;
 	pid_t pid;
 
 	ck_assert_int_eq(pipe(opipe), 0);
@@ -100,7 +68,7 @@ static void run_capture(char *const argv[], const char *after,
 		struct pollfd p = { .fd = opipe[0], .events = POLLIN };
 		ssize_t r;
 
-		if (now() >= end) {
+		if (unit_now() >= end) {
 			/* stop it (clustersim tears down on SIGTERM; under
 			 * script(1) it gets SIGHUP from the closed pty) */
 			kill(pid, SIGTERM);
@@ -167,10 +135,10 @@ static struct out o;	/* large */
 
 START_TEST(test_splat_fails_run)
 {
-	struct tmp t;
+	struct unit_tmp t;
 	char console[256];
 
-	tmp_make(&t);
+	unit_tmp_make(&t, "run");
 	{
 		char *const argv[] = {
 			(char *)bin(), "-q", "--nodes", "2", "--kernel",
@@ -188,15 +156,15 @@ START_TEST(test_splat_fails_run)
 	snprintf(console, sizeof(console), "%s/latest/node2.console", t.runs);
 	ck_assert_msg(file_has(console, "] BUG: clustersim splat test"),
 		      "%s not kept or without the splat", console);
-	tmp_remove(&t);
+	unit_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(test_lookalikes_pass)
 {
-	struct tmp t;
+	struct unit_tmp t;
 
-	tmp_make(&t);
+	unit_tmp_make(&t, "run");
 	{
 		/* kernel log lines that are not reports; user output with
 		 * report words goes to exec.out, not the console */
@@ -214,7 +182,7 @@ START_TEST(test_lookalikes_pass)
 	}
 	ck_assert_msg(o.status == 7, "exit %d, output:\n%s", o.status, o.text);
 	ck_assert_ptr_null(strstr(o.text, "KERNEL SPLAT"));
-	tmp_remove(&t);
+	unit_tmp_remove(&t);
 }
 END_TEST
 
@@ -223,12 +191,12 @@ END_TEST
  * at least 400 ms. */
 START_TEST(test_wire_delay)
 {
-	struct tmp t;
+	struct unit_tmp t;
 	char stats[256], line[128];
 	double joined = -1;
 	FILE *f;
 
-	tmp_make(&t);
+	unit_tmp_make(&t, "run");
 	{
 		char *const argv[] = {
 			(char *)bin(), "-q", "--nodes", "2", "--kernel",
@@ -247,19 +215,19 @@ START_TEST(test_wire_delay)
 	fclose(f);
 	ck_assert_msg(joined >= 0.8, "joined after %.3f s through 100 ms filters",
 		      joined);
-	tmp_remove(&t);
+	unit_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(test_run_summary)
 {
-	struct tmp t;
+	struct unit_tmp t;
 	char scn[128];
 	FILE *f;
 	const char *last;
 	int passed = -1, failed = -1;
 
-	tmp_make(&t);
+	unit_tmp_make(&t, "run");
 	snprintf(scn, sizeof(scn), "%s/t.scn", t.dir);
 	f = fopen(scn, "w");
 	ck_assert_ptr_nonnull(f);
@@ -288,17 +256,17 @@ START_TEST(test_run_summary)
 	ck_assert_msg(last != NULL, "no summary line");
 	ck_assert_int_gt(passed, 0);
 	ck_assert_int_eq(failed, 1);
-	tmp_remove(&t);
+	unit_tmp_remove(&t);
 }
 END_TEST
 
 START_TEST(test_shell_on_pty)
 {
-	struct tmp t;
+	struct unit_tmp t;
 	char cmd[1024], hn[256];
 	FILE *f;
 
-	tmp_make(&t);
+	unit_tmp_make(&t, "run");
 	snprintf(cmd, sizeof(cmd),
 		 "%s -q --nodes 2 --kernel %s --no-module --runs %s shell 2",
 		 bin(), kernel(), t.runs);
@@ -315,7 +283,7 @@ START_TEST(test_shell_on_pty)
 	ck_assert_ptr_nonnull(fgets(cmd, sizeof(cmd), f));
 	fclose(f);
 	ck_assert_str_eq(cmd, "node2\n");
-	tmp_remove(&t);
+	unit_tmp_remove(&t);
 }
 END_TEST
 
@@ -323,8 +291,6 @@ int main(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("run");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_splat_fails_run);
@@ -333,9 +299,5 @@ int main(void)
 	tcase_add_test(tc, test_wire_delay);
 	tcase_add_test(tc, test_shell_on_pty);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -1,5 +1,6 @@
 /* test_scenario: the scenario file format, good files and each error. */
 #include "scenario.h"
+#include "unit_util.h"
 
 #define CS_SCENARIO_DIR CS_TEST_DATA "/../../scenarios"
 #include <check.h>
@@ -157,8 +158,6 @@ int main(void)
 {
 	Suite *s = suite_create("scenario");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_good_file);
@@ -166,9 +165,5 @@ int main(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_split_words);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

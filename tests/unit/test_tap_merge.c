@@ -1,5 +1,6 @@
 /* test_tap_merge: TAP parsing and the merged per-node summary. */
 #include "tap_merge.h"
+#include "unit_util.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -106,17 +107,11 @@ int main(void)
 {
 	Suite *s = suite_create("tap_merge");
 	TCase *tc = tcase_create("tap");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_parse_text);
 	tcase_add_test(tc, test_directives);
 	tcase_add_test(tc, test_merge_all_pass);
 	tcase_add_test(tc, test_merge_failures);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }
