@@ -8,6 +8,7 @@
  * every node has finished pinging.
  */
 #include "cs_tipc.h"
+#include "guest_run.h"
 
 #include <check.h>
 #include <errno.h>
@@ -194,16 +195,10 @@ int main(void)
 {
 	Suite *s = suite_create("connectivity");
 	TCase *tc = tcase_create("tipc");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_join_service_sees_every_node);
 	tcase_add_test(tc, test_ping_every_peer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return guest_run(s, 1);
 }

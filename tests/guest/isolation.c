@@ -23,6 +23,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "guest_run.h"
+
 /* Creating path must fail with errno want. */
 static void assert_create_fails(const char *path, int want)
 {
@@ -132,8 +134,6 @@ int main(void)
 {
 	Suite *s = suite_create("isolation");
 	TCase *tc = tcase_create("isolation");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_host_root_read_only);
 	tcase_add_test(tc, test_tmp_and_run_are_guest_tmpfs);
@@ -142,13 +142,5 @@ int main(void)
 	tcase_add_test(tc, test_only_lo_and_eth0);
 	tcase_add_test(tc, test_no_ip_route);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* no fork per test: a fork costs a UML node ~0.2 s (CK_FORK=yes
-	 * in the environment still forks) */
-	if (!getenv("CK_FORK"))
-		srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return guest_run(s, 0);	/* no fork per test */
 }

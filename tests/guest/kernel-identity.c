@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "guest_run.h"
+
 static const char *env_or_empty(const char *k)
 {
 	const char *v = getenv(k);
@@ -183,8 +185,6 @@ int main(void)
 {
 	Suite *s = suite_create("kernel-identity");
 	TCase *tc = tcase_create("identity");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_proc_version_is_booted_binary);
 	tcase_add_test(tc, test_uname_matches_binary);
@@ -195,13 +195,5 @@ int main(void)
 	tcase_add_test(tc, test_config_basics);
 	tcase_add_test(tc, test_path_has_bindir);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* no fork per test: a fork costs a UML node ~0.2 s (CK_FORK=yes
-	 * in the environment still forks) */
-	if (!getenv("CK_FORK"))
-		srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return guest_run(s, 0);	/* no fork per test */
 }
