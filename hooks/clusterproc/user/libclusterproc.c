@@ -47,51 +47,53 @@ static int cp_write_int(int fd, long val)
 	return 0;
 }
 
-int cp_self_node(void)
+/*
+ * One exchange with a /proc/clusterproc file: write *@wval (if given),
+ * then read an int into *@rval (if given). 0, or -1 with errno set.
+ */
+static int cp_proc_io(const char *path, int flags, const long *wval,
+		      int *rval)
 {
-	int fd = open(CP_PROC_DIR "/self", O_RDONLY | O_CLOEXEC);
-	int node, err, saved;
+	int fd = open(path, flags | O_CLOEXEC);
+	int err = 0, saved;
 
 	if (fd < 0)
 		return -1;
-	err = cp_read_int(fd, &node);
-	saved = errno;
-	if (close(fd) && !err)
-		return -1;
-	errno = saved;
-	return err ? -1 : node;
-}
-
-int cp_where(pid_t pid)
-{
-	int fd = open(CP_PROC_DIR "/where", O_RDWR | O_CLOEXEC);
-	int node = -1, err, saved;
-
-	if (fd < 0)
-		return -1;
-	err = cp_write_int(fd, pid);
-	if (!err)
-		err = cp_read_int(fd, &node);
-	saved = errno;
-	if (close(fd) && !err)
-		return -1;
-	errno = saved;
-	return err ? -1 : node;
-}
-
-int cp_set_exec_node(int node)
-{
-	int fd = open(CP_PROC_DIR "/exec_node", O_WRONLY | O_CLOEXEC);
-	int err, saved;
-
-	if (fd < 0)
-		return -1;
-	err = cp_write_int(fd, node);
+	if (wval)
+		err = cp_write_int(fd, *wval);
+	if (!err && rval)
+		err = cp_read_int(fd, rval);
 	saved = errno;
 	if (close(fd) && !err)
 		return -1;
 	errno = saved;
 	return err;
+}
+
+int cp_self_node(void)
+{
+	int node;
+
+	if (cp_proc_io(CP_PROC_DIR "/self", O_RDONLY, NULL, &node))
+		return -1;
+	return node;
+}
+
+int cp_where(pid_t pid)
+{
+	long p = pid;
+	int node;
+
+	if (cp_proc_io(CP_PROC_DIR "/where", O_RDWR, &p, &node))
+		return -1;
+	return node;
+}
+
+int cp_set_exec_node(int node)
+{
+	long n = node;
+
+	return cp_proc_io(CP_PROC_DIR "/exec_node", O_WRONLY, &n, NULL);
 }
 
 int cp_rexecve(int node, const char *path, char *const argv[],
