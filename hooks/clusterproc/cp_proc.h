@@ -10,6 +10,7 @@
 #ifndef CLUSTERPROC_CP_PROC_H
 #define CLUSTERPROC_CP_PROC_H
 
+#include <linux/capability.h>
 #include <linux/clusterproc.h>
 #include <linux/types.h>
 #include <linux/list.h>
@@ -20,6 +21,8 @@
 
 struct task_struct;
 struct pid_namespace;
+struct cred;
+struct cp_ids;
 struct cp_request;
 struct filename;
 struct waitid_info;
@@ -131,5 +134,12 @@ void cp_op_pid_range(struct pid_namespace *ns, int *min, int *max);
 int cp_handle_where(const struct cp_request *rq, void *reply, size_t max);
 int cp_proc_start(void);
 void cp_proc_stop(void);
+
+/* creds.c: credentials on the wire */
+void cp_cap_put(__be64 *w, const kernel_cap_t *c);
+void cp_cap_get(__be64 w, kernel_cap_t *c);
+void cp_ids_put(struct cp_ids *w, const struct cred *c);
+/* Set c's ids from w: 0, or -EINVAL if uid, euid, gid or egid is unmapped. */
+int cp_ids_get(struct cred *c, const struct cp_ids *w);
 
 #endif /* CLUSTERPROC_CP_PROC_H */

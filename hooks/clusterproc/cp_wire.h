@@ -133,6 +133,12 @@ struct cp_where {
 	__be32 node;		/* reply: node number */
 };
 
+/* A sender's ids in the initial user namespace (cp_rexec, cp_ptrace). */
+struct cp_ids {
+	__be32 uid, euid, suid, fsuid;
+	__be32 gid, egid, sgid, fsgid;
+};
+
 /*
  * Remote exec: run filename on the receiving node as process pid, child
  * of ppid (on the sending node), with the sender's credentials. strings
@@ -142,8 +148,7 @@ struct cp_where {
 struct cp_rexec {
 	__be32 pid;
 	__be32 ppid;
-	__be32 uid, euid, suid, fsuid;
-	__be32 gid, egid, sgid, fsgid;
+	struct cp_ids ids;
 	__be64 cap_effective, cap_permitted, cap_inheritable, cap_bset;
 	__be32 securebits;
 	__be32 pgrp, sid;	/* its process group and session */
@@ -209,8 +214,7 @@ struct cp_ptrace {
 	__be32 pid;
 	__be64 addr, data;
 	__be32 flags;		/* CP_PTRACE_* */
-	__be32 uid, euid, suid, fsuid;
-	__be32 gid, egid, sgid, fsgid;
+	struct cp_ids ids;
 	__be32 pad;
 	__be64 cap_effective, cap_permitted;
 };

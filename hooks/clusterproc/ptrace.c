@@ -53,14 +53,6 @@ struct cp_ptrace_work {
 	long ret;
 };
 
-static void cp_cap_get(__be64 w, kernel_cap_t *c)
-{
-	u64 v = be64_to_cpu(w);
-
-	c->cap[0] = (u32)v;
-	c->cap[1] = (u32)(v >> 32);
-}
-
 /* The remote tracer's credentials, for ptrace_attach()'s checks. */
 static const struct cred *cp_ptrace_cred(const struct cp_ptrace *rq)
 {
@@ -68,16 +60,7 @@ static const struct cred *cp_ptrace_cred(const struct cp_ptrace *rq)
 
 	if (!c)
 		return NULL;
-	c->uid = make_kuid(&init_user_ns, be32_to_cpu(rq->uid));
-	c->euid = make_kuid(&init_user_ns, be32_to_cpu(rq->euid));
-	c->suid = make_kuid(&init_user_ns, be32_to_cpu(rq->suid));
-	c->fsuid = make_kuid(&init_user_ns, be32_to_cpu(rq->fsuid));
-	c->gid = make_kgid(&init_user_ns, be32_to_cpu(rq->gid));
-	c->egid = make_kgid(&init_user_ns, be32_to_cpu(rq->egid));
-	c->sgid = make_kgid(&init_user_ns, be32_to_cpu(rq->sgid));
-	c->fsgid = make_kgid(&init_user_ns, be32_to_cpu(rq->fsgid));
-	if (!uid_valid(c->uid) || !uid_valid(c->euid) || !gid_valid(c->gid) ||
-	    !gid_valid(c->egid)) {
+	if (cp_ids_get(c, &rq->ids)) {
 		put_cred(c);
 		return NULL;
 	}
@@ -336,18 +319,9 @@ static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
 	};
 	size_t rlen;
 
-	rq.uid = cpu_to_be32(from_kuid(&init_user_ns, c->uid));
-	rq.euid = cpu_to_be32(from_kuid(&init_user_ns, c->euid));
-	rq.suid = cpu_to_be32(from_kuid(&init_user_ns, c->suid));
-	rq.fsuid = cpu_to_be32(from_kuid(&init_user_ns, c->fsuid));
-	rq.gid = cpu_to_be32(from_kgid(&init_user_ns, c->gid));
-	rq.egid = cpu_to_be32(from_kgid(&init_user_ns, c->egid));
-	rq.sgid = cpu_to_be32(from_kgid(&init_user_ns, c->sgid));
-	rq.fsgid = cpu_to_be32(from_kgid(&init_user_ns, c->fsgid));
-	rq.cap_effective = cpu_to_be64(((u64)c->cap_effective.cap[1] << 32) |
-				       c->cap_effective.cap[0]);
-	rq.cap_permitted = cpu_to_be64(((u64)c->cap_permitted.cap[1] << 32) |
-				       c->cap_permitted.cap[0]);
+	cp_ids_put(&rq.ids, c);
+	cp_cap_put(&rq.cap_effective, &c->cap_effective);
+	cp_cap_put(&rq.cap_permitted, &c->cap_permitted);
 	return cp_call(node, CP_MSG_PTRACE, &rq, sizeof(rq), r, sizeof(*r),
 		       &rlen);
 }

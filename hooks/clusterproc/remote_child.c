@@ -322,30 +322,13 @@ pid_t cp_op_getppid(struct task_struct *parent)
 
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 
-static void cp_cap_get(__be64 w, kernel_cap_t *c)
-{
-	u64 v = be64_to_cpu(w);
-
-	c->cap[0] = (u32)v;
-	c->cap[1] = (u32)(v >> 32);
-}
-
 static int cp_rchild_creds(const struct cp_rexec *rq)
 {
 	struct cred *c = prepare_creds();
 
 	if (!c)
 		return -ENOMEM;
-	c->uid = make_kuid(&init_user_ns, be32_to_cpu(rq->uid));
-	c->euid = make_kuid(&init_user_ns, be32_to_cpu(rq->euid));
-	c->suid = make_kuid(&init_user_ns, be32_to_cpu(rq->suid));
-	c->fsuid = make_kuid(&init_user_ns, be32_to_cpu(rq->fsuid));
-	c->gid = make_kgid(&init_user_ns, be32_to_cpu(rq->gid));
-	c->egid = make_kgid(&init_user_ns, be32_to_cpu(rq->egid));
-	c->sgid = make_kgid(&init_user_ns, be32_to_cpu(rq->sgid));
-	c->fsgid = make_kgid(&init_user_ns, be32_to_cpu(rq->fsgid));
-	if (!uid_valid(c->uid) || !uid_valid(c->euid) || !gid_valid(c->gid) ||
-	    !gid_valid(c->egid)) {
+	if (cp_ids_get(c, &rq->ids)) {
 		abort_creds(c);
 		return -EINVAL;
 	}

@@ -32,11 +32,6 @@
 
 static struct proc_dir_entry *cp_proc_dir;
 
-static void cp_cap_put(__be64 *w, const kernel_cap_t *c)
-{
-	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
-}
-
 /* Append a NUL terminated string; -E2BIG when full. */
 static int cp_put_str(char *buf, size_t room, size_t *len, const char *s)
 {
@@ -109,14 +104,7 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rcu_read_lock();
 	rq->ppid = cpu_to_be32(task_tgid_nr(rcu_dereference(current->real_parent)));
 	rcu_read_unlock();
-	rq->uid = cpu_to_be32(from_kuid(&init_user_ns, c->uid));
-	rq->euid = cpu_to_be32(from_kuid(&init_user_ns, c->euid));
-	rq->suid = cpu_to_be32(from_kuid(&init_user_ns, c->suid));
-	rq->fsuid = cpu_to_be32(from_kuid(&init_user_ns, c->fsuid));
-	rq->gid = cpu_to_be32(from_kgid(&init_user_ns, c->gid));
-	rq->egid = cpu_to_be32(from_kgid(&init_user_ns, c->egid));
-	rq->sgid = cpu_to_be32(from_kgid(&init_user_ns, c->sgid));
-	rq->fsgid = cpu_to_be32(from_kgid(&init_user_ns, c->fsgid));
+	cp_ids_put(&rq->ids, c);
 	cp_cap_put(&rq->cap_effective, &c->cap_effective);
 	cp_cap_put(&rq->cap_permitted, &c->cap_permitted);
 	cp_cap_put(&rq->cap_inheritable, &c->cap_inheritable);

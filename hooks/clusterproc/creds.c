@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusterproc: credentials on the wire (remote exec, ptrace). Ids travel
+ * in the initial user namespace, capability sets as one __be64 each.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+#include "cp_internal.h"
+#include "cp_proc.h"
+
+void cp_cap_put(__be64 *w, const kernel_cap_t *c)
+{
+	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
+}
+
+void cp_cap_get(__be64 w, kernel_cap_t *c)
+{
+	u64 v = be64_to_cpu(w);
+
+	c->cap[0] = (u32)v;
+	c->cap[1] = (u32)(v >> 32);
+}
+
+void cp_ids_put(struct cp_ids *w, const struct cred *c)
+{
+	w->uid = cpu_to_be32(from_kuid(&init_user_ns, c->uid));
+	w->euid = cpu_to_be32(from_kuid(&init_user_ns, c->euid));
+	w->suid = cpu_to_be32(from_kuid(&init_user_ns, c->suid));
+	w->fsuid = cpu_to_be32(from_kuid(&init_user_ns, c->fsuid));
+	w->gid = cpu_to_be32(from_kgid(&init_user_ns, c->gid));
+	w->egid = cpu_to_be32(from_kgid(&init_user_ns, c->egid));
+	w->sgid = cpu_to_be32(from_kgid(&init_user_ns, c->sgid));
+	w->fsgid = cpu_to_be32(from_kgid(&init_user_ns, c->fsgid));
+}
+
+int cp_ids_get(struct cred *c, const struct cp_ids *w)
+{
+	c->uid = make_kuid(&init_user_ns, be32_to_cpu(w->uid));
+	c->euid = make_kuid(&init_user_ns, be32_to_cpu(w->euid));
+	c->suid = make_kuid(&init_user_ns, be32_to_cpu(w->suid));
+	c->fsuid = make_kuid(&init_user_ns, be32_to_cpu(w->fsuid));
+	c->gid = make_kgid(&init_user_ns, be32_to_cpu(w->gid));
+	c->egid = make_kgid(&init_user_ns, be32_to_cpu(w->egid));
+	c->sgid = make_kgid(&init_user_ns, be32_to_cpu(w->sgid));
+	c->fsgid = make_kgid(&init_user_ns, be32_to_cpu(w->fsgid));
+	if (!uid_valid(c->uid) || !uid_valid(c->euid) || !gid_valid(c->gid) ||
+	    !gid_valid(c->egid))
+		return -EINVAL;
+	return 0;
+}
