@@ -10,7 +10,10 @@ MODULE_KO  := $(BUILD)/module/$(FLAVOR)/clusterproc.ko
 HOST_CC    ?= gcc
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-CLUSTERSIM  = $(BIN)/clustersim --kernel $(UML_LINUX) $(if $(wildcard $(MODULE_KO)),--module $(MODULE_KO))
+# $(wildcard) caches directory listings: a file a sub-make or script made
+# after the first look stays invisible. Build outputs are tested live.
+exists = $(shell for f in $(1); do [ -e "$$f" ] && echo "$$f"; done)
+CLUSTERSIM  = $(BIN)/clustersim --kernel $(UML_LINUX) $(if $(call exists,$(MODULE_KO)),--module $(MODULE_KO))
 
 export TOP BUILD FLAVOR
 

@@ -29,9 +29,8 @@ HOOKS_BENCH_SRC := $(wildcard $(HOOKS_DIR)/bench/*.c)
 HOOKS_BENCH   := $(patsubst $(HOOKS_DIR)/bench/%.c,$(HOOKS_OUT)/bench/%,$(HOOKS_BENCH_SRC))
 HOOKS_ROUNDS  ?= 8
 HOOKS_BENCH_ITERS ?=
-# The reference kernel: the pipeline's vanilla flavor once built.
-HOOKS_VANILLA ?= $(firstword $(wildcard $(BUILD)/uml/vanilla/linux) \
-                             /work/build-scratch/o-vanilla/linux)
+# The reference kernel: the pipeline's vanilla flavor (bench-hooks builds it).
+HOOKS_VANILLA ?= $(BUILD)/uml/vanilla/linux
 HOOKS_PATCHED ?= $(BUILD)/uml/default/linux
 
 hooks-basediff:
@@ -78,6 +77,7 @@ hooks-textsize:
 	@$(TOP)/scripts/hooks-textsize.sh $(BUILD)/uml/vanilla $(BUILD)/uml/default $(HOOKS_OBJS)
 
 bench-hooks: $(HOOKS_BENCH) $(BIN)/clustersim $(BIN)/cluster-init
+	@$(MAKE) --no-print-directory FLAVOR=vanilla kernel
 	@$(TOP)/scripts/hooks-bench.sh $(BIN)/clustersim $(HOOKS_PATCHED) \
 		$(HOOKS_VANILLA) $(HOOKS_OUT)/bench $(HOOKS_ROUNDS) $(HOOKS_OUT)/runs $(HOOKS_BENCH_ITERS)
 	@if [ -d $(BUILD)/uml/vanilla ]; then $(MAKE) --no-print-directory hooks-textsize | tail -1; fi

@@ -66,7 +66,7 @@ CS_KREL_SUFFIX = -cp$(CS_SERIES_SHA8)$(if $(filter-out default vanilla,$(FLAVOR)
 CS_EXPECT ?= $(if $(filter vanilla,$(FLAVOR)),,--expect-krel-suffix $(CS_KREL_SUFFIX) \
                $(if $(HAVE_CP),$(if $(filter default debug,$(FLAVOR)),--expect-clusterproc)))
 # the module only fits the kernel it was built against
-CS_MODULE_OPT = $(if $(and $(wildcard $(MODULE_KO)),$(filter $(UML_LINUX),$(CS_TEST_KERNEL))),--module $(MODULE_KO),--no-module)
+CS_MODULE_OPT = $(if $(and $(call exists,$(MODULE_KO)),$(filter $(UML_LINUX),$(CS_TEST_KERNEL))),--module $(MODULE_KO),--no-module)
 # `make run` (top Makefile) checks the same identity.
 CLUSTERSIM += $(CS_EXPECT)
 
@@ -97,7 +97,7 @@ tests-clean:
 # BENCH_RUNS=N boots per size (median), BENCH_NODES="3 8 16".
 bench-cluster: $(BIN)/clustersim $(BIN)/cluster-init
 	@$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) --no-module
-	@$(if $(wildcard $(MODULE_KO)),$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) "--module $(MODULE_KO)")
+	@$(if $(call exists,$(MODULE_KO)),$(TOP)/scripts/bench-cluster.sh $(BIN)/clustersim $(CS_TEST_KERNEL) "--module $(MODULE_KO)")
 
 BENCH_TARGETS += bench-cluster
 .PHONY: bench-cluster

@@ -14,13 +14,16 @@ BIN ?= $(BUILD)/bin
 HOST_CC ?= gcc
 HOST_CFLAGS ?= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 CHECK_LIBS ?= $(shell pkg-config --libs check)
-KSRC ?= /work/build-scratch/linux-source-6.1
+KSRC ?= $(BUILD)/src/linux
 
 CP_MOD_SRCS := $(wildcard $(CP_HERE)/*.c $(CP_HERE)/*.h) $(CP_HERE)/Kbuild
 # kbuild writes next to the sources: build a copy, never the source tree
 CP_MOD_COPY := $(BUILD)/module/$(FLAVOR)/src
-# `make linux modules_prepare` leaves vmlinux.symvers but no Module.symvers
-CP_SYMVERS = $(firstword $(wildcard $(KDIR)/Module.symvers $(KDIR)/vmlinux.symvers))
+# `make linux modules_prepare` leaves vmlinux.symvers but no Module.symvers.
+# Not $(wildcard): make caches the directory, and the kernel is built by a
+# script after the first look (a clean clone then saw no symvers at all).
+CP_SYMVERS = $(firstword $(shell for f in $(KDIR)/Module.symvers \
+	$(KDIR)/vmlinux.symvers; do [ -f "$$f" ] && echo "$$f"; done))
 CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc" \
 	$(if $(filter %/vmlinux.symvers,$(CP_SYMVERS)),KBUILD_EXTRA_SYMBOLS=$(CP_SYMVERS))
 
