@@ -97,6 +97,11 @@ struct cp_msg_desc {
 	size_t req_min, req_max;	/* payload bounds of requests */
 	size_t rep_min, rep_max;	/* payload bounds of replies */
 	unsigned int timeout_ms;	/* cp_call() waits at least this */
+	/*
+	 * The request acts even if its caller is killed meanwhile (a remote
+	 * exec, a signal): cp_call() then still waits for the outcome.
+	 */
+	bool outcome;
 	/* returns reply payload length or a negative errno */
 	int (*handle)(const struct cp_request *rq, void *reply, size_t max);
 };

@@ -153,6 +153,8 @@ struct cp_rexec {
 	__be32 securebits;
 	__be32 pgrp, sid;	/* its process group and session */
 	__be32 umask;
+	/* signals 1..64 as bit sig - 1: what exec keeps (POSIX) */
+	__be64 blocked, ignored;
 	__be32 argc, envc;
 	__be32 strings_len;
 	char strings[];

@@ -85,6 +85,7 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_min = sizeof(struct cp_rexec_reply),
 		.rep_max = sizeof(struct cp_rexec_reply),
 		.timeout_ms = 30000,	/* the reply waits for clone + exec */
+		.outcome = true,
 		.handle = cp_handle_rexec,
 	},
 	[CP_MSG_EVENT] = {

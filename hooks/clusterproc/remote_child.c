@@ -382,6 +382,24 @@ static int cp_rchild_stdio(void)
 	return 0;
 }
 
+/* The caller's signal mask and ignored signals, as exec keeps them. */
+static void cp_sigstate_get(const struct cp_rexec *rq)
+{
+	u64 ignored = be64_to_cpu(rq->ignored);
+	struct k_sigaction *ka = current->sighand->action;
+	sigset_t blocked;
+	int sig;
+
+	spin_lock_irq(&current->sighand->siglock);
+	for (sig = 1; sig <= min(_NSIG, 64); sig++)
+		if ((ignored & BIT_ULL(sig - 1)) && !sig_kernel_only(sig))
+			ka[sig - 1].sa.sa_handler = SIG_IGN;
+	spin_unlock_irq(&current->sighand->siglock);
+	siginitset(&blocked, be64_to_cpu(rq->blocked));
+	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+}
+
 /* The new process's first function: become the process, then exec. */
 static int cp_rchild_fn(void *arg)
 {
@@ -399,6 +417,7 @@ static int cp_rchild_fn(void *arg)
 	p->ppid = be32_to_cpu(rq->ppid);
 	clusterproc_set_task_data(current, p);
 	clusterproc_flush_signals();
+	cp_sigstate_get(rq);
 	/* its session and group stay the ones it had (their leaders are
 	 * elsewhere); without them, it leads its own
 	 */

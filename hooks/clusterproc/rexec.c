@@ -90,6 +90,73 @@ static int cp_put_cwd(char *buf, size_t room, size_t *len)
 	return err;
 }
 
+/* The signal mask and the ignored signals: exec keeps them. */
+static void cp_sigstate_put(struct cp_rexec *rq)
+{
+	struct k_sigaction *ka = current->sighand->action;
+	u64 ignored = 0;
+	int sig;
+
+	spin_lock_irq(&current->sighand->siglock);
+	for (sig = 1; sig <= min(_NSIG, 64); sig++)
+		if (ka[sig - 1].sa.sa_handler == SIG_IGN)
+			ignored |= BIT_ULL(sig - 1);
+	rq->blocked = cpu_to_be64(current->blocked.sig[0]);
+	spin_unlock_irq(&current->sighand->siglock);
+	rq->ignored = cpu_to_be64(ignored);
+}
+
+/* Copy the user signals queued in @q, at most @max; count the others. */
+static unsigned int cp_pending_collect(struct sigpending *q,
+				       struct kernel_siginfo *v,
+				       unsigned int n, unsigned int max)
+{
+	struct sigqueue *e;
+
+	list_for_each_entry(e, &q->list, list) {
+		if (e->info.si_code > 0 || n == max) {
+			cp_count(CP_STAT_REXEC_SIG_DROPPED);
+			continue;
+		}
+		copy_siginfo(&v[n++], &e->info);
+	}
+	return n;
+}
+
+/*
+ * The stand-in's last act: the signals that reached this task before it
+ * was marked PF_REMOTE (a kill(-pgrp) during the move, a signal blocked
+ * before exec) are still queued here; exec keeps them, so they go to the
+ * process on @node. A kill that saw PF_REMOTE forwards by itself (a
+ * signal may then arrive twice, never not at all). Kernel-generated
+ * signals (si_code > 0) do not travel: counted as dropped.
+ */
+static void cp_pending_forward(unsigned int node)
+{
+	const unsigned int max = 32;
+	struct kernel_siginfo *v;
+	struct cp_kill_reply r;
+	struct cp_kill k;
+	unsigned int n, i;
+
+	smp_mb();	/* PF_REMOTE is set before we look at the queues */
+	v = kmalloc_array(max, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return;
+	spin_lock_irq(&current->sighand->siglock);
+	n = cp_pending_collect(&current->pending, v, 0, max);
+	n = cp_pending_collect(&current->signal->shared_pending, v, n, max);
+	spin_unlock_irq(&current->sighand->siglock);
+	for (i = 0; i < n; i++) {
+		cp_kill_prepare(&k, CP_KILL_PID, task_tgid_nr(current),
+				v[i].si_signo, &v[i]);
+		cp_count(CP_STAT_REXEC_SIG_FORWARDED);
+		/* sent even if a fatal signal ends the wait for the answer */
+		cp_kill_node(node, &k, &r);
+	}
+	kfree(v);
+}
+
 /* Build a CP_MSG_REXEC request for current; returns its length. */
 static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 			  struct filename *filename,
@@ -113,6 +180,7 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->pgrp = cpu_to_be32(task_pgrp_nr_ns(current, &init_pid_ns));
 	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	rq->umask = cpu_to_be32(current->fs->umask);
+	cp_sigstate_put(rq);
 
 	err = cp_put_str(rq->strings, room, &len, filename->name);
 	if (!err)
@@ -193,6 +261,8 @@ int cp_op_execve(struct filename *filename,
 	p->kind = CP_PROC_STANDIN;
 	spin_unlock_irqrestore(&p->lock, flags);
 	cp_standin_add(p, current);
+	/* the move is under way: where says node, this task still runs */
+	cp_delay_point(CP_DP_REXEC_MOVING);
 
 	err = cp_call(node, CP_MSG_REXEC, rq, len, &rep, sizeof(rep), &rlen);
 	if (err) {
@@ -217,6 +287,7 @@ int cp_op_execve(struct filename *filename,
 	p->exec_node = 0;
 	spin_unlock_irqrestore(&p->lock, flags);
 	cp_delay_point(CP_DP_REXEC_STANDIN);
+	cp_pending_forward(node);
 #ifdef CLUSTERPROC_EXECVE_EXIT
 	/* the hook exits (do_group_exit) once out of its SRCU section */
 	*exit_code = 0;

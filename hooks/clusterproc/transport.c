@@ -202,14 +202,29 @@ static int cp_call_start(struct cp_pending *p, const void *req,
 	return err;
 }
 
-/* Second half: wait for the reply until deadline (jiffies), unhash. */
-static int cp_call_finish(struct cp_pending *p, unsigned long deadline)
+/*
+ * Second half: wait for the reply until deadline (jiffies), unhash. A
+ * fatal signal ends the wait, unless the caller must learn the outcome
+ * (@outcome): then it waits on, in sleeps of at most a second (a node
+ * that does not answer is not a hung task), until the deadline.
+ */
+static int cp_call_finish(struct cp_pending *p, unsigned long deadline,
+			  bool outcome)
 {
 	long left = (long)(deadline - jiffies);
 	int err;
 
 	if (left > 0)
 		left = wait_for_completion_killable_timeout(&p->done, left);
+	if (left < 0 && outcome) {
+		cp_count(CP_STAT_CALL_OUTCOME_WAIT);
+		/* a successful wait consumes the completion: stop there */
+		while (time_before(jiffies, deadline) &&
+		       !wait_for_completion_timeout(&p->done,
+				min_t(long, (long)(deadline - jiffies), HZ)))
+			;
+		left = 0;
+	}
 	spin_lock_bh(&cp_pending_lock);
 	if (!hlist_unhashed(&p->link)) {
 		/* nobody completed it: timed out or killed */
@@ -254,7 +269,7 @@ int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 
 	err = cp_call_start(&p, req, req_len);
 	if (!err)
-		err = cp_call_finish(&p, deadline);
+		err = cp_call_finish(&p, deadline, d && d->outcome);
 	cp_call_count(err);
 	if (!err)
 		*reply_len = p.reply_len;
@@ -283,6 +298,7 @@ int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(cp_call_timeout_ms);
+	const struct cp_msg_desc *d = cp_msg_desc(type);
 	struct cp_pending *pv;
 	unsigned int n;
 
@@ -298,7 +314,8 @@ int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 	}
 	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
 		if (!errs[n])
-			errs[n] = cp_call_finish(&pv[n], deadline);
+			errs[n] = cp_call_finish(&pv[n], deadline,
+						 d && d->outcome);
 		cp_call_count(errs[n]);
 		if (!errs[n])
 			reply_lens[n] = pv[n].reply_len;

@@ -5,7 +5,9 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,11 +25,50 @@ void cpp_prog_path(const char *name, char *buf, size_t len)
 	ck_assert_int_lt(snprintf(buf, len, "%s/%s", exe, name), (int)len);
 }
 
+void cpp_noop_handler(int sig)
+{
+	(void)sig;
+}
+
 pid_t cpp_spawn(int node, int own_pgrp, const char *const *args)
+{
+	return cpp_spawn_in(node, own_pgrp ? 0 : -1, args);
+}
+
+/* The child's side: join the group, exec; report errno on @fd if not. */
+static void __attribute__((noreturn))
+cpp_child(int node, pid_t pgrp, char *const *argv, int fd)
+{
+	int err;
+
+	/*
+	 * What exec does, but now: no inherited handler (the test runner's)
+	 * may act on a signal that comes before the exec; SIG_IGN stays.
+	 */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != SIG_DFL)
+			signal(sig, SIG_DFL);
+	}
+	if (pgrp >= 0 && setpgid(0, pgrp))
+		err = errno;
+	else {
+		cp_rexecvp(node, argv[0], argv);
+		err = errno;
+	}
+	if (write(fd, &err, sizeof(err)) != (ssize_t)sizeof(err))
+		_exit(125);
+	_exit(126);
+}
+
+pid_t cpp_spawn_in(int node, pid_t pgrp, const char *const *args)
 {
 	char path[PATH_MAX];
 	char *argv[16];
-	int i;
+	int i, fds[2], err = 0;
+	ssize_t n;
 	pid_t pid;
 
 	cpp_prog_path("cp_rchild", path, sizeof(path));
@@ -35,19 +76,25 @@ pid_t cpp_spawn(int node, int own_pgrp, const char *const *args)
 	for (i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (own_pgrp && setpgid(0, 0))
-			_exit(125);
-		cp_rexecvp(node, path, argv);
-		fprintf(stderr, "cpp_spawn: %s %s on node %d: %s\n", path,
-			args[0], node, strerror(errno));
-		_exit(126);
+		close(fds[0]);
+		cpp_child(node, pgrp, argv, fds[1]);
 	}
+	close(fds[1]);
 	/* both sides, so that the group exists when either looks */
-	if (own_pgrp && setpgid(pid, pid) && errno != EACCES && errno != ESRCH)
-		ck_abort_msg("setpgid(%d): %s", pid, strerror(errno));
+	if (pgrp >= 0 && setpgid(pid, pgrp) && errno != EACCES &&
+	    errno != ESRCH)
+		ck_abort_msg("setpgid(%d, %d): %s", pid, pgrp, strerror(errno));
+	/* EOF: the exec closed the pipe (here, or the move to node ended) */
+	do
+		n = read(fds[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(fds[0]);
+	ck_assert_msg(n == 0, "cpp_spawn: %s %s on node %d: %s", path,
+		      args[0], node, n > 0 ? strerror(err) : "read failed");
 	return pid;
 }
 

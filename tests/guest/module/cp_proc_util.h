@@ -9,10 +9,15 @@
 /* Absolute path of a guest test program next to this one. */
 void cpp_prog_path(const char *name, char *buf, size_t len);
 /*
- * Fork a child that runs cp_rchild ARGS... on node (cp_rexecvp); with
- * own_pgrp the child first makes its own process group. Returns its pid
- * (the test fails on fork error). The child exits 126 if the exec failed.
+ * Fork a child that runs cp_rchild ARGS... on node (cp_rexecvp), with
+ * default signal dispositions; pgrp < 0: in our process group, 0: its
+ * own, > 0: that one. Returns its pid once it has exec'd (here, or its
+ * move to node is complete); the test fails if fork or the exec fails.
  */
+pid_t cpp_spawn_in(int node, pid_t pgrp, const char *const *args);
+/* A signal handler that does nothing. */
+void cpp_noop_handler(int sig);
+/* cpp_spawn_in() in our group, or (own_pgrp) in its own. */
 pid_t cpp_spawn(int node, int own_pgrp, const char *const *args);
 /* Wait (up to ms) until cp_where(pid) == node: 0, or -1. */
 int cpp_wait_where(pid_t pid, int node, int ms);

@@ -22,6 +22,9 @@
  *                             (as for the test runner); 1, 2 otherwise
  *   leave MS                  this node leaves the cluster (debugfs leave),
  *                             joins again after MS, exit 0
+ *   sigstate MS               exit 0 once SIGUSR1 is pending (up to MS;
+ *                             1 if not), if SIGUSR1 is blocked (else 2)
+ *                             and SIGHUP ignored (else 3)
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
  *                             process N times (PERIOD_US apart), sleep MS
  *                             (through the stops), exit 0
@@ -94,6 +97,28 @@ static int stopcont(long ms, long n, long period_us)
 	return WEXITSTATUS(st);
 }
 
+/* What exec kept: see "sigstate" above. */
+static int sigstate(long ms)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	for (long t = 0;; t += 10) {
+		if (sigpending(&set))
+			return 4;
+		if (sigismember(&set, SIGUSR1))
+			break;
+		if (t >= ms)
+			return 1;
+		sleep_ms(10);
+	}
+	if (sigprocmask(SIG_BLOCK, NULL, &set) || sigaction(SIGHUP, NULL, &sa))
+		return 4;
+	if (!sigismember(&set, SIGUSR1))
+		return 2;
+	return sa.sa_handler == SIG_IGN ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -111,6 +136,8 @@ int main(int argc, char **argv)
 		sleep_ms(arg(argv, 2));
 		return 0;
 	}
+	if (!strcmp(m, "sigstate") && argc == 3)
+		return sigstate(arg(argv, 2));
 	if (!strcmp(m, "burn") && argc == 3)
 		return burn(arg(argv, 2));
 	if (!strcmp(m, "check") && (argc == 5 || argc == 7)) {

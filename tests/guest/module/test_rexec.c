@@ -228,43 +228,132 @@ START_TEST(test_kill_from_node3)
 }
 END_TEST
 
+/* SIGTERM blocked here: it must not be pending after kill(-pgrp) */
+static void assert_sender_spared(const sigset_t *set)
+{
+	struct timespec zero = { 0, 0 };
+	siginfo_t si;
+
+	if (sigtimedwait(set, &si, &zero) == SIGTERM)
+		ck_abort_msg("the sender %d got SIGTERM from %d (si_code %d)",
+			     getpid(), si.si_pid, si.si_code);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, set, NULL), 0);
+}
+
+static void block_sigterm(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, set, NULL), 0);
+}
+
+static void assert_killed_by(pid_t pid, int sig, const char *who)
+{
+	int st = wait_status(pid, 0);
+
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sig,
+		      "%s %d: status %#x, not killed by %d", who, pid, st, sig);
+}
+
 /* kill(-pgrp) reaches a group member that moved to node 2 */
 START_TEST(test_kill_pgrp_moved)
 {
-	pid_t leader = cpp_spawn(1, 1, ARGS("sleep", "30000")), member;
-	sigset_t set, pend;
-	int st;
+	pid_t leader = cpp_spawn(1, 1, ARGS("sleep", "30000"));
+	pid_t member = cpp_spawn_in(2, leader, ARGS("sleep", "30000"));
+	sigset_t set;
 
+	ck_assert_int_eq(cp_where(member), 2);
+	ck_assert_int_eq(getpgid(leader), leader);
+	ck_assert_int_ne(getpgrp(), leader);
+	/* the sender is not in the group: it must not get the signal */
+	block_sigterm(&set);
+	ck_assert_int_eq(kill(-leader, SIGTERM), 0);
+	assert_killed_by(member, SIGTERM, "member");
+	assert_killed_by(leader, SIGTERM, "leader");
+	assert_sender_spared(&set);
+}
+END_TEST
+
+/*
+ * kill(-pgrp) while a member is moving to node 2 (the delay point
+ * rexec_moving holds it 300 ms before it asks node 2; the test waits for
+ * the point's hit count): the signal is queued to the task here, which
+ * is not a stand-in yet and still runs here for cp_where(); it
+ * must still reach the process on node 2. _i == 0: SIGTERM is fatal
+ * (default action), so the move waits for its outcome (call_outcome_wait);
+ * _i == 1: the member catches SIGTERM until its exec (the signal stays
+ * queued). Either way the stand-in forwards it (rexec_sig_forwarded).
+ */
+START_TEST(test_kill_pgrp_moving)
+{
+	long long fwd = cp_stat("rexec_sig_forwarded");
+	long long outcome = cp_stat("call_outcome_wait");
+	long long hits = cp_stat("point.rexec_moving.hits");
+	pid_t leader = cpp_spawn(1, 1, ARGS("sleep", "30000")), member;
+	char path[PATH_MAX];
+	char *argv[] = { path, "sleep", "30000", NULL };
+	sigset_t set;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 300000), 0);
 	member = fork();
 	ck_assert_int_ge(member, 0);
 	if (member == 0) {
-		char path[PATH_MAX];
-		char *argv[] = { path, "sleep", "30000", NULL };
-
+		signal(SIGTERM, _i == 0 ? SIG_DFL : cpp_noop_handler);
 		if (setpgid(0, leader))
 			_exit(125);
-		cpp_prog_path("cp_rchild", path, sizeof(path));
 		cp_rexecvp(2, path, argv);
 		_exit(126);
 	}
 	if (setpgid(member, leader) && errno != EACCES)
 		ck_abort_msg("setpgid: %s", strerror(errno));
-	ck_assert_int_eq(cpp_wait_where(member, 2, 5000), 0);
-	ck_assert_int_eq(getpgid(leader), leader);
-	ck_assert_int_ne(getpgrp(), leader);
-	/* the sender is not in the group: it must not get the signal */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	for (int t = 0; cp_stat("point.rexec_moving.hits") == hits; t += 5) {
+		ck_assert_msg(t < 5000, "the member never started its move");
+		cp_sleep_ms(5);
+	}
+	ck_assert_int_eq(cp_where(member), 1);
+	block_sigterm(&set);
 	ck_assert_int_eq(kill(-leader, SIGTERM), 0);
-	st = wait_status(member, 0);
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
-		      "member status %#x", st);
-	st = wait_status(leader, 0);
-	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-	ck_assert_int_eq(sigpending(&pend), 0);
-	ck_assert_msg(!sigismember(&pend, SIGTERM), "the sender got SIGTERM");
-	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
+	assert_killed_by(member, SIGTERM, "member");
+	assert_killed_by(leader, SIGTERM, "leader");
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 0), 0);
+	assert_sender_spared(&set);
+	ck_assert_int_gt(cp_stat("rexec_sig_forwarded"), fwd);
+	if (_i == 0)
+		ck_assert_int_gt(cp_stat("call_outcome_wait"), outcome);
+}
+END_TEST
+
+/*
+ * exec keeps the signal mask, ignored signals and pending signals
+ * (POSIX): so does a remote exec. The child blocks SIGUSR1, raises it
+ * (pending), ignores SIGHUP, then execs on node 2, where cp_rchild
+ * checks all three (exit 0).
+ */
+START_TEST(test_exec_keeps_signals)
+{
+	long long fwd = cp_stat("rexec_sig_forwarded");
+	char path[PATH_MAX];
+	char *argv[] = { path, "sigstate", "5000", NULL };
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		if (sigprocmask(SIG_BLOCK, &set, NULL) || raise(SIGUSR1) ||
+		    signal(SIGHUP, SIG_IGN) == SIG_ERR)
+			_exit(125);
+		cp_rexecvp(2, path, argv);
+		_exit(126);
+	}
+	assert_exit(pid, 0);
+	ck_assert_int_gt(cp_stat("rexec_sig_forwarded"), fwd);
 }
 END_TEST
 
@@ -490,6 +579,7 @@ static Suite *rexec_suite(void)
 {
 	Suite *s = suite_create("rexec");
 	TCase *tc = tcase_create("core");
+	int i, n;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_pid_range);
@@ -500,13 +590,6 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_creds_there);
 	tcase_add_test(tc, test_where_and_cps);
 	tcase_add_test(tc, test_kill_from_node3);
-	/*
-	 * Quarantined (open bug, about 1 run in 3 on the debug kernel): the
-	 * sender, outside the group, also gets the SIGTERM of kill(-pgrp).
-	 * Run it with CP_KNOWN_BUGS=1 in the environment.
-	 */
-	if (getenv("CP_KNOWN_BUGS"))
-		tcase_add_test(tc, test_kill_pgrp_moved);
 	tcase_add_test(tc, test_sigchld_exit);
 	tcase_add_test(tc, test_waitid_variants);
 	tcase_add_test(tc, test_wait_pgid);
@@ -517,6 +600,15 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_sigchld_ignored);
 	tcase_add_test(tc, test_node_leaves);
 	tcase_add_test(tc, test_counters);
+	suite_add_tcase(s, tc);
+	/* signals and moves; CP_REPEAT=N: N runs of each */
+	tc = tcase_create("moves");
+	tcase_set_timeout(tc, 60);
+	n = getenv("CP_REPEAT") ? atoi(getenv("CP_REPEAT")) : 1;
+	tcase_add_loop_test(tc, test_kill_pgrp_moved, 0, n);
+	for (i = 0; i < n; i++)
+		tcase_add_loop_test(tc, test_kill_pgrp_moving, 0, 2);
+	tcase_add_loop_test(tc, test_exec_keeps_signals, 0, n);
 	suite_add_tcase(s, tc);
 	return s;
 }
