@@ -93,6 +93,11 @@ int cs_self_dir(char *out, size_t len);
 /* the linux_banner compiled into a kernel binary, and its release */
 int cs_kernel_banner(const char *kernel, char *banner, size_t blen,
 		     char *rel, size_t rlen);
+/*
+ * The guest mount (/tmp, /run, ...) that hides @path (absolute, resolved)
+ * from programs run in a node, or NULL if a node sees it.
+ */
+const char *cs_guest_hidden(const char *path);
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
 		    size_t len);
 

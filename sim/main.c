@@ -105,6 +105,13 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 					 s->guestdir);
 				return usage_error("%s", err, "");
 			}
+			if (cs_guest_hidden(abs)) {
+				snprintf(err, sizeof(err),
+					 "%s:%d: '%s' is under %s, which every node mounts its own over: build and run outside %s",
+					 o->scenario, rc2->line, abs,
+					 cs_guest_hidden(abs), cs_guest_hidden(abs));
+				return usage_error("%s", err, "");
+			}
 			free(rc2->argv[0]);
 			rc2->argv[0] = strdup(abs);
 			if (!rc2->argv[0])

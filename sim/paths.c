@@ -100,6 +100,22 @@ int cs_kernel_banner(const char *kernel, char *banner, size_t blen,
 	return rc;
 }
 
+const char *cs_guest_hidden(const char *path)
+{
+	/* what cluster-init mounts over the host root (init_mount.c) */
+	static const char *const over[] = { "/tmp", "/run", "/dev", "/proc",
+					    "/sys" };
+
+	for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+		size_t n = strlen(over[i]);
+
+		if (!strncmp(path, over[i], n) &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return over[i];
+	}
+	return NULL;
+}
+
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
 		    size_t len)
 {

@@ -227,7 +227,8 @@ static void assert_one_line(const char *err, const char *names, int i)
 START_TEST(test_binary_usage_errors)
 {
 	char tmpl[] = "/tmp/cs-cli-XXXXXX", runs[64], scn[64], bad[64],
-	     quote[64], kern[64], marker[64], err[4096];
+	     quote[64], kern[64], marker[64], err[4096], hidden[64],
+	     prog[64], line[128];
 	struct stat st;
 
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
@@ -241,6 +242,13 @@ START_TEST(test_binary_usage_errors)
 	write_file(bad, "nodes 2\nrun all /bin/true\nrun 3 /bin/true\n");
 	write_file(quote, "nodes 1\nrun all /bin/echo 'open\n");
 	write_fake_kernel(kern, marker);
+	/* a program under /tmp: the nodes' own tmpfs hides it from them */
+	snprintf(hidden, sizeof(hidden), "%s/hidden.scn", tmpl);
+	snprintf(prog, sizeof(prog), "%s/prog", tmpl);
+	write_file(prog, "#!/bin/sh\n");
+	ck_assert_int_eq(chmod(prog, 0755), 0);
+	snprintf(line, sizeof(line), "nodes 1\nrun all %s\n", prog);
+	write_file(hidden, line);
 	{
 		const struct {
 			const char *args[14];
@@ -258,6 +266,7 @@ START_TEST(test_binary_usage_errors)
 			{ { "--kernel", kern, "--runs", runs, "--nodes", "2", "exec", "3", "--", "true" }, "out of range" },
 			{ { "--kernel", kern, "--runs", runs, "--module", "/nonexistent.ko", "exec", "1", "--", "true" }, "module" },
 			{ { "--kernel", kern, "frobnicate" }, "frobnicate" },
+			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", hidden }, "under /tmp" },
 		};
 
 		for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
@@ -277,6 +286,8 @@ START_TEST(test_binary_usage_errors)
 	unlink(scn);
 	unlink(bad);
 	unlink(quote);
+	unlink(hidden);
+	unlink(prog);
 	unlink(kern);
 	rmdir(tmpl);
 }
