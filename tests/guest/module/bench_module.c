@@ -13,17 +13,22 @@
  *   killpong.*      kill(2) until the victim's answering signal arrives
  *   killpg.remote   kill(-pgrp) of the victim's group (every other node
  *                   is asked, all at once)
- *   execwait.*      fork + exec of /bin/true on node 2 (remote exec) or
+ *   execwait.*      fork + exec of cp_true on node 2 (remote exec) or
  *                   here, then waitpid()
+ *   execdone.*      the first part of execwait: fork until the exec is
+ *                   done (an O_CLOEXEC pipe reads EOF: here the exec, there
+ *                   the stand-in's exit after the REXEC reply)
  *   deadwait.*      waitpid() of a child that already exited there/here
  *                   (once waitid(WNOWAIT) reports it: dead for the parent)
  * Each measurement is a Check test: it fails if an operation fails.
  */
+#include "cp_proc_util.h"
 #include "cp_test_util.h"
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/tipc.h>
 #include <poll.h>
 #include <signal.h>
@@ -309,10 +314,14 @@ START_TEST(test_kill)
 }
 END_TEST
 
-/* fork a child that execs /bin/true on node (0: here); its pid */
+/* fork a child that execs cp_true (static) on node (0: here); its pid */
 static pid_t start_true(int node)
 {
-	pid_t pid = fork();
+	char path[PATH_MAX];
+	pid_t pid;
+
+	cpp_prog_path("cp_true", path, sizeof(path));
+	pid = fork();
 
 	if (pid == 0) {
 		if (node) {
@@ -324,13 +333,32 @@ static pid_t start_true(int node)
 				_exit(100);
 			close(fd);
 		}
-		execl("/bin/true", "true", (char *)NULL);
+		execl(path, "cp_true", (char *)NULL);
 		_exit(101);
 	}
 	return pid;
 }
 
-/* fork + exec /bin/true on node (0: here) + waitpid: microseconds */
+/* fork until exec cp_true on node (0: here) is done: microseconds */
+static double execdone_once(int node)
+{
+	double t0 = now_us(), dt;
+	int fds[2], st;
+	char c;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	pid = start_true(node);
+	ck_assert_int_gt(pid, 0);
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 0);
+	dt = now_us() - t0;
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return dt;
+}
+
+/* fork + exec cp_true on node (0: here) + waitpid: microseconds */
 static double execwait_once(int node)
 {
 	double t0 = now_us();
@@ -408,13 +436,16 @@ static int have_rexec(void)
 /* remote and local interleaved, as for kill */
 START_TEST(test_execwait)
 {
-	static double v[4][MAXN];
-	int i, rx = have_rexec(), ne = iters / 4, nd = iters / 10;
+	static double v[6][MAXN];
+	int i, rx = have_rexec(), ne = iters / 2, nd = iters / 10;
 
 	for (i = 0; i < ne; i++) {
 		if (rx)
 			v[0][i] = execwait_once(2);
 		v[1][i] = execwait_once(0);
+		if (rx)
+			v[4][i] = execdone_once(2);
+		v[5][i] = execdone_once(0);
 	}
 	for (i = 0; i < nd; i++) {
 		if (rx)
@@ -426,10 +457,14 @@ START_TEST(test_execwait)
 		report("deadwait.remote", v[2], nd);
 	}
 	report("execwait.local", v[1], ne);
+	if (rx)
+		report("execdone.remote", v[4], ne);
+	report("execdone.local", v[5], ne);
 	report("deadwait.local", v[3], nd);
 	extra("kill", "kill.remote", "kill.local");
 	extra("killpong", "killpong.remote", "killpong.local");
 	extra("execwait", "execwait.remote", "execwait.local");
+	extra("execdone", "execdone.remote", "execdone.local");
 	extra("deadwait", "deadwait.remote", "deadwait.local");
 }
 END_TEST
