@@ -40,6 +40,7 @@ help:
 	@echo "  make all      build kernel, module, launcher and tests (no run)"
 	@echo "  make kernel   unpack linux-source-6.1, apply hooks/patches/series, build the UML kernel"
 	@echo "  make module   build hooks/clusterproc against the kernel"
+	@echo "  make docs     message sequence charts of the module's paths (build/docs/*.svg)"
 	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
 	@echo "  make clean    remove $(BUILD) (keeps runs/ and ccache)"
 	@echo "Logs of every cluster run: runs/<id>/node<N>.console, runs/<id>/node<N>/*.tap; runs/latest"

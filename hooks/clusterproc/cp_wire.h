@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		1
+#define CP_VERSION		2	/* 2: cp_rexec carries blocked, ignored */
 #define CP_MAX_NODES		63	/* node numbers 1..63 */
 #define CP_MAX_MSG		8192	/* header + payload */
 

@@ -114,7 +114,22 @@ CP_UML = $(if $(UML_LINUX),$(UML_LINUX),$(KDIR)/linux)
 CP_SIM = $(BIN)/clustersim --kernel $(CP_UML) --module $(MODULE_KO) $(CP_SIM_OPTS)
 CP_CHECK_DEPS = module module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
 
-.PHONY: check-module bench-module
+# Message sequence charts of the module's paths (msc/*.msc, mscgen).
+CP_MSC := $(wildcard $(CP_HERE)/msc/*.msc)
+CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC))
+
+docs: $(CP_SVG)
+	@echo "docs: $(words $(CP_SVG)) charts in $(BUILD)/docs/"
+
+$(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.msc
+	@command -v mscgen >/dev/null 2>&1 || \
+		{ echo "docs: mscgen missing: run 'make setup'" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	mscgen -T svg -o $@ $<
+
+CHECK_HOST_TARGETS += docs
+
+.PHONY: check-module bench-module docs
 CHECK_GUEST_TARGETS += check-module
 BENCH_TARGETS += bench-module
 
