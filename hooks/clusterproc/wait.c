@@ -123,7 +123,12 @@ static bool cp_standin_tell_parent(struct task_struct *t, struct cp_proc *p)
 	}
 	spin_unlock_irqrestore(&parent->sighand->siglock, flags);
 	if (send) {
+		/* process-directed, as do_notify_parent(): any thread takes it */
+#ifdef CLUSTERPROC_HAVE_PROC_HELPERS
+		clusterproc_kill_pid_info(SIGCHLD, &info, task_tgid(parent));
+#else
 		send_sig_info(SIGCHLD, &info, parent);
+#endif
 		cp_count(CP_STAT_EVENT_SIGCHLD);
 	}
 	__wake_up_sync_key(&parent->signal->wait_chldexit, TASK_INTERRUPTIBLE,

@@ -13,6 +13,7 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,48 @@ START_TEST(test_sigchld_exit)
 }
 END_TEST
 
+static void *sigchld_taker(void *arg)
+{
+	siginfo_t *si = arg;
+	struct timespec ts = { 10, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigtimedwait(&set, si, &ts) != SIGCHLD)
+		si->si_signo = 0;
+	return NULL;
+}
+
+/*
+ * SIGCHLD is process-directed, as for a local child: a second thread
+ * waiting for it gets it (a thread-directed one would stay pending on
+ * the main thread, unseen by the other).
+ */
+START_TEST(test_sigchld_any_thread)
+{
+	siginfo_t si;
+	sigset_t set;
+	pthread_t th;
+	pid_t pid;
+
+	memset(&si, 0, sizeof(si));
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, sigchld_taker, &si), 0);
+	pid = cpp_spawn(2, 0, ARGS("exit", "9"));
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(si.si_signo == SIGCHLD,
+		      "the other thread got no SIGCHLD in 10 s");
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_code, CLD_EXITED);
+	ck_assert_int_eq(si.si_status, 9);
+	assert_exit(pid, 9);
+	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
+}
+END_TEST
+
 /* WNOHANG, WNOWAIT, then exactly one reap; waitid fields */
 START_TEST(test_waitid_variants)
 {
@@ -591,6 +634,7 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_where_and_cps);
 	tcase_add_test(tc, test_kill_from_node3);
 	tcase_add_test(tc, test_sigchld_exit);
+	tcase_add_test(tc, test_sigchld_any_thread);
 	tcase_add_test(tc, test_waitid_variants);
 	tcase_add_test(tc, test_wait_pgid);
 	tcase_add_test(tc, test_rusage);
