@@ -80,6 +80,7 @@ struct cp_proc {
 	bool cont_pending;
 	bool dead;
 	bool noreap;		/* RCHILD: exec failed, nobody to tell */
+	bool pinned;		/* holds a reference on this module */
 	u64 utime, stime;
 	u32 uid;
 };
@@ -87,6 +88,8 @@ struct cp_proc {
 struct cp_proc *cp_proc_of(struct task_struct *t);
 struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp);
 void cp_op_task_free(struct task_struct *tsk);
+void cp_proc_pin(struct cp_proc *p);
+void cp_proc_unpin(struct cp_proc *p);
 
 /* rexec.c */
 struct clusterproc_execve_args;

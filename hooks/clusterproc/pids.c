@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/clusterproc.h>
+#include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -54,6 +55,35 @@ struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp)
 	return p;
 }
 
+/**
+ * cp_proc_pin() - a stand-in or a remote child keeps the module loaded
+ * @p: its state
+ *
+ * Their state (exit status to report, parent on another node) lives
+ * here: rmmod gets EBUSY until the last is freed
+ * (/sys/module/clusterproc/refcnt counts them). Not concurrent with
+ * cp_proc_unpin() for the same @p.
+ */
+void cp_proc_pin(struct cp_proc *p)
+{
+	if (!p->pinned) {
+		__module_get(THIS_MODULE);
+		p->pinned = true;
+	}
+}
+
+/**
+ * cp_proc_unpin() - drop cp_proc_pin()'s reference, if taken (any context)
+ * @p: its state
+ */
+void cp_proc_unpin(struct cp_proc *p)
+{
+	if (p->pinned) {
+		p->pinned = false;
+		module_put(THIS_MODULE);
+	}
+}
+
 /* free_task(): any context, an RCU grace period after release_task() */
 void cp_op_task_free(struct task_struct *tsk)
 {
@@ -62,6 +92,7 @@ void cp_op_task_free(struct task_struct *tsk)
 	if (p) {
 		cp_count(CP_STAT_HOOK_TASK_FREE);
 		cp_standin_del(p);
+		cp_proc_unpin(p);
 		clusterproc_set_task_data(tsk, NULL);
 		kfree(p);
 	}

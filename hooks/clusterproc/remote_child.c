@@ -413,6 +413,7 @@ static int cp_rchild_fn(void *arg)
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->link);
 	p->kind = CP_PROC_RCHILD;
+	cp_proc_pin(p);
 	p->pnode = job->pnode;
 	p->ppid = be32_to_cpu(rq->ppid);
 	clusterproc_set_task_data(current, p);

@@ -52,6 +52,7 @@ void cp_standin_add(struct cp_proc *p, struct task_struct *t)
 {
 	unsigned long flags;
 
+	cp_proc_pin(p);
 	spin_lock_irqsave(&cp_standins_lock, flags);
 	p->task = t;
 	if (list_empty(&p->link))
@@ -70,6 +71,7 @@ void cp_standin_del(struct cp_proc *p)
 	spin_lock_irqsave(&cp_standins_lock, flags);
 	list_del_init(&p->link);
 	spin_unlock_irqrestore(&cp_standins_lock, flags);
+	cp_proc_unpin(p);
 }
 
 static bool cp_why_exit(int why)

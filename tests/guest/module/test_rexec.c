@@ -422,6 +422,42 @@ START_TEST(test_sigchld_any_thread)
 }
 END_TEST
 
+/* /sys/module/clusterproc/refcnt, once two reads 100 ms apart agree */
+static long module_refs(void)
+{
+	long prev = -2, v = -1;
+
+	for (int i = 0; i < 30 && v != prev; i++) {
+		FILE *f = fopen("/sys/module/clusterproc/refcnt", "r");
+
+		ck_assert_ptr_nonnull(f);
+		prev = v;
+		ck_assert_int_eq(fscanf(f, "%ld", &v), 1);
+		fclose(f);
+		if (v != prev)
+			cp_sleep_ms(100);
+	}
+	return v;
+}
+
+/*
+ * A stand-in pins the module (rmmod: EBUSY) until it is reaped: its
+ * state (what to report, where the process runs) lives in the module.
+ */
+START_TEST(test_standin_pins_module)
+{
+	long before = module_refs(), during;
+	pid_t pid = cpp_spawn(2, 0, ARGS("sleep", "30000"));
+
+	during = module_refs();
+	ck_assert_msg(during > before, "refcnt %ld with a stand-in, %ld before",
+		      during, before);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	assert_killed_by(pid, SIGKILL, "sleeper");
+	ck_assert_int_le(module_refs(), during - 1);
+}
+END_TEST
+
 /* WNOHANG, WNOWAIT, then exactly one reap; waitid fields */
 START_TEST(test_waitid_variants)
 {
@@ -635,6 +671,7 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_kill_from_node3);
 	tcase_add_test(tc, test_sigchld_exit);
 	tcase_add_test(tc, test_sigchld_any_thread);
+	tcase_add_test(tc, test_standin_pins_module);
 	tcase_add_test(tc, test_waitid_variants);
 	tcase_add_test(tc, test_wait_pgid);
 	tcase_add_test(tc, test_rusage);
