@@ -397,7 +397,7 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 }
 
 /**
- * cp_op_ptrace() - ptrace(2) of a pid that is not local
+ * cp_op_ptrace() - ptrace(2) of a pid that is not local, or a stand-in's
  * @request: PTRACE_* request
  * @pid: the pid ptrace(2) was given
  * @addr: request argument
@@ -418,8 +418,11 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 	if (pid < (1 << CP_PID_SHIFT))
 		return -ESRCH;
 	node = cp_pid_location(pid);
-	if (node < 0 || node == cp_self)
+	if (node < 0)
 		return -ESRCH;
+	if (node == cp_self)	/* a server thread, or a move not done yet */
+		return request == PTRACE_ATTACH || request == PTRACE_SEIZE ?
+		       -EPERM : -ESRCH;
 	switch (request) {
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
@@ -450,7 +453,12 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 	}
 }
 
-/* find_get_pid op: waitpid(pid) of a remote tracee names its stand-in. */
+/*
+ * find_get_pid op: waitpid(pid) of a remote tracee names its ptrace
+ * stand-in, for its tracer only (cp_link_find()); also when pid is a
+ * local stand-in's (the tracee moved away from here): its parent, if not
+ * the tracer, waits for that stand-in as before.
+ */
 struct pid *cp_op_find_get_pid(pid_t nr)
 {
 	struct cp_ptrace_link *l;

@@ -5,6 +5,9 @@
 #include <sys/types.h>
 
 #define CP_PID_NODE(pid) ((unsigned int)(pid) >> 16)
+/* cp_rchild word: what it puts where */
+#define CP_WORD_ADDR	0x20000000UL
+#define CP_WORD		0x5ca1ab1e0ddba11UL
 
 /* Absolute path of a guest test program next to this one. */
 void cpp_prog_path(const char *name, char *buf, size_t len);

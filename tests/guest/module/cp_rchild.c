@@ -25,10 +25,13 @@
  *   sigstate MS               exit 0 once SIGUSR1 is pending (up to MS;
  *                             1 if not), if SIGUSR1 is blocked (else 2)
  *                             and SIGHUP ignored (else 3)
+ *   word MS                   put CP_WORD at CP_WORD_ADDR (a tracer's
+ *                             PEEKDATA reads it), sleep MS, exit 0
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
  *                             process N times (PERIOD_US apart), sleep MS
  *                             (through the stops), exit 0
  */
+#include "cp_proc_util.h"
 #include "libclusterproc.h"
 
 #include <errno.h>
@@ -36,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -133,6 +137,18 @@ int main(int argc, char **argv)
 		return 100;
 	}
 	if (!strcmp(m, "sleep") && argc == 3) {
+		sleep_ms(arg(argv, 2));
+		return 0;
+	}
+	if (!strcmp(m, "word") && argc == 3) {
+		unsigned long *w = mmap((void *)CP_WORD_ADDR, 4096,
+					PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS |
+					MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (w == MAP_FAILED)
+			return 2;
+		*w = CP_WORD;
 		sleep_ms(arg(argv, 2));
 		return 0;
 	}

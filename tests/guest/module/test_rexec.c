@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -422,6 +423,40 @@ START_TEST(test_sigchld_any_thread)
 }
 END_TEST
 
+/*
+ * ptrace of a process that moved away from here: the pid names a local
+ * stand-in, yet attach, waitpid (its SIGSTOP stop), PEEKDATA and detach
+ * reach the process on node 2; after the detach, waitpid reaps it as our
+ * child. Attached until the word is there (the exec is done, its first
+ * lines maybe not).
+ */
+START_TEST(test_trace_moved)
+{
+	pid_t pid = cpp_spawn(2, 0, ARGS("word", "30000"));
+	long word = 0;
+	int st, t;
+
+	ck_assert_int_eq(cp_where(pid), 2);
+	for (t = 0; t < 5000; t += 50) {
+		ck_assert_msg(ptrace(PTRACE_ATTACH, pid, 0, 0) == 0,
+			      "attach: %s", strerror(errno));
+		ck_assert_int_eq(waitpid(pid, &st, __WALL), pid);
+		ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+			      "status %#x", st);
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, pid, CP_WORD_ADDR, 0);
+		if (errno == 0 && (unsigned long)word == CP_WORD)
+			break;
+		ck_assert_int_eq(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
+		cp_sleep_ms(50);
+	}
+	ck_assert_msg((unsigned long)word == CP_WORD, "word %#lx", word);
+	ck_assert_int_eq(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	assert_killed_by(pid, SIGKILL, "tracee");
+}
+END_TEST
+
 /* /sys/module/clusterproc/refcnt, once two reads 100 ms apart agree */
 static long module_refs(void)
 {
@@ -672,6 +707,7 @@ static Suite *rexec_suite(void)
 	tcase_add_test(tc, test_sigchld_exit);
 	tcase_add_test(tc, test_sigchld_any_thread);
 	tcase_add_test(tc, test_standin_pins_module);
+	tcase_add_test(tc, test_trace_moved);
 	tcase_add_test(tc, test_waitid_variants);
 	tcase_add_test(tc, test_wait_pgid);
 	tcase_add_test(tc, test_rusage);
