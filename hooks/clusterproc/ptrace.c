@@ -97,7 +97,9 @@ static void cp_ptracer_fn(struct kthread_work *work)
 		revert_creds(old);
 		put_cred(c);
 	} else {
-		w->ret = clusterproc_ptrace_task(w->task, req, 0,
+		/* detach, cont, poke: as this node's tracer */
+		w->ret = clusterproc_ptrace_task(w->task, req,
+						 be64_to_cpu(w->rq->addr),
 						 be64_to_cpu(w->rq->data));
 	}
 out:
@@ -201,6 +203,8 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 	case PTRACE_SEIZE:
 	case PTRACE_DETACH:
 	case PTRACE_CONT:
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
 		ret = cp_ptracer_run(in, t, NULL);
 		if (!ret && (req == PTRACE_ATTACH || req == PTRACE_SEIZE))
 			cp_count(CP_STAT_PTRACE_ATTACHED);
@@ -437,12 +441,14 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 				(unsigned long __user *)data);
 	case PTRACE_DETACH:
 	case PTRACE_CONT:
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
 		spin_lock_irqsave(&cp_links_lock, flags);
 		l = cp_link_find(pid, NULL);
 		spin_unlock_irqrestore(&cp_links_lock, flags);
 		if (!l)
 			return -ESRCH;
-		err = cp_ptrace_call(node, request, pid, 0, data, 0, &r);
+		err = cp_ptrace_call(node, request, pid, addr, data, 0, &r);
 		if (err || request != PTRACE_DETACH)
 			return err;
 		cp_count(CP_STAT_PTRACE_DETACH);

@@ -8,6 +8,7 @@
 /* cp_rchild word: what it puts where */
 #define CP_WORD_ADDR	0x20000000UL
 #define CP_WORD		0x5ca1ab1e0ddba11UL
+#define CP_WORD2	0xfeedfacecafef00dUL
 
 /* Absolute path of a guest test program next to this one. */
 void cpp_prog_path(const char *name, char *buf, size_t len);

@@ -26,7 +26,9 @@
  *                             1 if not), if SIGUSR1 is blocked (else 2)
  *                             and SIGHUP ignored (else 3)
  *   word MS                   put CP_WORD at CP_WORD_ADDR (a tracer's
- *                             PEEKDATA reads it), sleep MS, exit 0
+ *                             PEEKDATA reads it); exit 1 once it reads
+ *                             CP_WORD2 there (a tracer's POKEDATA), 0
+ *                             after MS
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
  *                             process N times (PERIOD_US apart), sleep MS
  *                             (through the stops), exit 0
@@ -149,7 +151,11 @@ int main(int argc, char **argv)
 		if (w == MAP_FAILED)
 			return 2;
 		*w = CP_WORD;
-		sleep_ms(arg(argv, 2));
+		for (long t = 0; t < arg(argv, 2); t += 10) {
+			if (*(volatile unsigned long *)w == CP_WORD2)
+				return 1;
+			sleep_ms(10);
+		}
 		return 0;
 	}
 	if (!strcmp(m, "sigstate") && argc == 3)

@@ -425,10 +425,10 @@ END_TEST
 
 /*
  * ptrace of a process that moved away from here: the pid names a local
- * stand-in, yet attach, waitpid (its SIGSTOP stop), PEEKDATA and detach
- * reach the process on node 2; after the detach, waitpid reaps it as our
- * child. Attached until the word is there (the exec is done, its first
- * lines maybe not).
+ * stand-in, yet attach, waitpid (its SIGSTOP stop), PEEKDATA, POKEDATA
+ * and detach reach the process on node 2, which then finds the poked
+ * word and exits 1; waitpid reaps it as our child. Attached until the
+ * word is there (the exec is done, its first lines maybe not).
  */
 START_TEST(test_trace_moved)
 {
@@ -451,9 +451,14 @@ START_TEST(test_trace_moved)
 		cp_sleep_ms(50);
 	}
 	ck_assert_msg((unsigned long)word == CP_WORD, "word %#lx", word);
+	ck_assert_int_eq(ptrace(PTRACE_POKEDATA, pid, CP_WORD_ADDR, CP_WORD2),
+			 0);
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, pid, CP_WORD_ADDR, 0);
+	ck_assert_int_eq(errno, 0);
+	ck_assert_msg((unsigned long)word == CP_WORD2, "poked %#lx", word);
 	ck_assert_int_eq(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
-	ck_assert_int_eq(kill(pid, SIGKILL), 0);
-	assert_killed_by(pid, SIGKILL, "tracee");
+	assert_exit(pid, 1);
 }
 END_TEST
 
