@@ -54,7 +54,7 @@ module: $(MODULE_KO)
 # top Makefile's kernel target, when there is one, runs first.
 $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
 	@test -n "$(CP_SYMVERS)" || \
-		{ echo "module: no kernel build in $(KDIR)" >&2; exit 1; }
+		{ echo "module: no kernel build in $(KDIR) (no Module.symvers or vmlinux.symvers; it has: $$(ls -A $(KDIR) 2>/dev/null | head -20 | tr '\n' ' '))" >&2; exit 1; }
 	@# kbuild does not rebuild an external module when only the kernel
 	@# changed (new release string, new exports): start over then
 	@k="$$(cat $(KDIR)/include/config/kernel.release) $$(md5sum <$(CP_SYMVERS))"; \
