@@ -50,6 +50,9 @@ struct cs_cluster {
 	unsigned int mem_mb;
 	char id[64];
 	char bindir[PATH_MAX];
+	/* the build tree (bindir/..) if a guest mount (/tmp, /run) hides it:
+	 * the nodes mount it there read-only (CS_TREE); else empty */
+	char tree[PATH_MAX];
 	char kernel[PATH_MAX];
 	char module[PATH_MAX];	/* empty: none */
 	char init[PATH_MAX];
@@ -98,6 +101,8 @@ int cs_kernel_banner(const char *kernel, char *banner, size_t blen,
  * from programs run in a node, or NULL if a node sees it.
  */
 const char *cs_guest_hidden(const char *path);
+/* @path is @dir or below it (both absolute, resolved) */
+bool cs_path_under(const char *path, const char *dir);
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
 		    size_t len);
 

@@ -15,6 +15,7 @@ struct ci {
 	const char *job;	/* host path of the job file (read via ro /) */
 	const char *results;	/* host path of the results dir */
 	const char *module;	/* host path of clusterproc.ko or NULL */
+	const char *tree;	/* host build tree under /tmp or /run, or NULL */
 	char *job_text;		/* read before /tmp and /run are covered */
 	int module_fd;		/* opened early for the same reason, or -1 */
 	unsigned int tipc_tolerance;	/* ms, after the join */

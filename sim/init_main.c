@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	ci.job = getenv("CS_JOB");
 	ci.results = getenv("CS_RESULTS");
 	ci.module = getenv("CS_MODULE");
+	ci.tree = getenv("CS_TREE");
 	ci.self = argc > 0 ? argv[0] : NULL;
 	tol = env_int("CS_TIPC_TOLERANCE", 50, 30000, CI_TIPC_TOLERANCE_MS);
 	ci.tipc_tolerance = tol > 0 ? (unsigned int)tol : CI_TIPC_TOLERANCE_MS;

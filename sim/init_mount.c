@@ -2,6 +2,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -32,6 +33,42 @@ static int do_mount(const struct ci *ci, const struct mnt *m)
 	ci_say(ci, "error", "mount %s on %s: %s", m->type, m->dir,
 	       strerror(errno));
 	return -1;
+}
+
+/*
+ * The launcher's build tree lies under /tmp or /run, which the tmpfs
+ * mounts above just covered: mount it again (hostfs, read-only) at the
+ * same path inside them, so its programs run here as everywhere.
+ */
+static int mount_tree(const struct ci *ci)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(ci->tree);
+	struct mnt tree = { "none", ci->tree, "hostfs",
+			    MS_RDONLY | MS_NOSUID | MS_NODEV, ci->tree, false };
+
+	if (ci->tree[0] != '/' || n >= sizeof(dir) ||
+	    (strncmp(ci->tree, "/tmp/", 5) && strncmp(ci->tree, "/run/", 5))) {
+		ci_say(ci, "error", "CS_TREE %s: not below /tmp or /run",
+		       ci->tree);
+		return -1;
+	}
+	memcpy(dir, ci->tree, n + 1);
+	for (char *p = dir + 5;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST) {
+			ci_say(ci, "error", "mkdir %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	return do_mount(ci, &tree);
 }
 
 int ci_mount_all(const struct ci *ci)
@@ -65,6 +102,8 @@ int ci_mount_all(const struct ci *ci)
 
 		do_mount(ci, &pts);
 	}
+	if (ci->tree && mount_tree(ci))
+		return -1;
 	if (mkdir(CI_RESULTS, 0755)) {
 		ci_say(ci, "error", "mkdir %s: %s", CI_RESULTS, strerror(errno));
 		return -1;

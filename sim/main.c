@@ -50,6 +50,7 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		   struct setup *s)
 {
 	char err[PATH_MAX + 512], tmp[PATH_MAX + 32];
+	const char *hidden;
 	int rc;
 
 	if (cs_self_dir(c->bindir, sizeof(c->bindir)))
@@ -71,6 +72,11 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		       sizeof(c->init), true, "guest init");
 	if (rc)
 		return rc;
+	/* a tree under /tmp or /run: the nodes mount it again over theirs */
+	snprintf(tmp, sizeof(tmp), "%s/..", c->bindir);
+	hidden = realpath(tmp, c->tree) ? cs_guest_hidden(c->tree) : NULL;
+	if (!hidden || (strcmp(hidden, "/tmp") && strcmp(hidden, "/run")))
+		c->tree[0] = '\0';
 	snprintf(tmp, sizeof(tmp), "%s/../tests/guest", c->bindir);
 	if (!realpath(tmp, s->guestdir))
 		s->guestdir[0] = '\0';	/* no guest tests built: PROG needs a '/' */
@@ -105,7 +111,8 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 					 s->guestdir);
 				return usage_error("%s", err, "");
 			}
-			if (cs_guest_hidden(abs)) {
+			if (cs_guest_hidden(abs) &&
+			    !cs_path_under(abs, c->tree)) {
 				snprintf(err, sizeof(err),
 					 "%s:%d: '%s' is under %s, which every node mounts its own over: build and run outside %s",
 					 o->scenario, rc2->line, abs,

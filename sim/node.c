@@ -129,6 +129,8 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
 	if (c->module[0])
 		rc |= add(a, "CS_MODULE=%s", c->module);
+	if (c->tree[0])
+		rc |= add(a, "CS_TREE=%s", c->tree);
 	rc |= add_words(a, c->o->kernel_args);
 	return rc;
 }

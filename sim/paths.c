@@ -116,6 +116,14 @@ const char *cs_guest_hidden(const char *path)
 	return NULL;
 }
 
+bool cs_path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return n && !strncmp(path, dir, n) &&
+	       (path[n] == '/' || path[n] == '\0');
+}
+
 int cs_resolve_prog(const char *guestdir, const char *prog, char *out,
 		    size_t len)
 {
