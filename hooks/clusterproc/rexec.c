@@ -140,6 +140,12 @@ static void cp_pending_forward(unsigned int node)
 	unsigned int n, i;
 
 	smp_mb();	/* PF_REMOTE is set before we look at the queues */
+	spin_lock_irq(&current->sighand->siglock);
+	n = !list_empty(&current->pending.list) ||
+	    !list_empty(&current->signal->shared_pending.list);
+	spin_unlock_irq(&current->sighand->siglock);
+	if (!n)
+		return;		/* the usual case: nothing to forward */
 	v = kmalloc_array(max, sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return;

@@ -35,19 +35,6 @@
 
 #define CP_KILL_STANDINS	64	/* moved members of one group, per node */
 
-static void cp_cap_to_wire(const kernel_cap_t *c, __be64 *w)
-{
-	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
-}
-
-static void cp_cap_from_wire(__be64 w, kernel_cap_t *c)
-{
-	u64 v = be64_to_cpu(w);
-
-	c->cap[0] = (u32)v;
-	c->cap[1] = (u32)(v >> 32);
-}
-
 /**
  * cp_kill_prepare() - fill a kill request with the caller's identity
  * @k: the request
@@ -68,7 +55,7 @@ void cp_kill_prepare(struct cp_kill *k, enum cp_kill_scope scope, u32 id,
 	k->sender_tgid = cpu_to_be32(task_tgid_nr(current));
 	k->uid = cpu_to_be32(from_kuid(&init_user_ns, cred->uid));
 	k->euid = cpu_to_be32(from_kuid(&init_user_ns, cred->euid));
-	cp_cap_to_wire(&cred->cap_effective, &k->cap_effective);
+	cp_cap_put(&k->cap_effective, &cred->cap_effective);
 	k->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	if (info) {
 		k->info_code = cpu_to_be32(info->si_code);
@@ -91,7 +78,7 @@ static int cp_kill_perm(struct task_struct *t, const struct cp_kill *k,
 	const struct cred *tcred;
 	bool ok;
 
-	cp_cap_from_wire(k->cap_effective, &caps);
+	cp_cap_get(k->cap_effective, &caps);
 	rcu_read_lock();
 	tcred = __task_cred(t);
 	ok = uid_eq(euid, tcred->suid) || uid_eq(euid, tcred->uid) ||
