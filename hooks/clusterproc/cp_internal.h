@@ -74,6 +74,7 @@ unsigned int cp_nodes_up(unsigned long *map);
 
 /* Transport (transport.c). */
 int cp_transport_start(void);
+void cp_transport_serve_stop(void);
 void cp_transport_stop(void);
 void cp_transport_node_down(unsigned int node);
 int cp_transport_leave(bool leave);
@@ -150,6 +151,7 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 		  unsigned long data);
 struct pid *cp_op_find_get_pid(pid_t nr);
 void cp_op_ptrace_unlink(struct task_struct *child);
+void cp_ptrace_exit_prepare(struct task_struct *tsk);
 int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 			struct waitid_info *infop, int *stat,
 			struct rusage *ru, int *notask_error, bool *handled);

@@ -83,6 +83,9 @@ struct cp_proc {
 	bool pinned;		/* holds a reference on this module */
 	u64 utime, stime;
 	u32 uid;
+	/* under @lock: messages reserved by exit_prepare for record hooks */
+	struct list_head spare;
+	unsigned int nspare;
 };
 
 struct cp_proc *cp_proc_of(struct task_struct *t);
@@ -112,8 +115,12 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 				 int why);
 void cp_op_exit_flush(struct task_struct *tsk);
 pid_t cp_op_getppid(struct task_struct *parent);
-void cp_queue_reparent(unsigned int node, pid_t pid, pid_t ppid);
-void cp_queue_autoreap(struct task_struct *t);
+void cp_op_de_thread(struct task_struct *tsk, struct task_struct *leader);
+void cp_op_exit_prepare(struct task_struct *tsk);
+void cp_spare_free(struct cp_proc *p);
+void cp_queue_reparent(struct cp_proc *pool, unsigned int node, pid_t pid,
+		       pid_t ppid);
+void cp_queue_autoreap(struct cp_proc *pool, struct task_struct *t);
 int cp_rchild_start(void);
 void cp_rchild_stop(void);
 
@@ -128,6 +135,7 @@ void cp_op_reparent_remote(struct task_struct *father,
 void cp_standin_autoreap(struct task_struct *t);
 void cp_standin_add(struct cp_proc *p, struct task_struct *t);
 void cp_standin_del(struct cp_proc *p);
+bool cp_have_standins(void);
 void cp_proc_node_down(unsigned int node);
 int cp_wait_start(void);
 void cp_wait_stop(void);

@@ -211,6 +211,8 @@ struct cp_reparent {
  */
 #define CP_PTRACE_WAIT		0x43500000
 #define CP_PTRACE_NOWAIT	0x1	/* WNOWAIT: leave the stop reportable */
+#define CP_PTRACE_NOBLOCK	0x2	/* look once, do not wait up to 1 s */
+#define CP_PTRACE_GONE		0x4	/* DETACH: the tracer exited, any state */
 struct cp_ptrace {
 	__be32 request;
 	__be32 pid;

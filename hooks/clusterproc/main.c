@@ -121,12 +121,14 @@ static const struct clusterproc_ops cp_ops = {
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 	.execve = cp_op_execve,
 #endif
+	.exit_prepare = cp_op_exit_prepare,
 	.exit_flush = cp_op_exit_flush,
 	.reparent_remote = cp_op_reparent_remote,
 	.notify_parent = cp_op_notify_parent,
 	.notify_parent_cldstop = cp_op_notify_parent_cldstop,
 	.wait_task = cp_op_wait_task,
 	.getppid = cp_op_getppid,
+	.de_thread = cp_op_de_thread,
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 	.ptrace = cp_op_ptrace,
 	.find_get_pid = cp_op_find_get_pid,
@@ -174,8 +176,15 @@ out_transport:
 	return err;
 }
 
+/*
+ * Unload, in the order of what depends on what: first no request from a
+ * peer is handled any more (handlers use cp_ptracer, cp_rparent and the
+ * workers stopped below), then no hook runs, then the rest. Outbound
+ * calls made while stopping (a tracer's link detached) still get replies.
+ */
 static void __exit cp_exit(void)
 {
+	cp_transport_serve_stop();
 	clusterproc_unregister_ops(&cp_ops);
 	cp_ptrace_stop();
 	cp_proc_stop();

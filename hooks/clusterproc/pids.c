@@ -50,6 +50,7 @@ struct cp_proc *cp_proc_get_or_alloc(struct task_struct *t, gfp_t gfp)
 		return NULL;
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->link);
+	INIT_LIST_HEAD(&p->spare);
 	p->kind = CP_PROC_LOCAL;
 	clusterproc_set_task_data(t, p);
 	return p;
@@ -93,6 +94,7 @@ void cp_op_task_free(struct task_struct *tsk)
 		cp_count(CP_STAT_HOOK_TASK_FREE);
 		cp_standin_del(p);
 		cp_proc_unpin(p);
+		cp_spare_free(p);
 		clusterproc_set_task_data(tsk, NULL);
 		kfree(p);
 	}

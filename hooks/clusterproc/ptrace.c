@@ -15,11 +15,17 @@
  * not local.  After a successful attach, a kthread stand-in (PF_REMOTE,
  * its own local pid) is linked into the tracer's ->ptraced list, so that
  * do_wait() finds it: the find_get_pid op maps the tracee's pid to the
- * stand-in's struct pid for waitpid(pid), and the wait_task op asks the
- * tracee's node for a traced stop (blocking there up to 1 s, then
- * CLUSTERPROC_WAIT_RESCAN).  Detach unlinks the stand-in; a tracer that
- * exits unlinks it through __ptrace_unlink() (ptrace_unlink op), and a
- * worker then detaches the tracee on its node.
+ * stand-in's struct pid for waitpid(pid).  A poller (one work item per
+ * link, while the tracee may have news) asks the tracee's node for a
+ * traced stop or exit (blocking there up to 1 s a time), keeps what it
+ * learns in the link and wakes the tracer's wait queue, as
+ * do_notify_parent_cldstop() would; the wait_task op only reads that
+ * cache, under tasklist_lock, and never sleeps for the network: a
+ * WNOHANG wait does not block, and a remote tracee with nothing to report
+ * does not hide a local one behind it (do_wait() goes on scanning, then
+ * sleeps until woken).  Detach unlinks the stand-in; a tracer that exits
+ * unlinks it through __ptrace_unlink() (ptrace_unlink op), and a worker
+ * then detaches the tracee on its node.
  */
 #include <linux/cred.h>
 #include <linux/delay.h>
@@ -27,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
+#include <linux/refcount.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -175,6 +182,57 @@ static long cp_ptrace_peek(struct task_struct *t, unsigned long addr,
 	return 0;
 }
 
+/*
+ * The tracer exited (CP_PTRACE_GONE): detach the tracee in whatever state
+ * it is, as exit_ptrace() would. PTRACE_DETACH wants a traced stop
+ * (ptrace_check_attach()): a running tracee is stopped with SIGSTOP,
+ * which it reports to us (cp_ptracer), then detached with no signal, so
+ * that the SIGSTOP is dropped and it runs on.
+ */
+static long cp_ptrace_detach_running(const struct cp_ptrace *rq,
+				     struct task_struct *t)
+{
+	unsigned long until = jiffies + HZ;
+	bool traced;
+	long ret;
+
+	clusterproc_tasklist_read_lock();
+	traced = cp_traced_here(t);
+	clusterproc_tasklist_read_unlock();
+	if (!traced)
+		return -ESRCH;
+	ret = clusterproc_kill_pid_info(SIGSTOP, SEND_SIG_PRIV, task_pid(t));
+	if (ret)
+		return ret;
+	do {
+		usleep_range(5000, 10000);
+		ret = cp_ptracer_run(rq, t, NULL);
+	} while (ret == -ESRCH && time_before(jiffies, until));
+	if (!ret)
+		cp_count(CP_STAT_PTRACE_DETACH_RUNNING);
+	return ret;
+}
+
+/*
+ * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits. A
+ * tracee in a traced stop resumes with the signal it stopped for (as
+ * __ptrace_unlink() leaves exit_code), a running one is stopped first
+ * and resumes with none.
+ */
+static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
+				  struct task_struct *t)
+{
+	struct cp_ptrace d = *in;
+	long ret;
+
+	d.data = cpu_to_be64(cp_ptrace_stopped(t, true));
+	ret = cp_ptracer_run(&d, t, NULL);
+	if (ret != -ESRCH)
+		return ret;
+	d.data = 0;
+	return cp_ptrace_detach_running(&d, t);
+}
+
 int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 {
 	const struct cp_ptrace *in = rq->payload;
@@ -199,9 +257,14 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 		goto out;
 	}
 	switch (req) {
+	case PTRACE_DETACH:
+		if (flags & CP_PTRACE_GONE)
+			ret = cp_ptrace_detach_gone(in, t);
+		else
+			ret = cp_ptracer_run(in, t, NULL);
+		break;
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
-	case PTRACE_DETACH:
 	case PTRACE_CONT:
 	case PTRACE_POKETEXT:
 	case PTRACE_POKEDATA:
@@ -214,11 +277,11 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 		ret = cp_ptrace_peek(t, be64_to_cpu(in->addr), &word);
 		break;
 	case CP_PTRACE_WAIT:
-		/* a traced stop; wait up to 1 s for one */
-		until = jiffies + HZ;
+		/* a traced stop or exit; wait up to 1 s for one unless NOBLOCK */
+		until = jiffies + (flags & CP_PTRACE_NOBLOCK ? 0 : HZ);
 		for (;;) {
 			sig = cp_ptrace_stopped(t, flags & CP_PTRACE_NOWAIT);
-			if (sig || time_after(jiffies, until))
+			if (sig)
 				break;
 			clusterproc_tasklist_read_lock();
 			ret = cp_traced_here(t) ? 0 : -ECHILD;
@@ -231,7 +294,7 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 				else if (!ret)
 					ret = -ECHILD;
 			}
-			if (ret || info.cause)
+			if (ret || info.cause || !time_before(jiffies, until))
 				break;
 			usleep_range(10000, 20000);
 		}
@@ -256,23 +319,54 @@ out:
 
 /**
  * struct cp_ptrace_link - a remote tracee of a local tracer
- * @list: in cp_links
+ * @list: in cp_links while @listed
+ * @ref: one for cp_links (taken over by @work once unlinked), one per
+ *	user that found the link and may sleep (cp_link_get())
  * @pid: the tracee's (clusterwide) pid
  * @node: the node it runs on
  * @standin: kthread linked into the tracer's ->ptraced list
  * @tracer: the tracing thread
+ * @listed: on cp_links; cleared once, by whoever takes it off
+ *	(cp_link_remove() or the ptrace_unlink op): the one owner of removal
  * @unlinked: the kernel unlinked the stand-in (tracer exit)
- * @gone: set once by whoever tears the link down
+ * @polling: @poll is queued or running (it holds a reference)
+ * @reported: the last stop was reported; nothing to poll until resumed
+ * @gen: bumped when the tracer resumes the tracee (news from before is
+ *	stale)
+ * @stop_sig: a traced stop seen by the poller, not yet reported (0: none)
+ * @exit_why: CLD_* of the tracee's death seen by the poller (0: none),
+ *	with @exit_status
+ * @gone: the tracee's node says it is no longer traced by us, or is down
  * @work: remote detach after @unlinked
+ * @poll: the poller
+ *
+ * @polling to @gone are under cp_links_lock.
+ *
+ * Lifetime rule: a link is found and referenced under cp_links_lock
+ * (cp_link_get()); whoever then sleeps (a remote call) holds that
+ * reference, so a concurrent removal (the tracer's exit through
+ * __ptrace_unlink(), a waiter that saw the tracee's exit, unload) cannot
+ * free it. Removal is decided under cp_links_lock by @listed, so it
+ * happens once; the last cp_link_put() stops the stand-in and frees.
  */
 struct cp_ptrace_link {
 	struct list_head list;
+	refcount_t ref;
 	pid_t pid;
 	unsigned int node;
 	struct task_struct *standin;
 	struct task_struct *tracer;
+	bool listed;
 	bool unlinked;
+	bool polling;
+	bool reported;
+	bool gone;
+	u32 gen;
+	int stop_sig;
+	int exit_why;
+	int exit_status;
 	struct work_struct work;
+	struct work_struct poll;
 };
 
 static struct workqueue_struct *cp_ptrace_wq;
@@ -296,17 +390,56 @@ static int cp_standin_fn(void *arg)
 	return 0;
 }
 
-static struct cp_ptrace_link *cp_link_find(pid_t pid,
+/*
+ * How a link is looked up (cp_links_lock held): by its stand-in; by the
+ * tracee's pid for a ptrace(2) request, which base ptrace honours only
+ * from the tracing thread itself (ptrace_check_attach(): child->parent
+ * == current); by the pid for wait(2), which any thread of the tracer's
+ * group may do (do_wait() scans every thread's ->ptraced).
+ */
+enum cp_link_by { CP_LINK_STANDIN, CP_LINK_TRACER, CP_LINK_GROUP };
+
+static struct cp_ptrace_link *cp_link_find(enum cp_link_by by, pid_t pid,
 					   const struct task_struct *standin)
 {
 	struct cp_ptrace_link *l;
 
-	list_for_each_entry(l, &cp_links, list)
-		if ((standin && l->standin == standin) ||
-		    (!standin && l->pid == pid && !l->unlinked &&
+	lockdep_assert_held(&cp_links_lock);
+	list_for_each_entry(l, &cp_links, list) {
+		if (by == CP_LINK_STANDIN ? l->standin == standin :
+		    l->pid == pid && !l->unlinked &&
+		    (by == CP_LINK_TRACER ? l->tracer == current :
 		     same_thread_group(l->tracer, current)))
 			return l;
+	}
 	return NULL;
+}
+
+/* Find and reference a link: cp_link_put() when done. */
+static struct cp_ptrace_link *cp_link_get(enum cp_link_by by, pid_t pid,
+					  const struct task_struct *standin)
+{
+	struct cp_ptrace_link *l;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_links_lock, flags);
+	l = cp_link_find(by, pid, standin);
+	if (l)
+		refcount_inc(&l->ref);
+	spin_unlock_irqrestore(&cp_links_lock, flags);
+	return l;
+}
+
+/* Drop a reference; the last stops the stand-in and frees. May sleep. */
+static void cp_link_put(struct cp_ptrace_link *l)
+{
+	might_sleep();
+	if (!refcount_dec_and_test(&l->ref))
+		return;
+	kthread_stop(l->standin);
+	put_task_struct(l->standin);
+	put_task_struct(l->tracer);
+	kfree(l);
 }
 
 static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
@@ -330,25 +463,130 @@ static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
 		       &rlen);
 }
 
-/* Take the stand-in off the tracer's list (explicit detach). */
-static void cp_link_drop(struct cp_ptrace_link *l)
+/*
+ * Take the link off cp_links and its stand-in off the tracer's list, if
+ * nobody did yet (explicit detach, exit reported, unload), and drop the
+ * list's reference. The caller holds its own reference (cp_link_get()).
+ */
+static void cp_link_remove(struct cp_ptrace_link *l)
+{
+	unsigned long flags;
+	bool removed = false;
+
+	clusterproc_tasklist_write_lock_irq();
+	spin_lock_irqsave(&cp_links_lock, flags);
+	if (l->listed) {
+		l->listed = false;
+		list_del(&l->list);
+		removed = true;
+		if (!l->unlinked) {
+			list_del_init(&l->standin->ptrace_entry);
+			l->standin->parent = l->standin->real_parent;
+			l->standin->ptrace = 0;
+		}
+	}
+	spin_unlock_irqrestore(&cp_links_lock, flags);
+	clusterproc_tasklist_write_unlock_irq();
+	if (removed)
+		cp_link_put(l);
+}
+
+/* The tracer's wait queue, keyed by the stand-in (child_wait_callback()) */
+static void cp_link_wake(struct cp_ptrace_link *l)
+{
+	__wake_up_sync_key(&l->tracer->signal->wait_chldexit,
+			   TASK_INTERRUPTIBLE, l->standin);
+}
+
+/* Has the poller something to look for? (cp_links_lock held) */
+static bool cp_link_wants_news(const struct cp_ptrace_link *l)
+{
+	return l->listed && !l->reported && !l->gone && !l->stop_sig &&
+	       !l->exit_why;
+}
+
+/*
+ * The poller: asks the tracee's node, once a time and without blocking a
+ * server thread there (CP_PTRACE_NOBLOCK), for a traced stop or its exit
+ * (consumed there: a stop's exit_code is cleared, a traced zombie is
+ * handed to its parent), 10 ms apart at first, backing off to 200 ms. It
+ * keeps what it learns in the link for the wait_task op and wakes the
+ * tracer. It ends (clearing @polling under the same lock hold that found
+ * nothing more to look for, so that cp_link_poll_locked() can start it
+ * again) when the link is removed, the news is kept, or the tracee is not
+ * ours there any more.
+ */
+static void cp_link_poll_fn(struct work_struct *work)
+{
+	struct cp_ptrace_link *l = container_of(work, struct cp_ptrace_link,
+						poll);
+	unsigned int pause_ms = 10;
+	struct cp_ptrace_reply r;
+	unsigned long flags;
+	bool news;
+	int err;
+	u32 gen;
+
+	for (;;) {
+		spin_lock_irqsave(&cp_links_lock, flags);
+		if (!cp_link_wants_news(l)) {
+			l->polling = false;
+			spin_unlock_irqrestore(&cp_links_lock, flags);
+			break;
+		}
+		gen = l->gen;
+		spin_unlock_irqrestore(&cp_links_lock, flags);
+		err = cp_ptrace_call(l->node, CP_PTRACE_WAIT, l->pid, 0, 0,
+				     CP_PTRACE_NOBLOCK, &r);
+		news = false;
+		spin_lock_irqsave(&cp_links_lock, flags);
+		if (err == -ETIMEDOUT || err == -ENOMEM || err == -EINTR) {
+			/* a slow or busy peer: ask again */
+		} else if (err) {
+			l->gone = true;	/* ECHILD, EHOSTDOWN...: not ours */
+			news = true;
+		} else if (r.why) {
+			l->exit_why = be32_to_cpu(r.why);
+			l->exit_status = be32_to_cpu(r.status);
+			news = true;
+		} else if (r.sig && l->gen == gen) {
+			l->stop_sig = be32_to_cpu(r.sig);
+			news = true;
+		}
+		spin_unlock_irqrestore(&cp_links_lock, flags);
+		if (news) {
+			cp_count(CP_STAT_PTRACE_NEWS);
+			cp_link_wake(l);
+			continue;	/* ends the loop: nothing more wanted */
+		}
+		msleep(pause_ms);
+		pause_ms = min(pause_ms * 2, 200U);
+	}
+	cp_link_put(l);
+}
+
+/* Start the poller if it is not running and there may be news. */
+static void cp_link_poll_locked(struct cp_ptrace_link *l)
+{
+	lockdep_assert_held(&cp_links_lock);
+	if (l->polling || !cp_link_wants_news(l))
+		return;
+	l->polling = true;
+	refcount_inc(&l->ref);
+	queue_work(cp_ptrace_wq, &l->poll);
+}
+
+/* The tracer resumed the tracee (CONT): what was seen is stale, poll. */
+static void cp_link_resumed(struct cp_ptrace_link *l)
 {
 	unsigned long flags;
 
-	clusterproc_tasklist_write_lock_irq();
-	if (!l->unlinked) {
-		list_del_init(&l->standin->ptrace_entry);
-		l->standin->parent = l->standin->real_parent;
-		l->standin->ptrace = 0;
-	}
 	spin_lock_irqsave(&cp_links_lock, flags);
-	list_del(&l->list);
+	l->gen++;
+	l->stop_sig = 0;
+	l->reported = false;
+	cp_link_poll_locked(l);
 	spin_unlock_irqrestore(&cp_links_lock, flags);
-	clusterproc_tasklist_write_unlock_irq();
-	kthread_stop(l->standin);
-	put_task_struct(l->standin);
-	put_task_struct(l->tracer);
-	kfree(l);
 }
 
 static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
@@ -362,7 +600,7 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 	int err;
 
 	spin_lock_irqsave(&cp_links_lock, flags);
-	l = cp_link_find(pid, NULL);
+	l = cp_link_find(CP_LINK_GROUP, pid, NULL);
 	spin_unlock_irqrestore(&cp_links_lock, flags);
 	if (l)
 		return -EPERM;	/* already traced by us */
@@ -383,6 +621,7 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 		kfree(l);
 		return err;
 	}
+	refcount_set(&l->ref, 1);	/* cp_links' */
 	l->pid = pid;
 	l->node = node;
 	l->standin = s;
@@ -392,8 +631,11 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 	s->ptrace = PT_PTRACED | (request == PTRACE_SEIZE ? PT_SEIZED : 0);
 	list_add(&s->ptrace_entry, &current->ptraced);
 	s->parent = current;
+	INIT_WORK(&l->poll, cp_link_poll_fn);
 	spin_lock_irqsave(&cp_links_lock, flags);
+	l->listed = true;
 	list_add(&l->list, &cp_links);
+	cp_link_poll_locked(l);		/* the attach stop */
 	spin_unlock_irqrestore(&cp_links_lock, flags);
 	clusterproc_tasklist_write_unlock_irq();
 	cp_count(CP_STAT_PTRACE_ATTACH_OK);
@@ -415,7 +657,6 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 {
 	struct cp_ptrace_reply r;
 	struct cp_ptrace_link *l;
-	unsigned long flags;
 	int node, err;
 
 	cp_count(CP_STAT_HOOK_PTRACE);
@@ -443,17 +684,18 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 	case PTRACE_CONT:
 	case PTRACE_POKETEXT:
 	case PTRACE_POKEDATA:
-		spin_lock_irqsave(&cp_links_lock, flags);
-		l = cp_link_find(pid, NULL);
-		spin_unlock_irqrestore(&cp_links_lock, flags);
+		l = cp_link_get(CP_LINK_TRACER, pid, NULL);
 		if (!l)
 			return -ESRCH;
 		err = cp_ptrace_call(node, request, pid, addr, data, 0, &r);
-		if (err || request != PTRACE_DETACH)
-			return err;
-		cp_count(CP_STAT_PTRACE_DETACH);
-		cp_link_drop(l);
-		return 0;
+		if (!err && request == PTRACE_DETACH) {
+			cp_count(CP_STAT_PTRACE_DETACH);
+			cp_link_remove(l);
+		} else if (!err && request == PTRACE_CONT) {
+			cp_link_resumed(l);
+		}
+		cp_link_put(l);
+		return err;
 	default:
 		return -EIO;
 	}
@@ -472,22 +714,18 @@ struct pid *cp_op_find_get_pid(pid_t nr)
 	unsigned long flags;
 
 	spin_lock_irqsave(&cp_links_lock, flags);
-	l = cp_link_find(nr, NULL);
+	l = cp_link_find(CP_LINK_GROUP, nr, NULL);
 	if (l)
 		pid = get_task_pid(l->standin, PIDTYPE_PID);
 	spin_unlock_irqrestore(&cp_links_lock, flags);
 	return pid;
 }
 
-/* The tracee died: report its exit, and it is no longer traced. */
-static int cp_ptrace_wait_exit(struct task_struct *t, int wo_flags, int why,
-			       int status, pid_t pid, struct waitid_info *infop,
-			       int *stat, struct rusage *ru)
+/* Fill wait*()'s result for the tracee @pid: @why (CLD_*), @status. */
+static void cp_ptrace_report(int why, int status, pid_t pid,
+			     struct waitid_info *infop, int *stat,
+			     struct rusage *ru)
 {
-	struct cp_ptrace_link *l;
-	unsigned long flags;
-
-	cp_count(CP_STAT_PTRACE_EXIT);
 	if (ru)
 		memset(ru, 0, sizeof(*ru));
 	if (infop) {
@@ -495,19 +733,13 @@ static int cp_ptrace_wait_exit(struct task_struct *t, int wo_flags, int why,
 		infop->status = status;
 		infop->pid = pid;
 		infop->uid = from_kuid_munged(current_user_ns(), current_uid());
+	} else if (why == CLD_TRAPPED) {
+		*stat = (status << 8) | 0x7f;
 	} else if (why == CLD_EXITED) {
 		*stat = (status & 0xff) << 8;
 	} else {
 		*stat = (status & 0x7f) | (why == CLD_DUMPED ? 0x80 : 0);
 	}
-	if (!(wo_flags & WNOWAIT)) {
-		spin_lock_irqsave(&cp_links_lock, flags);
-		l = cp_link_find(0, t);
-		spin_unlock_irqrestore(&cp_links_lock, flags);
-		if (l)
-			cp_link_drop(l);
-	}
-	return pid;
 }
 
 /**
@@ -520,81 +752,126 @@ static int cp_ptrace_wait_exit(struct task_struct *t, int wo_flags, int why,
  * @notask_error: cleared while @t may still report
  * @handled: set if @t is a ptrace stand-in (the result is then ours)
  *
- * Return: as &clusterproc_ops.wait_task; the call's error (e.g. -ECHILD:
- * the tracee is not traced by us there any more, -EHOSTDOWN) as is.
+ * Reads what the link's poller learnt; never waits for the network.
+ * Locking: entered with read_lock(&tasklist_lock), irqs on; the cache is
+ * read and consumed under cp_links_lock inside it, so two waiters (two
+ * threads of the tracer's group) cannot both report one stop or exit.
+ * Returns 0 with the lock held (nothing now: do_wait() scans on, then
+ * sleeps until cp_link_wake()), or, after read_unlock(), the tracee's
+ * pid (a stop or its exit, reported) or CLUSTERPROC_WAIT_RESCAN (the
+ * link is gone: the stand-in left ->ptraced, scan again).
  */
 int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 			struct waitid_info *infop, int *stat,
 			struct rusage *ru, int *notask_error, bool *handled)
 {
-	struct cp_ptrace_reply r;
+	bool nowait = wo_flags & WNOWAIT, drop = false;
 	struct cp_ptrace_link *l;
-	unsigned int node;
+	int why = 0, status = 0;
 	unsigned long flags;
-	pid_t pid;
-	u32 f = 0;
-	int err, sig;
+	pid_t pid = 0;
 
 	spin_lock_irqsave(&cp_links_lock, flags);
-	l = cp_link_find(0, t);
-	node = l ? l->node : 0;
-	pid = l ? l->pid : 0;
-	spin_unlock_irqrestore(&cp_links_lock, flags);
+	l = cp_link_find(CP_LINK_STANDIN, 0, t);
 	*handled = l;
-	if (!l)
+	if (!l) {
+		spin_unlock_irqrestore(&cp_links_lock, flags);
 		return 0;
-	cp_count(CP_STAT_PTRACE_WAIT);
-	*notask_error = 0;
-	/* WNOHANG would need a cached state: not reported (yet) */
-	if (wo_flags & WNOHANG)
-		return 0;
-	if (wo_flags & WNOWAIT)
-		f |= CP_PTRACE_NOWAIT;
-	get_task_struct(t);
-	clusterproc_tasklist_read_unlock();
-	err = cp_ptrace_call(node, CP_PTRACE_WAIT, pid, 0, 0, f, &r);
-	put_task_struct(t);
-	/* no answer, or not traced there any more: fail, do not spin */
-	if (err)
-		return err;
-	if (r.why)
-		return cp_ptrace_wait_exit(t, wo_flags, be32_to_cpu(r.why),
-					   be32_to_cpu(r.status), pid, infop,
-					   stat, ru);
-	sig = be32_to_cpu(r.sig);
-	if (!sig)
-		return CLUSTERPROC_WAIT_RESCAN;
-	cp_count(CP_STAT_PTRACE_STOPPED);
-	if (ru)
-		memset(ru, 0, sizeof(*ru));
-	if (infop) {
-		infop->cause = CLD_TRAPPED;
-		infop->status = sig;
-		infop->pid = pid;
-		infop->uid = from_kuid_munged(current_user_ns(), current_uid());
-	} else {
-		*stat = (sig << 8) | 0x7f;
 	}
+	cp_count(CP_STAT_PTRACE_WAIT);
+	pid = l->pid;
+	if (l->exit_why && (wo_flags & WEXITED)) {
+		why = l->exit_why;
+		status = l->exit_status;
+		drop = !nowait;
+	} else if (l->stop_sig) {
+		why = CLD_TRAPPED;
+		status = l->stop_sig;
+		if (!nowait) {
+			l->stop_sig = 0;
+			l->reported = true;
+		}
+	} else if (l->gone) {
+		drop = true;
+	} else {
+		*notask_error = 0;
+		cp_link_poll_locked(l);
+	}
+	if (drop)
+		refcount_inc(&l->ref);
+	spin_unlock_irqrestore(&cp_links_lock, flags);
+	if (!why && !drop)
+		return 0;
+	clusterproc_tasklist_read_unlock();
+	__set_current_state(TASK_RUNNING);
+	if (drop) {
+		cp_link_remove(l);
+		cp_link_put(l);
+	}
+	if (!why)
+		return CLUSTERPROC_WAIT_RESCAN;
+	cp_count(why == CLD_TRAPPED ? CP_STAT_PTRACE_STOPPED :
+		 CP_STAT_PTRACE_EXIT);
+	cp_ptrace_report(why, status, pid, infop, stat, ru);
 	return pid;
+}
+
+/* Detach @l's tracee on its node: its tracer is gone. May sleep. */
+static void cp_link_detach_remote(struct cp_ptrace_link *l)
+{
+	struct cp_ptrace_reply r;
+	struct cp_ptrace rq = {
+		.request = cpu_to_be32(PTRACE_DETACH),
+		.pid = cpu_to_be32(l->pid),
+		.flags = cpu_to_be32(CP_PTRACE_GONE),
+	};
+	size_t rlen;
+
+	/* the tracer is gone: let the tracee run (its checks need no creds) */
+	cp_call(l->node, CP_MSG_PTRACE, &rq, sizeof(rq), &r, sizeof(r), &rlen);
+}
+
+/**
+ * cp_ptrace_exit_prepare() - a tracer exits: detach its remote tracees now
+ * @tsk: the exiting thread (current), before exit_notify() takes the lock
+ *
+ * As exit_ptrace() does for local tracees, before the tracer's death can
+ * be seen: its parent may signal the tracee right after reaping it, and
+ * a tracee still traced then would stop for nobody. May sleep.
+ */
+void cp_ptrace_exit_prepare(struct task_struct *tsk)
+{
+	struct cp_ptrace_link *l;
+	unsigned long flags;
+
+	if (list_empty_careful(&cp_links))
+		return;
+	for (;;) {
+		spin_lock_irqsave(&cp_links_lock, flags);
+		list_for_each_entry(l, &cp_links, list)
+			if (l->tracer == tsk && !l->unlinked)
+				break;
+		if (list_entry_is_head(l, &cp_links, list))
+			l = NULL;
+		else
+			refcount_inc(&l->ref);
+		spin_unlock_irqrestore(&cp_links_lock, flags);
+		if (!l)
+			return;
+		cp_link_detach_remote(l);
+		cp_count(CP_STAT_PTRACE_DETACH_EXIT);
+		cp_link_remove(l);
+		cp_link_put(l);
+	}
 }
 
 static void cp_link_detach_work(struct work_struct *work)
 {
 	struct cp_ptrace_link *l = container_of(work, struct cp_ptrace_link,
 						work);
-	struct cp_ptrace_reply r;
-	struct cp_ptrace rq = {
-		.request = cpu_to_be32(PTRACE_DETACH),
-		.pid = cpu_to_be32(l->pid),
-	};
-	size_t rlen;
 
-	/* the tracer is gone: let the tracee run (its checks need no creds) */
-	cp_call(l->node, CP_MSG_PTRACE, &rq, sizeof(rq), &r, sizeof(r), &rlen);
-	kthread_stop(l->standin);
-	put_task_struct(l->standin);
-	put_task_struct(l->tracer);
-	kfree(l);
+	cp_link_detach_remote(l);
+	cp_link_put(l);		/* cp_links' reference, handed over */
 }
 
 /* ptrace_unlink op: record, write_lock_irq(&tasklist_lock). */
@@ -608,8 +885,9 @@ void cp_op_ptrace_unlink(struct task_struct *child)
 		return;
 	}
 	spin_lock_irqsave(&cp_links_lock, flags);
-	l = cp_link_find(0, child);
-	if (l && !l->unlinked) {
+	l = cp_link_find(CP_LINK_STANDIN, 0, child);
+	if (l && l->listed) {
+		l->listed = false;
 		l->unlinked = true;
 		list_del(&l->list);
 		INIT_WORK(&l->work, cp_link_detach_work);
@@ -647,10 +925,13 @@ void cp_ptrace_stop(void)
 		spin_lock_irqsave(&cp_links_lock, flags);
 		l = list_first_entry_or_null(&cp_links, struct cp_ptrace_link,
 					     list);
+		if (l)
+			refcount_inc(&l->ref);
 		spin_unlock_irqrestore(&cp_links_lock, flags);
 		if (!l)
 			break;
-		cp_link_drop(l);
+		cp_link_remove(l);
+		cp_link_put(l);
 	}
 	destroy_workqueue(cp_ptrace_wq);
 	if (cp_ptracer)
@@ -659,6 +940,57 @@ void cp_ptrace_stop(void)
 }
 
 #else
+
+/*
+ * The tracer exited (CP_PTRACE_GONE): detach the tracee in whatever state
+ * it is, as exit_ptrace() would. PTRACE_DETACH wants a traced stop
+ * (ptrace_check_attach()): a running tracee is stopped with SIGSTOP,
+ * which it reports to us (cp_ptracer), then detached with no signal, so
+ * that the SIGSTOP is dropped and it runs on.
+ */
+static long cp_ptrace_detach_running(const struct cp_ptrace *rq,
+				     struct task_struct *t)
+{
+	unsigned long until = jiffies + HZ;
+	bool traced;
+	long ret;
+
+	clusterproc_tasklist_read_lock();
+	traced = cp_traced_here(t);
+	clusterproc_tasklist_read_unlock();
+	if (!traced)
+		return -ESRCH;
+	ret = clusterproc_kill_pid_info(SIGSTOP, SEND_SIG_PRIV, task_pid(t));
+	if (ret)
+		return ret;
+	do {
+		usleep_range(5000, 10000);
+		ret = cp_ptracer_run(rq, t, NULL);
+	} while (ret == -ESRCH && time_before(jiffies, until));
+	if (!ret)
+		cp_count(CP_STAT_PTRACE_DETACH_RUNNING);
+	return ret;
+}
+
+/*
+ * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits. A
+ * tracee in a traced stop resumes with the signal it stopped for (as
+ * __ptrace_unlink() leaves exit_code), a running one is stopped first
+ * and resumes with none.
+ */
+static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
+				  struct task_struct *t)
+{
+	struct cp_ptrace d = *in;
+	long ret;
+
+	d.data = cpu_to_be64(cp_ptrace_stopped(t, true));
+	ret = cp_ptracer_run(&d, t, NULL);
+	if (ret != -ESRCH)
+		return ret;
+	d.data = 0;
+	return cp_ptrace_detach_running(&d, t);
+}
 
 int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 {

@@ -69,6 +69,8 @@ enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP };
 struct cp_out {
 	struct list_head link;
 	enum cp_out_kind kind;
+	u64 seq;			/* order of queueing, from 1 */
+	const struct task_struct *owner;	/* who queued it (compared only) */
 	unsigned int node;
 	struct task_struct *task;	/* AUTOREAP: a reference */
 	union {
@@ -77,8 +79,18 @@ struct cp_out {
 	} u;
 };
 
+/*
+ * The queue is sent in order by one worker. cp_outq_lock (irqsave: taken
+ * under tasklist_lock) protects the list, the sequence numbers and
+ * cp_out_busy. An exiting task waits only for what it queued itself
+ * (cp_op_exit_flush()): up to the highest seq it owns, queued or being
+ * sent; cp_out_sent says how far the worker got.
+ */
 static LIST_HEAD(cp_outq);
 static DEFINE_SPINLOCK(cp_outq_lock);
+static u64 cp_out_queued, cp_out_sent;
+static const struct cp_out *cp_out_busy;
+static DECLARE_WAIT_QUEUE_HEAD(cp_out_sent_wq);
 static struct workqueue_struct *cp_out_wq;
 static void cp_out_fn(struct work_struct *w);
 static DECLARE_WORK(cp_out_work, cp_out_fn);
@@ -87,10 +99,36 @@ static void cp_out_add(struct cp_out *o)
 {
 	unsigned long flags;
 
+	o->owner = current;
 	spin_lock_irqsave(&cp_outq_lock, flags);
+	o->seq = ++cp_out_queued;
 	list_add_tail(&o->link, &cp_outq);
 	spin_unlock_irqrestore(&cp_outq_lock, flags);
 	queue_work(cp_out_wq, &cp_out_work);
+}
+
+/* The worker is done with @o (sent, or given up). */
+static void cp_out_done(struct cp_out *o)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	cp_out_sent = o->seq;
+	cp_out_busy = NULL;
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	wake_up_all(&cp_out_sent_wq);
+	kfree(o);
+}
+
+static bool cp_out_sent_up_to(u64 seq)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	done = cp_out_sent >= seq;
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	return done;
 }
 
 static struct cp_out *cp_out_next(void)
@@ -102,6 +140,7 @@ static struct cp_out *cp_out_next(void)
 	if (!list_empty(&cp_outq)) {
 		o = list_first_entry(&cp_outq, struct cp_out, link);
 		list_del(&o->link);
+		cp_out_busy = o;
 	}
 	spin_unlock_irqrestore(&cp_outq_lock, flags);
 	return o;
@@ -154,26 +193,128 @@ static void cp_out_fn(struct work_struct *w)
 			put_task_struct(o->task);
 			break;
 		}
-		kfree(o);
+		cp_out_done(o);
+	}
+}
+
+/*
+ * A message for a record hook: one exit_prepare reserved in @pool (so that
+ * a death or a reparenting is never lost to a failed atomic allocation),
+ * else a GFP_ATOMIC one. NULL (counted as notify_drop) if neither.
+ */
+static struct cp_out *cp_out_alloc(struct cp_proc *pool)
+{
+	struct cp_out *o = NULL;
+	unsigned long flags;
+
+	if (pool) {
+		spin_lock_irqsave(&pool->lock, flags);
+		o = list_first_entry_or_null(&pool->spare, struct cp_out,
+					     link);
+		if (o) {
+			list_del(&o->link);
+			pool->nspare--;
+		}
+		spin_unlock_irqrestore(&pool->lock, flags);
+	}
+	if (o) {
+		memset(o, 0, sizeof(*o));
+		cp_count(CP_STAT_NOTIFY_RESERVED);
+		return o;
+	}
+	o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	if (!o)
+		cp_count(CP_STAT_NOTIFY_DROP);
+	return o;
+}
+
+/* Reserve up to @n messages in @p (GFP_KERNEL: may sleep). */
+static void cp_spare_fill(struct cp_proc *p, unsigned int n)
+{
+	unsigned long flags;
+	struct cp_out *o;
+
+	for (;;) {
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->nspare >= n) {
+			spin_unlock_irqrestore(&p->lock, flags);
+			return;
+		}
+		spin_unlock_irqrestore(&p->lock, flags);
+		o = kzalloc(sizeof(*o), GFP_KERNEL);
+		if (!o)
+			return;	/* the record hook tries GFP_ATOMIC */
+		spin_lock_irqsave(&p->lock, flags);
+		list_add(&o->link, &p->spare);
+		p->nspare++;
+		spin_unlock_irqrestore(&p->lock, flags);
 	}
 }
 
 /**
+ * cp_spare_free() - free what exit_prepare reserved and nobody used
+ * @p: a task's state, being freed (task_free: any context)
+ */
+void cp_spare_free(struct cp_proc *p)
+{
+	struct cp_out *o, *n;
+
+	list_for_each_entry_safe(o, n, &p->spare, link)
+		kfree(o);
+	INIT_LIST_HEAD(&p->spare);
+	p->nspare = 0;
+}
+
+/**
+ * cp_op_exit_prepare() - reserve what the exit's record hooks will queue
+ * @tsk: the exiting task (current), before write_lock_irq(&tasklist_lock)
+ *
+ * May sleep. A tracer's remote tracees are detached first
+ * (cp_ptrace_exit_prepare()). A remote child's death (one event, kept in its leader's
+ * state) and a parent's remote children (a reparent and an autoreap each,
+ * kept in its own state) are reserved here, so that the record hooks
+ * under the lock need no allocation. A child that becomes remote after
+ * this count (a move racing with the exit) falls back to GFP_ATOMIC.
+ */
+void cp_op_exit_prepare(struct task_struct *tsk)
+{
+	struct cp_proc *lp = cp_proc_of(tsk->group_leader), *p;
+	struct task_struct *t;
+	unsigned int kids = 0;
+
+	cp_ptrace_exit_prepare(tsk);
+	if (lp && lp->kind == CP_PROC_RCHILD)
+		cp_spare_fill(lp, 1);
+	if (!cp_have_standins())
+		return;
+	clusterproc_tasklist_read_lock();
+	list_for_each_entry(t, &tsk->children, sibling)
+		if (t->flags & PF_REMOTE)
+			kids++;
+	clusterproc_tasklist_read_unlock();
+	if (!kids)
+		return;
+	p = cp_proc_get_or_alloc(tsk, GFP_KERNEL);
+	if (p)
+		cp_spare_fill(p, (lp == p ? 1 : 0) + 2 * kids);
+}
+
+/**
  * cp_queue_reparent() - tell @node that @pid's parent is now @ppid
+ * @pool: the exiting parent's state (its reserve), or NULL
  * @node: where the process runs
  * @pid: the process
  * @ppid: its new parent's pid
  *
  * Record context (GFP_ATOMIC, no sleep).
  */
-void cp_queue_reparent(unsigned int node, pid_t pid, pid_t ppid)
+void cp_queue_reparent(struct cp_proc *pool, unsigned int node, pid_t pid,
+		       pid_t ppid)
 {
-	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	struct cp_out *o = cp_out_alloc(pool);
 
-	if (!o) {
-		cp_count(CP_STAT_NOTIFY_DROP);
+	if (!o)
 		return;
-	}
 	o->kind = CP_OUT_REPARENT;
 	o->node = node;
 	o->u.rp.pid = cpu_to_be32(pid);
@@ -183,18 +324,17 @@ void cp_queue_reparent(unsigned int node, pid_t pid, pid_t ppid)
 
 /**
  * cp_queue_autoreap() - reap @t's process on its node, then release @t
+ * @pool: a reserve (the exiting parent's state), or NULL
  * @t: a stand-in whose parent does not wait for it; a reference is taken
  *
  * Record context.
  */
-void cp_queue_autoreap(struct task_struct *t)
+void cp_queue_autoreap(struct cp_proc *pool, struct task_struct *t)
 {
-	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	struct cp_out *o = cp_out_alloc(pool);
 
-	if (!o) {
-		cp_count(CP_STAT_NOTIFY_DROP);
+	if (!o)
 		return;
-	}
 	o->kind = CP_OUT_AUTOREAP;
 	get_task_struct(t);
 	o->task = t;
@@ -204,14 +344,12 @@ void cp_queue_autoreap(struct task_struct *t)
 static void cp_queue_event(struct task_struct *tsk, struct cp_proc *p,
 			   int why, int status)
 {
-	struct cp_out *o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	struct cp_out *o = cp_out_alloc(p);
 	u64 ut = tsk->utime + tsk->signal->utime;
 	u64 st = tsk->stime + tsk->signal->stime;
 
-	if (!o) {
-		cp_count(CP_STAT_NOTIFY_DROP);
+	if (!o)
 		return;
-	}
 	o->kind = CP_OUT_EVENT;
 	o->node = p->pnode;
 	o->u.ev.pid = cpu_to_be32(task_tgid_nr(tsk));
@@ -290,16 +428,52 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
  * cp_op_exit_flush() - exit_notify() has unlocked: send what was recorded
  * @tsk: the exiting task (current)
  *
- * May sleep. Sending now, in the exiting task, means the parent's node
- * knows about the death before the exit completes.
+ * May sleep. Waiting here, in the exiting task, for what it queued
+ * (its own death, its children's reparenting) means the other node knows
+ * before the exit completes. A task that queued nothing does not wait:
+ * the queue may hold other tasks' events for a slow peer.
  */
 void cp_op_exit_flush(struct task_struct *tsk)
 {
-	if (list_empty(&cp_outq))
+	const struct cp_out *o;
+	unsigned long flags;
+	u64 want = 0;
+
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	list_for_each_entry(o, &cp_outq, link)
+		if (o->owner == tsk)
+			want = o->seq;
+	if (!want && cp_out_busy && cp_out_busy->owner == tsk)
+		want = cp_out_busy->seq;
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	if (!want)
 		return;
 	cp_count(CP_STAT_HOOK_EXIT_FLUSH);
 	cp_delay_point(CP_DP_EXIT_FLUSH);
-	flush_work(&cp_out_work);
+	wait_event(cp_out_sent_wq, cp_out_sent_up_to(want));
+}
+
+/**
+ * cp_op_de_thread() - exec by a non-leader thread (de_thread())
+ * @tsk: the exec'ing thread, now the leader with the process's pid
+ * @leader: the old leader, released by the caller right after
+ *
+ * Record context: write_lock_irq(&tasklist_lock). The process's state
+ * (a parent on another node, an exec target) belongs to its pid, so it
+ * moves to @tsk; whatever @tsk had of its own (a thread's exec target)
+ * goes to @leader and is freed with it (task_free). Without the move the
+ * new leader's exit would be autoreaped here and the parent's node never
+ * told.
+ */
+void cp_op_de_thread(struct task_struct *tsk, struct task_struct *leader)
+{
+	struct cp_proc *p = cp_proc_of(leader), *mine = cp_proc_of(tsk);
+
+	if (!p)
+		return;
+	cp_count(CP_STAT_HOOK_DE_THREAD);
+	clusterproc_set_task_data(tsk, p);
+	clusterproc_set_task_data(leader, mine);
 }
 
 /**
@@ -412,6 +586,7 @@ static int cp_rchild_fn(void *arg)
 		goto fail;
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->link);
+	INIT_LIST_HEAD(&p->spare);
 	p->kind = CP_PROC_RCHILD;
 	cp_proc_pin(p);
 	p->pnode = job->pnode;
@@ -778,6 +953,6 @@ void cp_rchild_stop(void)
 	while ((o = cp_out_next())) {
 		if (o->task)
 			put_task_struct(o->task);
-		kfree(o);
+		cp_out_done(o);
 	}
 }

@@ -67,6 +67,14 @@ static bool cp_left;		/* left the cluster (debugfs "leave") */
 static DEFINE_SPINLOCK(cp_pending_lock);
 static DEFINE_HASHTABLE(cp_pending_hash, 6);
 static bool cp_stopping;
+/*
+ * Requests are queued for the server threads only while serving. Unload
+ * clears it first (cp_transport_serve_stop()), before the workers and
+ * threads the handlers use (cp_ptracer, cp_rparent, the outbound worker)
+ * are stopped: a request that arrives later is refused, never handed to
+ * a destroyed worker. Replies are still received until cp_transport_stop().
+ */
+static bool cp_serving;
 
 static DEFINE_SPINLOCK(cp_svr_lock);
 static LIST_HEAD(cp_svr_queue);
@@ -454,8 +462,19 @@ static void cp_rx_returned(const void *data, size_t dlen, u32 addr, u32 port)
 static void cp_rx_request(const struct cp_hdr *h, size_t len,
 			  unsigned int src, u32 addr, u32 port)
 {
-	struct cp_work *w = kmalloc(struct_size(w, msg, len), GFP_KERNEL);
+	struct cp_work *w;
 
+	if (!READ_ONCE(cp_serving)) {
+		struct cp_hdr rep;
+
+		/* unloading: the caller fails at once instead of timing out */
+		cp_count(CP_STAT_DROP_UNLOADING);
+		cp_fill_hdr(&rep, h->type, CP_F_REPLY, sizeof(rep), src,
+			    ESHUTDOWN, be64_to_cpu(h->req_id));
+		cp_send_to(addr, port, &rep, sizeof(rep));
+		return;
+	}
+	w = kmalloc(struct_size(w, msg, len), GFP_KERNEL);
 	if (!w) {
 		cp_count(CP_STAT_DROP_NOMEM);
 		return;
@@ -747,6 +766,7 @@ int cp_transport_start(void)
 		}
 		cp_svr_threads[i] = t;
 	}
+	WRITE_ONCE(cp_serving, true);
 	cp_rx_thread = kthread_run(cp_rx_main, NULL, "cp_rx");
 	if (IS_ERR(cp_rx_thread)) {
 		err = PTR_ERR(cp_rx_thread);
@@ -767,6 +787,36 @@ out_free:
 /**
  * cp_transport_stop() - fail pending calls, stop the threads, close
  */
+/**
+ * cp_transport_serve_stop() - unload, first step: handle no more requests
+ *
+ * New requests are refused with ESHUTDOWN (cp_rx_request()); the server
+ * threads finish the handler they run and stop; queued requests are
+ * refused the same way. Outbound calls still get their replies.
+ */
+void cp_transport_serve_stop(void)
+{
+	struct cp_work *w;
+	unsigned int i;
+
+	WRITE_ONCE(cp_serving, false);
+	for (i = 0; i < CP_MAX_SVR; i++) {
+		if (cp_svr_threads[i])
+			kthread_stop(cp_svr_threads[i]);
+		cp_svr_threads[i] = NULL;
+	}
+	while ((w = cp_svr_next())) {
+		const struct cp_hdr *h = (const void *)w->msg;
+		struct cp_hdr rep;
+
+		cp_count(CP_STAT_DROP_UNLOADING);
+		cp_fill_hdr(&rep, h->type, CP_F_REPLY, sizeof(rep), w->src_node,
+			    ESHUTDOWN, be64_to_cpu(h->req_id));
+		cp_send_to(w->from_addr, w->from_port, &rep, sizeof(rep));
+		kfree(w);
+	}
+}
+
 void cp_transport_stop(void)
 {
 	struct cp_pending *p;

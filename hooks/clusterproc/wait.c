@@ -23,6 +23,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/clusterproc.h>
+#include <linux/delay.h>
 #include <linux/pid.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -72,6 +73,12 @@ void cp_standin_del(struct cp_proc *p)
 	list_del_init(&p->link);
 	spin_unlock_irqrestore(&cp_standins_lock, flags);
 	cp_proc_unpin(p);
+}
+
+/* Has this node any stand-in? (a hint: exit_prepare's fast path) */
+bool cp_have_standins(void)
+{
+	return !list_empty_careful(&cp_standins);
 }
 
 static bool cp_why_exit(int why)
@@ -238,7 +245,7 @@ static bool cp_standin_notify(struct task_struct *tsk)
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (news && cp_standin_tell_parent(tsk, p) &&
 	    READ_ONCE(p->rstate) == CP_RS_EXITED)
-		cp_queue_autoreap(tsk);
+		cp_queue_autoreap(NULL, tsk);
 	return false;	/* the zombie is the stand-in */
 }
 
@@ -271,6 +278,7 @@ bool cp_op_notify_parent(struct task_struct *tsk, int sig)
 void cp_op_reparent_remote(struct task_struct *father,
 			   struct task_struct *reaper, struct list_head *dead)
 {
+	struct cp_proc *pool = cp_proc_of(father);	/* exit_prepare's */
 	struct task_struct *t, *n;
 
 	list_for_each_entry_safe(t, n, &father->children, sibling) {
@@ -289,13 +297,13 @@ void cp_op_reparent_remote(struct task_struct *father,
 		if (!p || p->kind != CP_PROC_STANDIN)
 			continue;
 		if (READ_ONCE(p->rstate) < CP_RS_REAPING)
-			cp_queue_reparent(p->node, task_tgid_nr(t),
+			cp_queue_reparent(pool, p->node, task_tgid_nr(t),
 					  task_tgid_nr(reaper));
 		if (same_thread_group(reaper, father) || !READ_ONCE(p->dead) ||
 		    READ_ONCE(p->rstate) != CP_RS_EXITED)
 			continue;
 		if (cp_standin_tell_parent(t, p))
-			cp_queue_autoreap(t);
+			cp_queue_autoreap(pool, t);
 	}
 }
 
@@ -522,6 +530,13 @@ static int cp_wait_exited(struct task_struct *t, struct cp_proc *p,
 		if (!nowait)
 			WRITE_ONCE(p->rstate, CP_RS_EXITED);
 		cp_count(CP_STAT_WAIT_RESCAN);
+		/*
+		 * The call failed (a slow or busy peer): the rescan would ask
+		 * again at once, a busy loop for as long as the peer fails.
+		 * Pause first; a signal ends the wait (-ERESTARTSYS).
+		 */
+		if (ret < 0)
+			msleep_interruptible(100);
 		return CLUSTERPROC_WAIT_RESCAN;
 	}
 	if (stat)
@@ -625,6 +640,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		spin_unlock_irqrestore(&p->lock, flags);
 		get_task_struct(t);
 		clusterproc_tasklist_read_unlock();
+		/* do_wait() set TASK_INTERRUPTIBLE; we sleep on other things */
+		__set_current_state(TASK_RUNNING);
 		cp_count(CP_STAT_WAIT_RELEASED);
 		cp_delay_point(CP_DP_WAIT_RELEASED);
 		ret = cp_wait_exited(t, p, wo_flags, infop, stat, ru);
@@ -635,6 +652,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		spin_unlock_irqrestore(&p->lock, flags);
 		get_task_struct(t);
 		clusterproc_tasklist_read_unlock();
+		/* do_wait() set TASK_INTERRUPTIBLE; we sleep on other things */
+		__set_current_state(TASK_RUNNING);
 		cp_count(CP_STAT_WAIT_RELEASED);
 		cp_delay_point(CP_DP_WAIT_RELEASED);
 		ret = cp_wait_stopped(t, p, wo_flags, sig, infop, stat, ru);
@@ -648,6 +667,7 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 			p->cont_pending = false;
 		spin_unlock_irqrestore(&p->lock, flags);
 		clusterproc_tasklist_read_unlock();
+		__set_current_state(TASK_RUNNING);
 		if (ru)
 			memset(ru, 0, sizeof(*ru));
 		if (infop) {

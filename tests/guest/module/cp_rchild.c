@@ -32,11 +32,26 @@
  *   stopcont MS N PERIOD_US   fork a helper that stops and continues this
  *                             process N times (PERIOD_US apart), sleep MS
  *                             (through the stops), exit 0
+ *   flushorder NOTIFIED       once this node's hook_notify_parent is at
+ *                             least NOTIFIED (events of other processes
+ *                             are being sent or queued): fork a child
+ *                             whose second thread exits, then it, and
+ *                             reap it (its zombie is reported once the
+ *                             thread is released, after the thread's
+ *                             exit_flush); exit 0 if notify_sent did not
+ *                             move meanwhile (no exit waited for others'
+ *                             events), 1 if it did, 2 if the counters
+ *                             never got there
+ *   threadexec CODE           a second thread execs "cp_rchild exit CODE"
+ *                             (de_thread(): the thread takes over the
+ *                             process's pid); 7x if that fails
  */
 #include "cp_proc_util.h"
+#include "cp_test_util.h"
 #include "libclusterproc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +119,75 @@ static int stopcont(long ms, long n, long period_us)
 }
 
 /* What exec kept: see "sigstate" above. */
+static void *threadexec_fn(void *code)
+{
+	char *const argv[] = { "cp_rchild", "exit", code, NULL };
+
+	execv("/proc/self/exe", argv);
+	_exit(71);
+}
+
+/* A non-leader thread execs; the leader waits in pthread_join for ever. */
+static int threadexec(char *code)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, threadexec_fn, code))
+		return 70;
+	pthread_join(t, NULL);
+	return 72;
+}
+
+static long long stat_of(const char *name)
+{
+	long long v = -1;
+
+	if (cp_file_value("/sys/kernel/debug/clusterproc/stats", name, &v))
+		return -1;
+	return v;
+}
+
+static void *thread_exits(void *arg)
+{
+	return arg;
+}
+
+static int flushorder(long long notified)
+{
+	long long s0, s1;
+	pid_t pid;
+	int i, st;
+
+	for (i = 0; i < 1000; i++) {
+		if (stat_of("hook_notify_parent") >= notified)
+			break;
+		usleep(10000);
+	}
+	if (i == 1000)
+		return 2;
+	s0 = stat_of("notify_sent");
+	pid = fork();
+	if (pid < 0)
+		return 3;
+	if (pid == 0) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_exits, NULL) ||
+		    pthread_join(t, NULL))
+			_exit(5);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 4;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return 5;
+	s1 = stat_of("notify_sent");
+	if (s1 != s0)
+		fprintf(stderr, "flushorder: notify_sent %lld -> %lld while a process without remote relations exited\n",
+			s0, s1);
+	return s1 != s0;
+}
+
 static int sigstate(long ms)
 {
 	struct sigaction sa;
@@ -231,6 +315,10 @@ int main(int argc, char **argv)
 		}
 		return fclose(f) ? errno : 0;
 	}
+	if (!strcmp(m, "flushorder") && argc == 3)
+		return flushorder(atoll(argv[2]));
+	if (!strcmp(m, "threadexec") && argc == 3)
+		return threadexec(argv[2]);
 	if (!strcmp(m, "stopcont") && argc == 5)
 		return stopcont(arg(argv, 2), arg(argv, 3), arg(argv, 4));
 	fprintf(stderr, "cp_rchild: bad arguments\n");
