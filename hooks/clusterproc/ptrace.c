@@ -214,10 +214,11 @@ static long cp_ptrace_detach_running(const struct cp_ptrace *rq,
 }
 
 /*
- * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits. A
- * tracee in a traced stop resumes with the signal it stopped for (as
- * __ptrace_unlink() leaves exit_code), a running one is stopped first
- * and resumes with none.
+ * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits: the
+ * tracee runs on, in any state, and a signal it was stopped for is
+ * dropped (as on one machine: a SIGTERM in its signal-delivery stop does
+ * not kill it once its tracer is gone). A running tracee is stopped
+ * first (cp_ptrace_detach_running()).
  */
 static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
 				  struct task_struct *t)
@@ -225,11 +226,10 @@ static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
 	struct cp_ptrace d = *in;
 	long ret;
 
-	d.data = cpu_to_be64(cp_ptrace_stopped(t, true));
+	d.data = 0;
 	ret = cp_ptracer_run(&d, t, NULL);
 	if (ret != -ESRCH)
 		return ret;
-	d.data = 0;
 	return cp_ptrace_detach_running(&d, t);
 }
 
@@ -330,7 +330,6 @@ out:
  *	(cp_link_remove() or the ptrace_unlink op): the one owner of removal
  * @unlinked: the kernel unlinked the stand-in (tracer exit)
  * @polling: @poll is queued or running (it holds a reference)
- * @reported: the last stop was reported; nothing to poll until resumed
  * @gen: bumped when the tracer resumes the tracee (news from before is
  *	stale)
  * @stop_sig: a traced stop seen by the poller, not yet reported (0: none)
@@ -359,7 +358,6 @@ struct cp_ptrace_link {
 	bool listed;
 	bool unlinked;
 	bool polling;
-	bool reported;
 	bool gone;
 	u32 gen;
 	int stop_sig;
@@ -498,11 +496,13 @@ static void cp_link_wake(struct cp_ptrace_link *l)
 			   TASK_INTERRUPTIBLE, l->standin);
 }
 
-/* Has the poller something to look for? (cp_links_lock held) */
+/*
+ * Has the poller something to look for? (cp_links_lock held) Also while
+ * a stop is cached or was reported: the tracee can still die (SIGKILL).
+ */
 static bool cp_link_wants_news(const struct cp_ptrace_link *l)
 {
-	return l->listed && !l->reported && !l->gone && !l->stop_sig &&
-	       !l->exit_why;
+	return l->listed && !l->gone && !l->exit_why;
 }
 
 /*
@@ -553,11 +553,12 @@ static void cp_link_poll_fn(struct work_struct *work)
 			l->stop_sig = be32_to_cpu(r.sig);
 			news = true;
 		}
+		if (news)
+			pause_ms = 10;
 		spin_unlock_irqrestore(&cp_links_lock, flags);
 		if (news) {
 			cp_count(CP_STAT_PTRACE_NEWS);
 			cp_link_wake(l);
-			continue;	/* ends the loop: nothing more wanted */
 		}
 		msleep(pause_ms);
 		pause_ms = min(pause_ms * 2, 200U);
@@ -584,7 +585,6 @@ static void cp_link_resumed(struct cp_ptrace_link *l)
 	spin_lock_irqsave(&cp_links_lock, flags);
 	l->gen++;
 	l->stop_sig = 0;
-	l->reported = false;
 	cp_link_poll_locked(l);
 	spin_unlock_irqrestore(&cp_links_lock, flags);
 }
@@ -787,10 +787,8 @@ int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 	} else if (l->stop_sig) {
 		why = CLD_TRAPPED;
 		status = l->stop_sig;
-		if (!nowait) {
+		if (!nowait)
 			l->stop_sig = 0;
-			l->reported = true;
-		}
 	} else if (l->gone) {
 		drop = true;
 	} else {
@@ -973,10 +971,11 @@ static long cp_ptrace_detach_running(const struct cp_ptrace *rq,
 }
 
 /*
- * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits. A
- * tracee in a traced stop resumes with the signal it stopped for (as
- * __ptrace_unlink() leaves exit_code), a running one is stopped first
- * and resumes with none.
+ * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits: the
+ * tracee runs on, in any state, and a signal it was stopped for is
+ * dropped (as on one machine: a SIGTERM in its signal-delivery stop does
+ * not kill it once its tracer is gone). A running tracee is stopped
+ * first (cp_ptrace_detach_running()).
  */
 static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
 				  struct task_struct *t)
@@ -984,11 +983,10 @@ static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
 	struct cp_ptrace d = *in;
 	long ret;
 
-	d.data = cpu_to_be64(cp_ptrace_stopped(t, true));
+	d.data = 0;
 	ret = cp_ptracer_run(&d, t, NULL);
 	if (ret != -ESRCH)
 		return ret;
-	d.data = 0;
 	return cp_ptrace_detach_running(&d, t);
 }
 
