@@ -61,8 +61,12 @@ int ci_net_up(const struct ci *ci);
 int ci_open_module(struct ci *ci);
 int ci_load_module(const struct ci *ci);
 
-/* init_caps.c: drop CAP_SYS_ADMIN and CAP_SYS_MODULE for good */
-int ci_drop_caps(void);
+/*
+ * init_caps.c: drop CAP_SYS_ADMIN and CAP_SYS_MODULE for good (keep the
+ * latter if the job says CS_ALLOW_MODULE=1: ci_job_allows_module())
+ */
+int ci_drop_caps(bool keep_module);
+bool ci_job_allows_module(const struct ci *ci);
 
 /* init_run.c: read the job file (early); run the job */
 int ci_read_job(struct ci *ci);

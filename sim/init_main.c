@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
 	if (ci.nodes > 1 && ci.tipc_tolerance != ci.tipc_join_tolerance)
 		ci_tipc_set_tolerance(&ci, ci.tipc_tolerance);
-	if (ci_drop_caps())
+	if (ci_drop_caps(ci_job_allows_module(&ci)))
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
 			 strerror(errno));
 	ci_run_job(&ci);

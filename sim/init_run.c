@@ -229,6 +229,8 @@ int ci_run_job(const struct ci *ci)
 		       strerror(errno));
 	setenv("HOME", "/tmp", 1);
 	setenv("CS_RESULTS_DIR", CI_RESULTS, 1);
+	if (ci->module && *ci->module)
+		setenv("CS_MODULE", ci->module, 1);
 	for (size_t i = 0; i < job.nitems; i++) {
 		const struct cs_job_item *it = &job.items[i];
 

@@ -53,6 +53,10 @@ static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 	    write_env(f, "CS_RUN_ID", c->id))
 		return -1;
 	if (sc) {
+		/* init reads it before it drops its capabilities */
+		if (sc->allow_module &&
+		    write_env(f, "CS_ALLOW_MODULE", "1"))
+			return -1;
 		for (size_t i = 0; i < sc->nenv; i++) {
 			char *w[1] = { sc->env[i] };
 

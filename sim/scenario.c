@@ -200,6 +200,16 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 				    w[1]);
 		return 0;
 	}
+	if (strcmp(w[0], "allow") == 0) {
+		if (n != 2 || strcmp(w[1], "module") != 0)
+			return fail(err, errlen, name, line,
+				    "'allow' takes 'module'");
+		if (sc->allow_module)
+			return fail(err, errlen, name, line,
+				    "'allow module' given twice");
+		sc->allow_module = 1;
+		return 0;
+	}
 	if (strcmp(w[0], "env") == 0) {
 		if (n != 2 || !env_key_ok(w[1]))
 			return fail(err, errlen, name, line,

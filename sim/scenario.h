@@ -22,6 +22,8 @@ struct cs_scenario {
 	char wire_delay[16];
 	char wire_loss[16];
 	char wire_dup[16];
+	/* 'allow module': commands keep CAP_SYS_MODULE (unload tests) */
+	int allow_module;
 };
 
 /*

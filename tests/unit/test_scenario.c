@@ -19,6 +19,7 @@ START_TEST(test_good)
 		"\n"
 		"timeout 60   # trailing comment\n"
 		"env FOO=bar\n"
+		"allow module\n"
 		"run all kernel-identity\n"
 		"wire delay 5 loss 1.5\n"
 		"run 2 sh -c 'exit 7' \"a b\" c\\ d\n"
@@ -33,7 +34,8 @@ START_TEST(test_good)
 	ck_assert_uint_eq(sc.ncmds, 3);
 	ck_assert_int_eq(sc.cmds[0].node, 0);
 	ck_assert_str_eq(sc.cmds[0].argv[0], "kernel-identity");
-	ck_assert_int_eq(sc.cmds[0].line, 6);
+	ck_assert_int_eq(sc.cmds[0].line, 7);
+	ck_assert_int_eq(sc.allow_module, 1);
 	ck_assert_int_eq(sc.cmds[1].node, 2);
 	ck_assert_int_eq(sc.cmds[1].argc, 5);
 	ck_assert_str_eq(sc.cmds[1].argv[2], "exit 7");
@@ -86,6 +88,9 @@ static const struct {
 } bad[] = {
 	{ "run all x\n", ":1: no 'nodes N'" },
 	{ "nodes 3\n", "no 'run' line" },
+	{ "nodes 3\nallow modules\nrun all x\n", ":2: 'allow' takes 'module'" },
+	{ "nodes 3\nallow module\nallow module\nrun all x\n",
+	  ":3: 'allow module' given twice" },
 	{ "nodes 0\nrun all x\n", ":1: '0' is not a node count" },
 	{ "nodes 65\nrun all x\n", ":1: '65' is not a node count" },
 	{ "nodes three\nrun all x\n", ":1:" },
