@@ -104,7 +104,7 @@ static int match_line(const struct demo_expect *e, struct demo_vars *v,
 	cap = r.re_nsub >= 2 ? 2 : 1;
 	regfree(&r);
 	if (rc) {
-		snprintf(why, whylen, "expected a line matching  %s\n  got  %s",
+		snprintf(why, whylen, "expected a line matching /%s/, got: %s",
 			 re, line);
 		free(re);
 		return -1;

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,8 @@ static int connect_agents(struct narrator *n, int nodes, int *lfd)
 {
 	struct cs_tipc_sub sub;
 
+	if (nodes == 1)
+		return 0;
 	/* node 1's own instance: the barrier counts 1..nodes */
 	*lfd = demo_link_listen(DEMO_SVC, 1);
 	if (*lfd < 0 || cs_tipc_sub_open(&sub, DEMO_SVC, nodes))
@@ -182,8 +185,14 @@ static int connect_agents(struct narrator *n, int nodes, int *lfd)
 		return -1;
 	}
 	cs_tipc_sub_close(&sub);
+	/* an agent is published at bind(), a moment before its listen() */
 	for (int i = 2; i <= nodes; i++) {
-		n->fd[i] = demo_link_connect(DEMO_SVC, (uint32_t)i);
+		for (int try = 0; try < 50; try++) {
+			n->fd[i] = demo_link_connect(DEMO_SVC, (uint32_t)i);
+			if (n->fd[i] >= 0 || errno != ECONNREFUSED)
+				break;
+			usleep(100000);
+		}
 		if (n->fd[i] < 0)
 			return -1;
 	}
@@ -271,8 +280,9 @@ static int narrate(const char *script, int nodes, const char *bindir)
 		said = 0;
 		ncmd++;
 		if (command(&n, st, why, sizeof(why))) {
-			printf("!! not what %s line %d says: %s\n",
-			       basename((char *)script), st->line, why);
+			printf("!! not what %s says (line %d): %s\n",
+			       strrchr(script, '/') ? strrchr(script, '/') + 1 : script,
+			       st->line, why);
 			failed = 1;
 		}
 		fflush(stdout);
@@ -320,6 +330,9 @@ int main(int argc, char **argv)
 	dirname(exe);
 	snprintf(script, sizeof(script), "%s/demo.steps", exe);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* a shell that died is an error from write(), not the end of us */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return 1;
 	if (node > 1)
 		return serve(node, exe);
 	return narrate(argc == 2 ? argv[1] : script, nodes, exe);

@@ -26,6 +26,8 @@ int demo_shell_start(struct demo_shell *sh, const char *path_first)
 		const char *path = getenv("PATH");
 		char *np;
 
+		/* the demo ignores SIGPIPE; what the shell runs must not */
+		signal(SIGPIPE, SIG_DFL);
 		if (path_first &&
 		    asprintf(&np, "%s:%s", path_first, path ? path : "/bin") > 0)
 			setenv("PATH", np, 1);
