@@ -1,7 +1,8 @@
 /*
  * demo_link.h: the demo's narrator (node 1) and its agents (the other
  * nodes) over TIPC: one SOCK_SEQPACKET connection per agent, a message a
- * command one way and {status, output} the other.
+ * command one way ({0, command}; {1, ""}: the demo is over) and {status,
+ * output} the other.
  */
 #ifndef DEMO_LINK_H
 #define DEMO_LINK_H

@@ -99,12 +99,12 @@ static int serve(int node, const char *bindir)
 		char *cmd, *out;
 		int status, r = demo_link_recv(fd, IDLE_MS, &st, &cmd);
 
-		if (r == 1) {
-			rc = 0;
-			break;
-		}
-		if (r < 0) {
-			why = "lost node 1";
+		if (r || st == 1) {	/* 1: node 1 says the demo is over */
+			if (r || st != 1)
+				why = "lost node 1";
+			else
+				rc = 0;
+			free(cmd);
 			break;
 		}
 		printf("node%d$ %s\n", node, cmd);
@@ -273,7 +273,7 @@ static int narrate(const char *script, int nodes, const char *bindir)
 		if (!st->node) {
 			if (!said && k)
 				putchar('\n');
-			printf("# %s\n", st->text);
+			printf("#%s%s\n", *st->text ? " " : "", st->text);
 			said = 1;
 			continue;
 		}
@@ -296,8 +296,12 @@ static int narrate(const char *script, int nodes, const char *bindir)
 	       "demo: every command printed what tests/scenarios/demo.steps says it prints");
 stop:
 	for (int i = 2; i <= 64; i++)
-		if (n.fd[i] >= 0)
+		if (n.fd[i] >= 0) {
+			if (demo_link_send(n.fd[i], 1, ""))
+				fprintf(stderr, "demo: cannot tell node%d the end: %s\n",
+					i, strerror(errno));
 			close(n.fd[i]);
+		}
 	demo_shell_stop(&n.sh);
 	if (lfd >= 0)
 		close(lfd);
