@@ -296,12 +296,13 @@ START_TEST(test_real_run)
 	ck_assert_msg(validate(xml) == 0, "%s not valid:\n%s", xml, xout);
 	/* 2 nodes x (2 commands + the node itself) */
 	ck_assert_str_eq(xpath(xml, "count(//testsuite)"), "6");
-	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node2.02-sh']/@failures"), "1");
-	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node2.02-sh']/@hostname"), "node2");
-	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node2.02-sh']/testcase[@name='t_bad']/failure/@message"),
+	ck_assert_str_eq(xpath(xml, "//testsuite[starts-with(@name,'node2.02-')]/@failures"), "1");
+	ck_assert_str_eq(xpath(xml, "//testsuite[starts-with(@name,'node2.02-')]/@hostname"), "node2");
+	ck_assert_str_eq(xpath(xml, "//testsuite[starts-with(@name,'node2.02-')]/testcase[@name='t_bad']/failure/@message"),
 			 "<got> & \"want\"");
-	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node2.02-sh']/testcase[@name='t_bad']/@classname"),
-			 "node2.02-sh.Core");
+	/* /bin/sh is named after what it resolves to (node2.02-dash) */
+	ck_assert_msg(strstr(xpath(xml, "//testsuite[starts-with(@name,'node2.02-')]/testcase[@name='t_bad']/@classname"),
+			     ".Core"), "classname %s", xout);
 	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node1.02-true']/testcase/error/@message"),
 			 "no TAP output (missing)");
 	ck_assert_str_eq(xpath(xml, "//testsuite[@name='node1.01-kernel-identity']/@failures"), "0");
