@@ -129,7 +129,7 @@ out:
 	if (lfd >= 0)
 		close(lfd);
 	if (tap) {
-		fprintf(tap, "1..1\n%s 1 - demo.c:agent:node%d: %d command%s served%s%s\n",
+		fprintf(tap, "1..1\n%s 1 - demo-node:agent:node%d: %d command%s served%s%s\n",
 			rc ? "not ok" : "ok", node, served, served == 1 ? "" : "s",
 			rc ? ": " : "", why);
 		fclose(tap);
@@ -206,6 +206,22 @@ static void print_output(const char *out)
 	fputs(out, stdout);
 	if (len && out[len - 1] != '\n')
 		putchar('\n');
+}
+
+/* TAP as Check writes it, FILE:TCASE:TEST: MESSAGE; the test named after
+ * the script's line (stable from run to run, unlike a pid) */
+static void tap_step(FILE *tap, int num, const struct demo_step *st,
+		     const char *why)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "line %d, node%d$ %s", st->line,
+		 st->node, st->text);
+	for (char *p = name; *p; p++)
+		if (*p == ':' || *p == '#' || *p == '\n')
+			*p = ' ';
+	fprintf(tap, "%s %d - demo.steps:node%d:%s: %s\n", why ? "not ok" : "ok",
+		num, st->node, name, why ? why : "Passed");
 }
 
 /* One command step: 0 if it printed what the script says. */
@@ -287,9 +303,7 @@ static int narrate(const char *script, int nodes, const char *bindir)
 		}
 		fflush(stdout);
 		if (tap)
-			fprintf(tap, "%s %d - demo.c:node%d:line%d: %s\n",
-				failed ? "not ok" : "ok", ncmd, st->node,
-				st->line, failed ? why : "Passed");
+			tap_step(tap, ncmd, st, failed ? why : NULL);
 	}
 	printf("\n%s\n", failed ?
 	       "demo: FAILED: a command did not print what the script says (above)" :
@@ -311,7 +325,7 @@ end:
 	free(text);
 	if (tap) {
 		if (failed && !ncmd)
-			fprintf(tap, "not ok 1 - demo.c:narrator:setup: see the log\n");
+			fprintf(tap, "not ok 1 - demo.steps:narrator:setup: see the log\n");
 		fprintf(tap, "1..%d\n", ncmd ? ncmd : 1);
 		fclose(tap);
 	}
