@@ -21,10 +21,12 @@ GUEST_OUT   := $(BUILD)/tests/guest
 TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
-               test_jobfile test_cleanup test_run test_junit
+               test_jobfile test_cleanup test_run
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
+# junit.xml against tests/unit/junit.xsd (xmllint)
+UNIT_BINS   += $(UNIT_OUT)/test_junit
 
 TESTS_CFLAGS := $(HOST_CFLAGS) -I$(TOP)/sim -MMD -MP \
                 -DCS_TEST_DATA='"$(UNIT_DIR)/data"'
