@@ -20,6 +20,8 @@ SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
 # JUnit XML results (junit.c, junit_tap.c: pure; junit_run.c: the run's file)
 SIM_LIB_SRC += junit.c junit_tap.c
 SIM_CS_SRC  += junit_run.c
+# --switches K: switches joined by vde cables
+SIM_CS_SRC  += cable.c
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
 SIM_CS_OBJ   := $(addprefix $(SIM_OBJ)/,$(SIM_CS_SRC:.c=.o))

@@ -1,0 +1,29 @@
+/*
+ * cable.h: --switches K. The nodes split over K vde switches (contiguous
+ * shares: with 6 nodes and 2 switches, nodes 1-3 and 4-6); switch 1 is
+ * the run's, switches 2..K sit in runs/<id>/switch<k>, each joined to
+ * switch 1 by a vde cable, `dpipe vde_plug SWITCH1 = vde_plug SWITCHk`:
+ * the same cable that joins switches on two hosts when one side runs
+ * through ssh (sim/README.md).
+ */
+#ifndef CS_CABLE_H
+#define CS_CABLE_H
+
+#include "cluster.h"
+
+#define CS_MAX_SWITCHES 8
+
+/* The switches a run has: --switches, 1 if not given. */
+int cs_switches(const struct cs_cluster *c);
+
+/* The switch (0-based) node index i (0-based) plugs into. */
+int cs_node_segment(const struct cs_cluster *c, int i);
+
+/* The directory of switch seg (0-based; 0 is c->switch_dir). 0 or -1. */
+int cs_segment_dir(const struct cs_cluster *c, int seg, char *out,
+		   size_t len);
+
+/* Start switches 2..K and their cables (nothing with one switch). 0/-1. */
+int cs_cables_start(struct cs_cluster *c);
+
+#endif
