@@ -10,7 +10,7 @@ int cs_switches(const struct cs_cluster *c)
 
 int cs_node_segment(const struct cs_cluster *c, int i)
 {
-	return i * cs_switches(c) / c->n;
+	return i % cs_switches(c);
 }
 
 int cs_segment_dir(const struct cs_cluster *c, int seg, char *out,
@@ -22,16 +22,16 @@ int cs_segment_dir(const struct cs_cluster *c, int seg, char *out,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* Nodes first..last (1-based) of switch seg, for the progress line. */
-static void share(const struct cs_cluster *c, int seg, int *first, int *last)
+/* "2 4 6": the nodes of switch seg, for the progress line. */
+static void share(const struct cs_cluster *c, int seg, char *out, size_t len)
 {
-	*first = *last = 0;
-	for (int i = 0; i < c->n; i++)
-		if (cs_node_segment(c, i) == seg) {
-			if (!*first)
-				*first = i + 1;
-			*last = i + 1;
-		}
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < c->n && o + 4 < len; i++)
+		if (cs_node_segment(c, i) == seg)
+			o += (size_t)snprintf(out + o, len - o, "%s%d",
+					      o ? " " : "", i + 1);
 }
 
 int cs_cables_start(struct cs_cluster *c)
@@ -42,7 +42,7 @@ int cs_cables_start(struct cs_cluster *c)
 		char dir[PATH_MAX], name[32], log[PATH_MAX + 32];
 		char *argv[] = { "dpipe", "vde_plug", c->switch_dir, "=",
 				 "vde_plug", dir, NULL };
-		int first, last;
+		char nodes[CS_MAX_NODES * 3 + 1];
 
 		if (cs_segment_dir(c, seg, dir, sizeof(dir)))
 			return -1;
@@ -54,9 +54,9 @@ int cs_cables_start(struct cs_cluster *c)
 			 seg + 1);
 		if (cs_helper_spawn(c, name, argv, log) < 0)
 			return -1;
-		share(c, seg, &first, &last);
-		cs_progress(c, "switch %d (nodes %d-%d) joined to switch 1 by a cable: dpipe vde_plug %s = vde_plug %s",
-			    seg + 1, first, last, c->switch_dir, dir);
+		share(c, seg, nodes, sizeof(nodes));
+		cs_progress(c, "switch %d (nodes %s) joined to switch 1 by a cable: dpipe vde_plug %s = vde_plug %s",
+			    seg + 1, nodes, c->switch_dir, dir);
 	}
 	return 0;
 }

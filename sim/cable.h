@@ -1,6 +1,8 @@
 /*
- * cable.h: --switches K. The nodes split over K vde switches (contiguous
- * shares: with 6 nodes and 2 switches, nodes 1-3 and 4-6); switch 1 is
+ * cable.h: --switches K. The nodes dealt over K vde switches (node N on
+ * switch (N - 1) % K + 1: with 2 switches, odd nodes on switch 1, even
+ * ones on switch 2, so that node 1 reaches node 2 through the cable and
+ * node 3 without it, as the 3-node tests use them); switch 1 is
  * the run's, switches 2..K sit in runs/<id>/switch<k>, each joined to
  * switch 1 by a vde cable, `dpipe vde_plug SWITCH1 = vde_plug SWITCHk`:
  * the same cable that joins switches on two hosts when one side runs
