@@ -28,4 +28,11 @@ int cs_segment_dir(const struct cs_cluster *c, int seg, char *out,
 /* Start switches 2..K and their cables (nothing with one switch). 0/-1. */
 int cs_cables_start(struct cs_cluster *c);
 
+/* Plug every node (c->node_wire) into its share's switch. 0 or -1. */
+int cs_cables_assign(struct cs_cluster *c);
+
+/* wirefilter -v of node index i's switch dir: "DIR:ITS_SHARE'S_SWITCH". */
+int cs_cable_plugs(const struct cs_cluster *c, int i, const char *dir,
+		   char *out, size_t len);
+
 #endif

@@ -18,27 +18,27 @@ int cs_wire_start(struct cs_cluster *c)
 	const struct cs_cluster *o = c;
 	bool wire = o->wire_delay || o->wire_loss || o->wire_dup;
 
+	/* --switches: the other switches and their cables first */
 	if (cs_cables_start(c))
 		return -1;
 	for (int i = 0; i < c->n; i++) {
 		char dir[PATH_MAX + 16], plugs[3 * PATH_MAX], log[PATH_MAX + 32];
-		char name[32], seg[PATH_MAX];
+		char name[32];
 		char *argv[12];
 		int k = 0;
 
-		/* the switch of the node's share (--switches), else the run's */
-		if (cs_segment_dir(c, cs_node_segment(c, i), seg, sizeof(seg)))
-			return -1;
 		if (!wire) {
 			snprintf(c->node_wire[i], sizeof(c->node_wire[i]), "%s",
-				 seg);
+				 c->switch_dir);
 			continue;
 		}
 		snprintf(dir, sizeof(dir), "%s/wire%d", c->run_dir, i + 1);
 		snprintf(name, sizeof(name), "switch of node%d", i + 1);
 		if (cs_switch_start(c, dir, name) < 0)
 			return -1;
-		snprintf(plugs, sizeof(plugs), "%s:%s", dir, seg);
+		/* "DIR:SWITCH", the switch of the node's share (--switches) */
+		if (cs_cable_plugs(c, i, dir, plugs, sizeof(plugs)))
+			return -1;
 		snprintf(log, sizeof(log), "%s/wire%d.filter.log", c->run_dir,
 			 i + 1);
 		snprintf(name, sizeof(name), "wirefilter of node%d", i + 1);
@@ -64,6 +64,9 @@ int cs_wire_start(struct cs_cluster *c)
 				     "%s", dir) >= sizeof(c->node_wire[i]))
 			return -1;
 	}
+	/* without a wirefilter a node plugs into its share's switch */
+	if (!wire && cs_cables_assign(c))
+		return -1;
 	if (wire)
 		cs_progress(c, "wire: every node behind a wirefilter (delay %s ms, loss %s%%, dup %s%%)",
 			    o->wire_delay ? o->wire_delay : "0",
