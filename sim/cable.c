@@ -126,3 +126,22 @@ int cs_cable_plugs(const struct cs_cluster *c, int i, const char *dir,
 	n = snprintf(out, len, "%s:%s", dir, seg);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
+
+int cs_cable_share_clients(const struct cs_cluster *c, int i)
+{
+	int seg = cs_node_segment(c, i), k = cs_switches(c);
+	int n = seg ? 1 : k - 1;	/* the cables on that switch */
+
+	for (int j = 0; j <= i; j++)
+		n += cs_node_segment(c, j) == seg;
+	return n;
+}
+
+int cs_cable_wait_wirefilter(const struct cs_cluster *c, int i)
+{
+	char seg[PATH_MAX];
+
+	if (cs_segment_dir(c, cs_node_segment(c, i), seg, sizeof(seg)))
+		return -1;
+	return wait_plugged(seg, cs_cable_share_clients(c, i), seg, 0);
+}

@@ -35,4 +35,14 @@ int cs_cables_assign(struct cs_cluster *c);
 int cs_cable_plugs(const struct cs_cluster *c, int i, const char *dir,
 		   char *out, size_t len);
 
+/*
+ * Clients on the switch of node index i's share once the wirefilters of
+ * nodes 0..i are plugged in, one at a time: its cables and those.
+ */
+int cs_cable_share_clients(const struct cs_cluster *c, int i);
+
+/* Wait (5 s at most) until node index i's wirefilter is on its share's
+ * switch, so that the next client plugs in alone. 0 or -1. */
+int cs_cable_wait_wirefilter(const struct cs_cluster *c, int i);
+
 #endif

@@ -60,6 +60,11 @@ int cs_wire_start(struct cs_cluster *c)
 		argv[k] = NULL;
 		if (cs_helper_spawn(c, name, argv, log) < 0)
 			return -1;
+		if (cs_cable_wait_wirefilter(c, i)) {
+			fprintf(stderr, "clustersim: %s did not plug into its switch in 5 s (see %s)\n",
+				name, log);
+			return -1;
+		}
 		if ((size_t)snprintf(c->node_wire[i], sizeof(c->node_wire[i]),
 				     "%s", dir) >= sizeof(c->node_wire[i]))
 			return -1;
