@@ -30,6 +30,9 @@ const char cs_usage_text[] =
 "                        blank-separated (e.g. 'loglevel=8 panic_on_warn=1')\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
 "      --runs DIR        where runs/<id>/ go (default ./runs)\n"
+"      --switches K      deal the nodes over K vde switches (1..8; node N on\n"
+"                        switch (N-1)%K+1), joined to switch 1 by vde cables\n"
+"                        (dpipe vde_plug = vde_plug)\n"
 "      --wire-delay MS, --wire-loss PCT, --wire-dup PCT\n"
 "                        put a vde wirefilter between every node and the\n"
 "                        switch: delay (0..10000 ms), loss, duplication\n"
@@ -267,6 +270,14 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 			if (!v || cs_parse_mem(v, &o->mem_mb))
 				return fail(err, errlen,
 					    "--mem: '%s' is not a size in 16M..4G",
+					    v ? v : "");
+			continue;
+		}
+		v = opt_value(a, "--switches", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || cs_parse_int(v, 1, 8, &o->switches))
+				return fail(err, errlen,
+					    "--switches: '%s' is not a count in 1..8",
 					    v ? v : "");
 			continue;
 		}

@@ -19,6 +19,7 @@ struct cs_opts {
 	const char *wire_delay;	/* ms, validated; NULL: none (wire.c) */
 	const char *wire_loss;	/* percent */
 	const char *wire_dup;	/* percent */
+	int switches;		/* --switches K (cable.c), 0: one switch */
 	unsigned int mem_mb;	/* 0: default */
 	int timeout;		/* 0: not given */
 	bool expect_clusterproc;

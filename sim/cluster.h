@@ -62,8 +62,9 @@ struct cs_cluster {
 	char switch_dir[PATH_MAX];
 	char uml_dir[PATH_MAX];
 	/* host helpers: [0] the switch; with --wire-*, per node a switch and
-	 * a wirefilter between it and [0] */
-	struct cs_helper helper[1 + 2 * CS_MAX_NODES];
+	 * a wirefilter between it and its share's switch; with --switches K,
+	 * K - 1 more switches and their cables (cable.c, at most 8) */
+	struct cs_helper helper[1 + 2 * CS_MAX_NODES + 2 * 8 /* CS_MAX_SWITCHES */];
 	int nhelpers;
 	char node_wire[CS_MAX_NODES][PATH_MAX];	/* eth0's switch per node */
 	/* wirefilter settings (--wire-*, else the scenario's 'wire'); NULL */

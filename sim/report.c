@@ -1,5 +1,6 @@
 /* report.c: the end of a run: merged TAP summary, exec output, verdict. */
 #include "cluster.h"
+#include "junit_run.h"
 #include "tap_merge.h"
 
 #include <errno.h>
@@ -85,6 +86,8 @@ int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 	else
 		printf("logs in %s (node<N>.console, node<N>/*.tap, *.log)\n",
 		       c->run_dir);
+	if (cs_junit_write_run(c, sc, -1) == 0)
+		printf("JUnit XML: %s/junit.xml\n", c->run_dir);
 	cs_tap_print_total(&tot, stdout);
 	fflush(stdout);
 	return ok && !tot.failed && tot.files ? 0 : 1;
@@ -143,6 +146,7 @@ int cs_report_exec(struct cs_cluster *c, int node)
 	snprintf(path, sizeof(path), "%s/exec.err", nd->results);
 	copy_file(path, 2);
 	status = read_status(nd);
+	cs_junit_write_run(c, NULL, status);
 	if (!infra_ok(c, true) || status < 0) {
 		if (status < 0)
 			fprintf(stderr, "clustersim: no exit status from node%d\n",
@@ -158,6 +162,7 @@ int cs_report_shell(struct cs_cluster *c, int node)
 {
 	int status = read_status(&c->node[node - 1]);
 
+	cs_junit_write_run(c, NULL, -1);
 	if (!infra_ok(c, false) || status < 0) {
 		fprintf(stderr, "clustersim: FAILED: logs kept in %s\n",
 			c->run_dir);

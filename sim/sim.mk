@@ -17,6 +17,12 @@ SIM_INIT_SRC := init_main.c init_log.c init_env.c init_mount.c init_net.c init_t
                 init_module.c init_caps.c init_run.c init_wait.c cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
 
+# JUnit XML results (junit.c, junit_tap.c: pure; junit_run.c: the run's file)
+SIM_LIB_SRC += junit.c junit_tap.c
+SIM_CS_SRC  += junit_run.c
+# --switches K: switches joined by vde cables
+SIM_CS_SRC  += cable.c
+
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
 SIM_CS_OBJ   := $(addprefix $(SIM_OBJ)/,$(SIM_CS_SRC:.c=.o))
 SIM_INIT_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_INIT_SRC:.c=.o))

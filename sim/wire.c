@@ -7,6 +7,7 @@
  * frame between two nodes crosses two filters: twice the delay, about
  * twice the loss.
  */
+#include "cable.h"
 #include "cluster.h"
 
 #include <stdio.h>
@@ -17,6 +18,9 @@ int cs_wire_start(struct cs_cluster *c)
 	const struct cs_cluster *o = c;
 	bool wire = o->wire_delay || o->wire_loss || o->wire_dup;
 
+	/* --switches: the other switches and their cables first */
+	if (cs_cables_start(c))
+		return -1;
 	for (int i = 0; i < c->n; i++) {
 		char dir[PATH_MAX + 16], plugs[3 * PATH_MAX], log[PATH_MAX + 32];
 		char name[32];
@@ -32,7 +36,9 @@ int cs_wire_start(struct cs_cluster *c)
 		snprintf(name, sizeof(name), "switch of node%d", i + 1);
 		if (cs_switch_start(c, dir, name) < 0)
 			return -1;
-		snprintf(plugs, sizeof(plugs), "%s:%s", dir, c->switch_dir);
+		/* "DIR:SWITCH", the switch of the node's share (--switches) */
+		if (cs_cable_plugs(c, i, dir, plugs, sizeof(plugs)))
+			return -1;
 		snprintf(log, sizeof(log), "%s/wire%d.filter.log", c->run_dir,
 			 i + 1);
 		snprintf(name, sizeof(name), "wirefilter of node%d", i + 1);
@@ -54,10 +60,18 @@ int cs_wire_start(struct cs_cluster *c)
 		argv[k] = NULL;
 		if (cs_helper_spawn(c, name, argv, log) < 0)
 			return -1;
+		if (cs_cable_wait_wirefilter(c, i)) {
+			fprintf(stderr, "clustersim: %s did not plug into its switch in 5 s (see %s)\n",
+				name, log);
+			return -1;
+		}
 		if ((size_t)snprintf(c->node_wire[i], sizeof(c->node_wire[i]),
 				     "%s", dir) >= sizeof(c->node_wire[i]))
 			return -1;
 	}
+	/* without a wirefilter a node plugs into its share's switch */
+	if (!wire && cs_cables_assign(c))
+		return -1;
 	if (wire)
 		cs_progress(c, "wire: every node behind a wirefilter (delay %s ms, loss %s%%, dup %s%%)",
 			    o->wire_delay ? o->wire_delay : "0",

@@ -25,6 +25,8 @@ UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
+# junit.xml against tests/unit/junit.xsd (xmllint)
+UNIT_BINS   += $(UNIT_OUT)/test_junit
 
 TESTS_CFLAGS := $(HOST_CFLAGS) -I$(TOP)/sim -MMD -MP \
                 -DCS_TEST_DATA='"$(UNIT_DIR)/data"'
@@ -101,3 +103,19 @@ bench-cluster: $(BIN)/clustersim $(BIN)/cluster-init
 
 BENCH_TARGETS += bench-cluster
 .PHONY: bench-cluster
+
+# 6 nodes on 2 vde switches joined by a cable (clustersim --switches 2)
+check-switches: $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
+	$(BIN)/clustersim -q --switches 2 --kernel $(CS_TEST_KERNEL) --runs $(TOP)/runs \
+		$(CS_MODULE_OPT) run $(TOP)/tests/scenarios/switches.scn
+
+CHECK_GUEST_TARGETS += check-switches
+.PHONY: check-switches
+
+# What a vde cable between two switches adds to node 1 -> node 2 round
+# trips (scripts/bench-cable.sh; `make bench`, with the module built).
+bench-cable: $(BIN)/clustersim $(BIN)/cluster-init
+	@$(if $(call exists,$(MODULE_KO)),$(TOP)/scripts/bench-cable.sh $(BIN)/clustersim $(CS_TEST_KERNEL) $(MODULE_KO),echo "bench-cable: no module built, skipped")
+
+BENCH_TARGETS += bench-cable
+.PHONY: bench-cable
