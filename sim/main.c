@@ -1,5 +1,6 @@
 /* main.c: clustersim: boot a UML cluster, run a scenario, tear it down. */
 #include "cluster.h"
+#include "kernel_pick.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -45,25 +46,70 @@ static int find_file(const char *given, const char *bindir, const char *rel,
 	return 0;
 }
 
+static bool flavor_built(const char *flavor, void *arg)
+{
+	const char *bindir = arg;
+	char rel[PATH_MAX], path[PATH_MAX * 2 + 2];
+
+	if (cs_flavor_path(flavor, "kernel", rel, sizeof(rel)))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", bindir, rel);
+	return access(path, X_OK) == 0;
+}
+
+/*
+ * No --kernel: the first built flavor of cs_kernel_flavors (the default
+ * one, else debug); its module goes with it unless --module names one.
+ * Returns the flavor, or NULL after a one-line error.
+ */
+static const char *pick_kernel(struct cs_cluster *c, char *rel, size_t rlen,
+			       char *mrel, size_t mlen)
+{
+	const char *f = cs_kernel_pick(flavor_built, c->bindir);
+
+	if (!f) {
+		fprintf(stderr, "clustersim: no kernel built in %s/../uml/{%s,%s}/linux: run 'make kernel' or pass --kernel\n",
+			c->bindir, cs_kernel_flavors[0], cs_kernel_flavors[1]);
+		return NULL;
+	}
+	if (cs_flavor_path(f, "kernel", rel, rlen) ||
+	    cs_flavor_path(f, "module", mrel, mlen)) {
+		fprintf(stderr, "clustersim: path too long under %s\n",
+			c->bindir);
+		return NULL;
+	}
+	return f;
+}
+
 /* Validate everything and resolve paths; nothing is started here. */
 static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		   struct setup *s)
 {
 	char err[PATH_MAX + 512], tmp[PATH_MAX + 32];
-	const char *hidden;
+	char krel[PATH_MAX] = "../uml/default/linux";
+	char mrel[PATH_MAX] = "../module/default/clusterproc.ko";
+	const char *hidden, *flavor = NULL;
 	int rc;
 
 	if (cs_self_dir(c->bindir, sizeof(c->bindir)))
 		return usage_error("cannot find own binary: %s", strerror(errno), "");
-	rc = find_file(o->kernel, c->bindir, "../uml/default/linux", c->kernel,
+	if (!o->kernel) {
+		flavor = pick_kernel(c, krel, sizeof(krel), mrel, sizeof(mrel));
+		if (!flavor)
+			return USAGE_ERR;
+	}
+	rc = find_file(o->kernel, c->bindir, krel, c->kernel,
 		       sizeof(c->kernel), true, "kernel");
 	if (rc)
 		return rc;
+	if (flavor)
+		fprintf(stderr, "clustersim: no --kernel given: the %s kernel %s%s\n",
+			flavor, c->kernel, flavor == cs_kernel_flavors[0] ? "" :
+			" (the default flavor is not built)");
 	if (access(c->kernel, X_OK))
 		return usage_error("kernel %s is not executable", c->kernel, "");
 	if (!o->no_module) {
-		rc = find_file(o->module, c->bindir,
-			       "../module/default/clusterproc.ko", c->module,
+		rc = find_file(o->module, c->bindir, mrel, c->module,
 			       sizeof(c->module), false, "module");
 		if (rc)
 			return rc;
