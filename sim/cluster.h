@@ -131,6 +131,13 @@ int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
 /* vde_switch on dir (waits for its ctl socket); index or -1 */
 int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name);
 
+/*
+ * A port of the switch on @dir, as its management console (@dir.mgmt)
+ * tells it: 0, or -1 if it could not be asked or has no such port.
+ */
+struct cs_vde_port;
+int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp);
+
 /* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
 int cs_wire_start(struct cs_cluster *c);
 

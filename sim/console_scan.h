@@ -20,7 +20,7 @@ struct cs_progress {
 	int node;
 	char phase[24];		/* up, joined, running, done, fatal, ... */
 	double secs;		/* guest uptime when printed */
-	char detail[160];	/* rest of the line, may be empty */
+	char detail[400];	/* rest of the line, may be empty */
 };
 
 /*

@@ -40,6 +40,8 @@ int ci_mount_all(const struct ci *ci);
 
 /* init_tipc_nl.c: address 1.1.<node>, eth tolerance (0: default), bearer */
 int ci_tipc_setup(const struct ci *ci, unsigned int tolerance_ms);
+/* the TIPC generic netlink family id; 0 or -1 */
+int ci_tipc_family(uint16_t *family);
 /* change the tolerance of the links on eth:eth0 (both ends adopt it) */
 int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms);
 
@@ -53,6 +55,25 @@ int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms);
  */
 #define CI_TIPC_JOIN_TOLERANCE_MS 200
 #define CI_TIPC_TOLERANCE_MS 1500
+/*
+ * A node still waiting at a barrier (the join) after max(this, 100 ms
+ * per node) says, and again at every such interval, what TIPC and eth0
+ * show (init_diag.c): a "linkwait" line on its console.
+ */
+#define CI_JOIN_DIAG_MS 3000
+
+/*
+ * init_diag.c: the nodes TIPC knows and has a link up to (bit N-1: node
+ * <1.1.N>), from a TIPC_NL_NODE_GET dump; 0 or -1.
+ */
+int ci_tipc_nodes(uint16_t family, uint64_t *known, uint64_t *up);
+/*
+ * A "linkwait" progress line for a node still waiting in @what (join):
+ * the @nseen nodes it saw (bits @seen), the TIPC links it has up and to
+ * which nodes TIPC knows with the link down, eth0's frame counters.
+ */
+void ci_join_diag(const struct ci *ci, const char *what, int nseen,
+		  uint64_t seen);
 
 /* init_net.c */
 int ci_net_up(const struct ci *ci);

@@ -47,8 +47,12 @@ static void missing_list(const struct cs_tipc_sub *s, char *out, size_t len)
 static int cluster_wait(const struct ci *ci, uint32_t type, uint32_t gone,
 			const char *what, int *pubfd)
 {
+	/* the bound: well above a normal join at this size (README) */
+	int diag_ms = ci->nodes * 100 > CI_JOIN_DIAG_MS ? ci->nodes * 100 :
+		      CI_JOIN_DIAG_MS;
 	struct cs_tipc_sub s;
 	char missing[256];
+	int rc = -1;
 
 	if (cs_tipc_sub_open(&s, type, ci->nodes) ||
 	    (gone && cs_tipc_sub_gone(&s, gone))) {
@@ -63,7 +67,18 @@ static int cluster_wait(const struct ci *ci, uint32_t type, uint32_t gone,
 		cs_tipc_sub_close(&s);
 		return -1;
 	}
-	if (cs_tipc_sub_wait(&s, ci->timeout * 1000 - (int)(ci_uptime() * 1000))) {
+	for (;;) {
+		int left = ci->timeout * 1000 - (int)(ci_uptime() * 1000);
+
+		if (cs_tipc_sub_wait(&s, left < diag_ms ? left : diag_ms) == 0 ||
+		    errno != ETIMEDOUT || left <= diag_ms) {
+			rc = s.nseen == s.n ? 0 : -1;
+			break;
+		}
+		/* not linked within the bound: say why, keep waiting */
+		ci_join_diag(ci, what, s.nseen, s.seen);
+	}
+	if (rc) {
 		missing_list(&s, missing, sizeof(missing));
 		ci_say(ci, "error", "%s: %d of %d nodes after %.1fs (%s); missing:%s",
 		       what, s.nseen, s.n, ci_uptime(), strerror(errno), missing);

@@ -176,6 +176,18 @@ static int bearer_enable(int fd, uint16_t fam, const char *name)
 	return transact(fd, &b, NULL);
 }
 
+int ci_tipc_family(uint16_t *family)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = family_id(fd, family);
+	close(fd);
+	return rc;
+}
+
 int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);

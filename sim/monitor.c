@@ -1,5 +1,6 @@
 /* monitor.c: watch the running cluster: consoles, exits, deadline, signals. */
 #include "cluster.h"
+#include "vde_port.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -70,6 +71,28 @@ static void measure_memory(struct cs_cluster *c)
 	c->cpu_ms = tc / n;
 }
 
+/*
+ * A node still waiting for its peers past the bound (init_diag.c): what it
+ * says (its TIPC links, eth0 counters) and what the switch says of its
+ * port. Shown even with --quiet: it is why a run would time out.
+ */
+static void link_diag(struct cs_cluster *c, const struct cs_node *nd,
+		      const struct cs_progress *p)
+{
+	struct cs_vde_port vp;
+
+	fprintf(stderr, "clustersim: node%d: not joined at %.1fs: %s\n",
+		nd->num, cs_elapsed(c), p->detail);
+	if (cs_switch_port(c->node_wire[nd->num - 1], nd->num, &vp))
+		fprintf(stderr, "clustersim: node%d: switch port %d: no answer from %s.mgmt\n",
+			nd->num, nd->num, c->node_wire[nd->num - 1]);
+	else
+		fprintf(stderr, "clustersim: node%d: switch port %d (%s, %s): %ld frames in from the node, %ld out to it\n",
+			nd->num, nd->num, vp.active ? "active" : "INACTIVE",
+			vp.descr[0] ? vp.descr : "no endpoint", vp.in_pkts,
+			vp.out_pkts);
+}
+
 static void on_progress(struct cs_cluster *c, struct cs_node *nd,
 			const struct cs_progress *p)
 {
@@ -81,6 +104,10 @@ static void on_progress(struct cs_cluster *c, struct cs_node *nd,
 		nd->fatal = true;
 		fprintf(stderr, "clustersim: node%d: fatal: %s\n", nd->num,
 			p->detail);
+		return;
+	}
+	if (strcmp(p->phase, "linkwait") == 0) {
+		link_diag(c, nd, p);
 		return;
 	}
 	if (strcmp(p->phase, "error") == 0 || strcmp(p->phase, "warning") == 0) {

@@ -1,13 +1,17 @@
 /* switch.c: host helpers (vde_switch, wirefilter), each in its own group. */
 #include "cluster.h"
+#include "vde_port.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,11 +68,15 @@ int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
 int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name)
 {
 	char log[PATH_MAX + 16], ports[16], ctl[PATH_MAX + 8], d[PATH_MAX];
-	char *argv[] = { "vde_switch", "-s", d, "-n", ports, "-m", "0700", NULL };
+	char mgmt[PATH_MAX + 8];
+	/* -M: the management console, asked about a node that does not join */
+	char *argv[] = { "vde_switch", "-s", d, "-n", ports, "-m", "0700",
+			 "-M", mgmt, NULL };
 	int idx;
 
 	snprintf(d, sizeof(d), "%s", dir);
 	snprintf(log, sizeof(log), "%s.log", dir);
+	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", dir);
 	snprintf(ports, sizeof(ports), "%d", c->n + 8);
 	idx = cs_helper_spawn(c, name, argv, log);
 	if (idx < 0)
@@ -86,4 +94,60 @@ int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name)
 	fprintf(stderr, "clustersim: %s did not create %s in 2.5 s (see %s)\n",
 		name, ctl, log);
 	return -1;
+}
+
+/* Read from fd until @end is in buf (or 1 s passes); 0 if it came. */
+static int read_until(int fd, char *buf, size_t len, size_t *used,
+		      const char *end)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+		long ms;
+
+		buf[*used] = '\0';
+		if (strstr(buf, end))
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = 1000 - ((now.tv_sec - t0.tv_sec) * 1000 +
+			     (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms <= 0 || *used + 1 >= len)
+			return -1;
+		if (poll(&p, 1, (int)ms) <= 0)
+			continue;
+		r = read(fd, buf + *used, len - 1 - *used);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		*used += (size_t)r;
+	}
+}
+
+int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char buf[8192], cmd[32];
+	size_t used = 0;
+	int fd, n, rc = -1;
+
+	if ((size_t)snprintf(a.sun_path, sizeof(a.sun_path), "%s.mgmt", dir) >=
+	    sizeof(a.sun_path))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "port/print %d\n", port);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    read_until(fd, buf, sizeof(buf), &used, "vde$ ") == 0 &&
+	    write(fd, cmd, (size_t)n) == n) {
+		used = 0;
+		if (read_until(fd, buf, sizeof(buf), &used, "\n1000 ") == 0)
+			rc = cs_vde_port_parse(buf, port, vp);
+	}
+	close(fd);
+	return rc;
 }
