@@ -67,6 +67,9 @@ struct cs_cluster {
 	struct cs_helper helper[1 + 2 * CS_MAX_NODES + 2 * 8 /* CS_MAX_SWITCHES */];
 	int nhelpers;
 	char node_wire[CS_MAX_NODES][PATH_MAX];	/* eth0's switch per node */
+	/* eth0's port on it: N on the run's switch; 2 on a node's own
+	 * switch, whose port 1 is its wirefilter's */
+	int node_port[CS_MAX_NODES];
 	/* wirefilter settings (--wire-*, else the scenario's 'wire'); NULL */
 	const char *wire_delay, *wire_loss, *wire_dup;
 	int shell_node;		/* shell mode: node on the terminal, else 0 */
@@ -137,6 +140,24 @@ int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name);
  */
 struct cs_vde_port;
 int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp);
+
+/*
+ * Ports of the switch on @dir that have a client plugged in: the data
+ * sockets "NNN.fd" vde_switch binds there, of port @port (all if 0);
+ * -1 if @dir cannot be read.
+ */
+int cs_switch_ports(const char *dir, int port);
+/*
+ * Wait (up to @bound_ms) until cs_switch_ports(@dir, @port) >= @count.
+ * vde_switch 2.3.2 can attach a new port's data socket to another port's
+ * endpoint when clients plug in concurrently (its poll table moves the
+ * first non-priority entry without updating its index: the next
+ * port's set-up then writes its endpoint into the wrong slot), so every
+ * client is plugged in alone: started only once the previous one has
+ * its port. 0, or -1 at the bound.
+ */
+int cs_switch_wait_ports(const char *dir, int port, int count, int bound_ms);
+#define CS_PLUG_BOUND_MS 10000
 
 /* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
 int cs_wire_start(struct cs_cluster *c);

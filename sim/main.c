@@ -229,9 +229,18 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 	if (cs_switch_start(c, c->switch_dir, "vde_switch") < 0 ||
 	    cs_wire_start(c))
 		return -1;
-	for (int i = 0; i < c->n; i++)
+	for (int i = 0; i < c->n; i++) {
 		if (cs_node_start(c, &c->node[i]))
 			return -1;
+		/* one client plugs into a switch at a time (cluster.h) */
+		if (cs_switch_wait_ports(c->node_wire[i], c->node_port[i], 1,
+					 CS_PLUG_BOUND_MS)) {
+			fprintf(stderr, "clustersim: node%d did not plug into port %d of %s in %d s (see %s)\n",
+				i + 1, c->node_port[i], c->node_wire[i],
+				CS_PLUG_BOUND_MS / 1000, c->node[i].console);
+			return -1;
+		}
+	}
 	cs_progress(c, "%d node%s booting, consoles in %s/node<N>.console",
 		    c->n, c->n == 1 ? "" : "s", c->run_dir);
 	return 0;

@@ -79,16 +79,18 @@ static void measure_memory(struct cs_cluster *c)
 static void link_diag(struct cs_cluster *c, const struct cs_node *nd,
 		      const struct cs_progress *p)
 {
+	int port = c->node_port[nd->num - 1];
+	const char *sw = c->node_wire[nd->num - 1];
 	struct cs_vde_port vp;
 
 	fprintf(stderr, "clustersim: node%d: not joined at %.1fs: %s\n",
 		nd->num, cs_elapsed(c), p->detail);
-	if (cs_switch_port(c->node_wire[nd->num - 1], nd->num, &vp))
+	if (cs_switch_port(sw, port, &vp))
 		fprintf(stderr, "clustersim: node%d: switch port %d: no answer from %s.mgmt\n",
-			nd->num, nd->num, c->node_wire[nd->num - 1]);
+			nd->num, port, sw);
 	else
-		fprintf(stderr, "clustersim: node%d: switch port %d (%s, %s): %ld frames in from the node, %ld out to it\n",
-			nd->num, nd->num, vp.active ? "active" : "INACTIVE",
+		fprintf(stderr, "clustersim: node%d: port %d of %s (%s, %s): %ld frames in from the node, %ld out to it\n",
+			nd->num, port, sw, vp.active ? "active" : "INACTIVE",
 			vp.descr[0] ? vp.descr : "no endpoint", vp.in_pkts,
 			vp.out_pkts);
 }

@@ -73,9 +73,10 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= add(a, "umid=cs%s-n%d", c->id, nd->num);
 	rc |= add(a, "uml_dir=%s", c->uml_dir);
 	rc |= add(a, "mem=%uM", c->mem_mb);
-	/* port N of the switch, described "nodeN" (its port/print) */
+	/* a known port of its switch, described "nodeN" (port/print) */
 	rc |= add(a, "eth0=vde,%s,02:43:53:00:00:%02x,%d,,,node%d",
-		  c->node_wire[nd->num - 1], nd->num, nd->num, nd->num);
+		  c->node_wire[nd->num - 1], nd->num,
+		  c->node_port[nd->num - 1], nd->num);
 	rc |= add(a, "root=/dev/root");
 	rc |= add(a, "rootfstype=hostfs");
 	rc |= add(a, "rootflags=/");

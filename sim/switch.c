@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,4 +152,47 @@ int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp)
 	}
 	close(fd);
 	return rc;
+}
+
+int cs_switch_ports(const char *dir, int port)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *end;
+		long p;
+
+		/* "%03d.%d": port number, '.', the switch's fd */
+		if (!(e->d_name[0] >= '0' && e->d_name[0] <= '9'))
+			continue;
+		p = strtol(e->d_name, &end, 10);
+		if (end - e->d_name < 3 || *end != '.' || !end[1])
+			continue;
+		if (port <= 0 || p == port)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int cs_switch_wait_ports(const char *dir, int port, int count, int bound_ms)
+{
+	struct timespec t0, now, tick = { 0, 500 * 1000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int n = cs_switch_ports(dir, port);
+
+		if (n >= count)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 >= bound_ms)
+			return -1;
+		nanosleep(&tick, NULL);
+	}
 }

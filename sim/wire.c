@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define CS_WIRE_NODE_PORT 2	/* the node's port on its own switch */
+
 int cs_wire_start(struct cs_cluster *c)
 {
 	const struct cs_cluster *o = c;
@@ -30,8 +32,10 @@ int cs_wire_start(struct cs_cluster *c)
 		if (!wire) {
 			snprintf(c->node_wire[i], sizeof(c->node_wire[i]), "%s",
 				 c->switch_dir);
+			c->node_port[i] = i + 1;
 			continue;
 		}
+		c->node_port[i] = CS_WIRE_NODE_PORT;
 		snprintf(dir, sizeof(dir), "%s/wire%d", c->run_dir, i + 1);
 		snprintf(name, sizeof(name), "switch of node%d", i + 1);
 		if (cs_switch_start(c, dir, name) < 0)
