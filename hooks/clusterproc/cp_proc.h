@@ -3,9 +3,9 @@
  * clusterproc process model (module engineer A): clusterwide pids,
  * remote exec, remote parents and children, wait and zombie notification.
  *
- * Pid layout: node << CP_PID_SHIFT | local.  Node N allocates its pids in
- * [N << 16, (N + 1) << 16); pids below 1 << 16 were allocated before the
- * module loaded and are local to whichever node has them.
+ * Pid layout (cp_wire.h): node << CP_PID_SHIFT | local.  Node N allocates
+ * its pids in [N << 15, (N + 1) << 15); pids below 1 << 15 were allocated
+ * before the module loaded and are local to whichever node has them.
  */
 #ifndef CLUSTERPROC_CP_PROC_H
 #define CLUSTERPROC_CP_PROC_H
@@ -15,8 +15,8 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include "cp_wire.h"
 
-#define CP_PID_SHIFT		16
 #define CP_PID_NODE(pid)	((unsigned int)(pid) >> CP_PID_SHIFT)
 
 struct task_struct;

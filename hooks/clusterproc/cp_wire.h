@@ -25,7 +25,15 @@
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
 #define CP_VERSION		2	/* 2: cp_rexec carries blocked, ignored */
-#define CP_MAX_NODES		63	/* node numbers 1..63 */
+#define CP_MAX_NODES		64	/* node numbers 1..64 */
+/*
+ * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
+ * [N << 15, (N + 1) << 15), 32768 pids (a stock kernel's default
+ * pid_max); range 0, below 32768, holds the pids allocated before the
+ * module loaded (with that default pid_max). 64 nodes end at 65 << 15,
+ * within PID_MAX_LIMIT (1 << 22).
+ */
+#define CP_PID_SHIFT		15
 #define CP_MAX_MSG		8192	/* header + payload */
 
 #define CP_F_REPLY		0x0001

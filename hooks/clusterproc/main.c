@@ -19,11 +19,11 @@
 
 unsigned int cp_self;
 module_param_named(node, cp_self, uint, 0444);
-MODULE_PARM_DESC(node, "this node's number 1..63 (0: from TIPC address 1.1.N or identity nodeN)");
+MODULE_PARM_DESC(node, "this node's number 1..64 (0: from TIPC address 1.1.N or identity nodeN)");
 
 unsigned int cp_max_node = CP_MAX_NODES;
 module_param_named(nodes, cp_max_node, uint, 0444);
-MODULE_PARM_DESC(nodes, "highest node number accepted (default 63)");
+MODULE_PARM_DESC(nodes, "highest node number accepted (default 64)");
 
 unsigned int cp_call_timeout_ms = 3000;
 module_param_named(call_timeout_ms, cp_call_timeout_ms, uint, 0644);

@@ -15,7 +15,7 @@
 
 #define CP_PROC_DIR "/proc/clusterproc"
 
-/* This node's number (1..63), or -1 with errno set. */
+/* This node's number (1..64), or -1 with errno set. */
 int cp_self_node(void);
 
 /*

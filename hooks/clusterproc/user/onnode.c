@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	}
 	errno = 0;
 	node = strtol(argv[1], &end, 10);
-	if (errno || *end || end == argv[1] || node < 0 || node > 63) {
+	if (errno || *end || end == argv[1] || node < 0 || node > 64) {
 		fprintf(stderr, "onnode: bad node %s\n", argv[1]);
 		return 2;
 	}

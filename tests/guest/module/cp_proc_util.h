@@ -3,8 +3,9 @@
 #define CP_PROC_UTIL_H
 
 #include <sys/types.h>
+#include "cp_wire.h"	/* CP_PID_SHIFT */
 
-#define CP_PID_NODE(pid) ((unsigned int)(pid) >> 16)
+#define CP_PID_NODE(pid) ((unsigned int)(pid) >> CP_PID_SHIFT)
 /* cp_rchild word: what it puts where */
 #define CP_WORD_ADDR	0x20000000UL
 #define CP_WORD		0x5ca1ab1e0ddba11UL

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cp_test_util.h"
+#include "cp_wire.h"	/* CP_PID_SHIFT */
 
 #define CP_PT_NAME	"cp_ptracee"
 #define CP_PT_NAME2	"cp_ptracee2"	/* its tracer exits */
@@ -132,14 +133,16 @@ START_TEST(test_tracer_side)
 	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 10000), 0);
 	ck_assert_int_eq(cp_ps_find(2, CP_PT_NAME, &p), 1);
 	pid = p.pid;
-	ck_assert_int_eq(pid >> 16, 2);
+	ck_assert_int_eq(pid >> CP_PID_SHIFT, 2);
 
 	/* ESRCH: a pid node 2 does not have, a node that does not exist */
 	errno = 0;
-	ck_assert_int_eq(ptrace(PTRACE_ATTACH, (2 << 16) | 0xfffe, 0, 0), -1);
+	ck_assert_int_eq(ptrace(PTRACE_ATTACH,
+				(2 << CP_PID_SHIFT) | ((1 << CP_PID_SHIFT) - 2),
+				0, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	errno = 0;
-	ck_assert_int_eq(ptrace(PTRACE_ATTACH, (40 << 16) | 5, 0, 0), -1);
+	ck_assert_int_eq(ptrace(PTRACE_ATTACH, (40 << CP_PID_SHIFT) | 5, 0, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	/* not traced by us yet */
 	errno = 0;
