@@ -27,6 +27,7 @@ struct cs_node {
 	bool joined;
 	bool done;		/* init reported the end of its part */
 	bool fatal;		/* init reported a fatal error */
+	bool silent_reported;	/* silent.c said so once */
 	int splats;
 	char results[PATH_MAX];	/* host path of the rw results dir */
 	char job[PATH_MAX];	/* host path of the job file */
@@ -148,7 +149,8 @@ int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp);
  */
 int cs_switch_ports(const char *dir, int port);
 /*
- * Wait (up to @bound_ms) until cs_switch_ports(@dir, @port) >= @count.
+ * Wait (up to @bound_ms) until cs_switch_ports(@dir, @port) >= @count;
+ * -2 at once if the child @pid (0: none) that should plug in exited.
  * vde_switch 2.3.2 can attach a new port's data socket to another port's
  * endpoint when clients plug in concurrently (its poll table moves the
  * first non-priority entry without updating its index: the next
@@ -156,7 +158,8 @@ int cs_switch_ports(const char *dir, int port);
  * client is plugged in alone: started only once the previous one has
  * its port. 0, or -1 at the bound.
  */
-int cs_switch_wait_ports(const char *dir, int port, int count, int bound_ms);
+int cs_switch_wait_ports(const char *dir, int port, int count, pid_t pid,
+			 int bound_ms);
 #define CS_PLUG_BOUND_MS 10000
 
 /* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
@@ -169,6 +172,9 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd);
 void cs_monitor(struct cs_cluster *c);
 /* read what is new in every console (progress, splats); close: at the end */
 void cs_scan_consoles(struct cs_cluster *c, bool close_after);
+
+/* silent.c: report nodes silent past the join bound (once each) */
+void cs_silent_check(struct cs_cluster *c);
 
 /* teardown.c: stop and reap everything started; returns leftovers (0) */
 int cs_teardown(struct cs_cluster *c);

@@ -214,6 +214,7 @@ static int block_signals(void)
 static int start_all(struct cs_cluster *c, struct setup *s)
 {
 	char err[512];
+	int rc;
 
 	if (cs_rundir_create(c, c->o->runs ? c->o->runs : "runs"))
 		return -1;
@@ -233,8 +234,15 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		if (cs_node_start(c, &c->node[i]))
 			return -1;
 		/* one client plugs into a switch at a time (cluster.h) */
-		if (cs_switch_wait_ports(c->node_wire[i], c->node_port[i], 1,
-					 CS_PLUG_BOUND_MS)) {
+		rc = cs_switch_wait_ports(c->node_wire[i], c->node_port[i], 1,
+					  c->node[i].pid, CS_PLUG_BOUND_MS);
+		if (rc == -2) {
+			fprintf(stderr, "clustersim: node%d: UML exited before plugging into port %d of %s (see %s)\n",
+				i + 1, c->node_port[i], c->node_wire[i],
+				c->node[i].console);
+			return -1;
+		}
+		if (rc) {
 			fprintf(stderr, "clustersim: node%d did not plug into port %d of %s in %d s (see %s)\n",
 				i + 1, c->node_port[i], c->node_wire[i],
 				CS_PLUG_BOUND_MS / 1000, c->node[i].console);

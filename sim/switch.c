@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <time.h>
@@ -179,7 +180,18 @@ int cs_switch_ports(const char *dir, int port)
 	return n;
 }
 
-int cs_switch_wait_ports(const char *dir, int port, int count, int bound_ms)
+/* Has child @pid exited? (not reaped: the monitor or teardown does) */
+static bool child_gone(pid_t pid)
+{
+	siginfo_t si = { .si_pid = 0 };
+
+	return pid > 0 && waitid(P_PID, (id_t)pid, &si,
+				 WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid == pid;
+}
+
+int cs_switch_wait_ports(const char *dir, int port, int count, pid_t pid,
+			 int bound_ms)
 {
 	struct timespec t0, now, tick = { 0, 500 * 1000 };
 
@@ -189,6 +201,8 @@ int cs_switch_wait_ports(const char *dir, int port, int count, int bound_ms)
 
 		if (n >= count)
 			return 0;
+		if (child_gone(pid))
+			return -2;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - t0.tv_sec) * 1000 +
 		    (now.tv_nsec - t0.tv_nsec) / 1000000 >= bound_ms)
