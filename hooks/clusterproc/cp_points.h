@@ -9,7 +9,7 @@ CP_POINT(SVR_DISPATCH, svr_dispatch)
 CP_POINT(CALL_SEND, call_send)
 CP_POINT(REPLY_SEND, reply_send)
 CP_POINT(KILL_REMOTE, kill_remote)
-/* process model (engineer A) */
+/* process model */
 CP_POINT(WAIT_RELEASED, wait_task_released)
 CP_POINT(NOTIFY_FLUSH, notify_parent_flush)
 CP_POINT(EXIT_FLUSH, exit_flush)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * clusterproc process model (module engineer A): clusterwide pids,
+ * clusterproc process model: clusterwide pids,
  * remote exec, remote parents and children, wait and zombie notification.
  *
  * Pid layout (cp_wire.h): node << CP_PID_SHIFT | local.  Node N allocates

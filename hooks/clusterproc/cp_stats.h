@@ -44,7 +44,7 @@ CP_STAT(KILL_DELIVERED, kill_delivered)
 CP_STAT(KILL_EPERM, kill_eperm)
 CP_STAT(KILL_FORWARDED, kill_forwarded)
 CP_STAT(KILL_STANDIN, kill_standin)
-/* process model (engineer A): pids.c, rexec.c, remote_child.c, wait.c */
+/* process model: pids.c, rexec.c, remote_child.c, wait.c */
 CP_STAT(WHERE_REMOTE, where_remote)
 CP_STAT(HOOK_PID_RANGE, hook_pid_range)
 CP_STAT(HOOK_TASK_FREE, hook_task_free)
@@ -83,7 +83,7 @@ CP_STAT(HOOK_EXIT_FLUSH, hook_exit_flush)
 CP_STAT(STANDIN_RELEASED, standin_released)
 CP_STAT(AUTOREAP_REMOTE, autoreap_remote)
 CP_STAT(REAP_ORPHAN, reap_orphan)
-/* ptrace across nodes (engineer C): ptrace.c */
+/* ptrace across nodes: ptrace.c */
 CP_STAT(HOOK_PTRACE, hook_ptrace)
 CP_STAT(PTRACE_ATTACH_OK, ptrace_attach_ok)
 CP_STAT(PTRACE_PEEK, ptrace_peek)

@@ -43,13 +43,13 @@ enum cp_msg_type {
 	CP_MSG_STATS = 2,	/* no payload; reply cp_stats_reply */
 	CP_MSG_KILL = 3,	/* payload cp_kill; reply cp_kill_reply */
 	CP_MSG_PS = 4,		/* payload cp_ps_req; reply cp_ps_reply */
-	/* process model (engineer A): 16.. */
+	/* process model: 16.. */
 	CP_MSG_WHERE = 16,	/* cp_where; reply cp_where */
 	CP_MSG_REXEC = 17,	/* cp_rexec + strings; reply cp_rexec_reply */
 	CP_MSG_EVENT = 18,	/* cp_event; reply: no payload */
 	CP_MSG_REAP = 19,	/* cp_reap; reply cp_reap_reply */
 	CP_MSG_REPARENT = 20,	/* cp_reparent; reply: no payload */
-	/* ptrace (engineer C): 21.. */
+	/* ptrace: 21.. */
 	CP_MSG_PTRACE = 21,	/* cp_ptrace; reply cp_ptrace_reply */
 	CP_MSG_NTYPES
 };

@@ -1,5 +1,5 @@
 # hooks/clusterproc/module.mk: the clusterproc module, its user-space
-# tools and its guest tests. Owned by the module helper; included by the
+# tools and its guest tests. Included by the
 # top Makefile (which sets TOP, BUILD, FLAVOR, KDIR, MODULE_KO, BIN,
 # HOST_CC, HOST_CFLAGS, CHECK_LIBS). Usable alone for development:
 #   make -f hooks/clusterproc/module.mk module KDIR=/path/to/uml/O-dir
@@ -38,7 +38,7 @@ CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
 CP_USER_DIR := $(CP_HERE)/user
 CP_USER_LIB := $(CP_USER_DIR)/cp_ps_read.c
 CP_USER_TOOLS := $(BIN)/cps
-# process model tools (engineer A): libclusterproc
+# process model tools: libclusterproc
 CP_LIBCP := $(CP_USER_DIR)/libclusterproc.c
 CP_LIBCP_TOOLS := $(BIN)/where $(BIN)/onnode
 

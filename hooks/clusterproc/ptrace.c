@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clusterproc ptrace across nodes (module engineer C): the smallest real
+ * clusterproc ptrace across nodes: the smallest real
  * case, a tracer on one node and a tracee on another.
  *
  * Tracee's node: every request runs there.  Attach, seize, detach and

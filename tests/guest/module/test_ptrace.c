@@ -1,5 +1,5 @@
 /*
- * test_ptrace: ptrace(2) across nodes (module engineer C).
+ * test_ptrace: ptrace(2) across nodes.
  *
  * Node 2 forks a tracee ("cp_ptracee") that puts a known word at a fixed
  * address and waits for SIGUSR1; if no longer traced then (TracerPid in

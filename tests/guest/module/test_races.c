@@ -1,5 +1,5 @@
 /*
- * Races of the process model (module engineer A), on node 1 of a 3-node
+ * Races of the process model, on node 1 of a 3-node
  * cluster: many iterations, with seeded random delays (CP_SEED, default
  * the time; printed), of
  *   - child exit vs parent wait (blocking, WNOHANG polling, WNOWAIT then

@@ -1,5 +1,5 @@
 /*
- * Remote exec and remote children (module engineer A), run on node 1 of a
+ * Remote exec and remote children, run on node 1 of a
  * 3-node cluster: a child of this test execs on node 2 (or 3) with
  * cp_rexecvp() and keeps its pid; the test asserts on what the kernel
  * returns here: wait status, waitid siginfo, SIGCHLD siginfo, rusage,
