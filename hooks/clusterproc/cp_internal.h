@@ -74,6 +74,7 @@ unsigned int cp_nodes_up(unsigned long *map);
 
 /* Transport (transport.c). */
 int cp_transport_start(void);
+void cp_transport_serve_start(void);
 void cp_transport_serve_stop(void);
 void cp_transport_stop(void);
 void cp_transport_node_down(unsigned int node);

@@ -158,6 +158,8 @@ static int __init cp_init(void)
 	err = clusterproc_register_ops(&cp_ops);
 	if (err)
 		goto out_ptrace;
+	/* everything the request handlers use exists now */
+	cp_transport_serve_start();
 	pr_info("node %u: tipc %x port %u service {%u,%u} (%s)\n", cp_self,
 		cp_self_addr, cp_self_port, cp_tipc_type, cp_self,
 		cp_tipc_reserved ? "reserved type" : "open type");

@@ -68,11 +68,13 @@ static DEFINE_SPINLOCK(cp_pending_lock);
 static DEFINE_HASHTABLE(cp_pending_hash, 6);
 static bool cp_stopping;
 /*
- * Requests are queued for the server threads only while serving. Unload
- * clears it first (cp_transport_serve_stop()), before the workers and
- * threads the handlers use (cp_ptracer, cp_rparent, the outbound worker)
- * are stopped: a request that arrives later is refused, never handed to
- * a destroyed worker. Replies are still received until cp_transport_stop().
+ * Requests are queued for the server threads only while serving: from
+ * the end of module init (cp_transport_serve_start(), once the workers
+ * and threads the handlers use exist: cp_ptracer, cp_rparent, the
+ * outbound worker) to the start of unload (cp_transport_serve_stop(),
+ * before they are stopped). A request that arrives outside is refused
+ * with ESHUTDOWN, never handed to a worker that is not there. Replies
+ * are received from cp_transport_start() to cp_transport_stop().
  */
 static bool cp_serving;
 
@@ -467,8 +469,8 @@ static void cp_rx_request(const struct cp_hdr *h, size_t len,
 	if (!READ_ONCE(cp_serving)) {
 		struct cp_hdr rep;
 
-		/* unloading: the caller fails at once instead of timing out */
-		cp_count(CP_STAT_DROP_UNLOADING);
+		/* loading or unloading: the caller fails at once */
+		cp_count(CP_STAT_DROP_NOT_SERVING);
 		cp_fill_hdr(&rep, h->type, CP_F_REPLY, sizeof(rep), src,
 			    ESHUTDOWN, be64_to_cpu(h->req_id));
 		cp_send_to(addr, port, &rep, sizeof(rep));
@@ -766,7 +768,6 @@ int cp_transport_start(void)
 		}
 		cp_svr_threads[i] = t;
 	}
-	WRITE_ONCE(cp_serving, true);
 	cp_rx_thread = kthread_run(cp_rx_main, NULL, "cp_rx");
 	if (IS_ERR(cp_rx_thread)) {
 		err = PTR_ERR(cp_rx_thread);
@@ -787,6 +788,14 @@ out_free:
 /**
  * cp_transport_stop() - fail pending calls, stop the threads, close
  */
+/**
+ * cp_transport_serve_start() - module init, last step: handle requests
+ */
+void cp_transport_serve_start(void)
+{
+	WRITE_ONCE(cp_serving, true);
+}
+
 /**
  * cp_transport_serve_stop() - unload, first step: handle no more requests
  *
@@ -809,7 +818,7 @@ void cp_transport_serve_stop(void)
 		const struct cp_hdr *h = (const void *)w->msg;
 		struct cp_hdr rep;
 
-		cp_count(CP_STAT_DROP_UNLOADING);
+		cp_count(CP_STAT_DROP_NOT_SERVING);
 		cp_fill_hdr(&rep, h->type, CP_F_REPLY, sizeof(rep), w->src_node,
 			    ESHUTDOWN, be64_to_cpu(h->req_id));
 		cp_send_to(w->from_addr, w->from_port, &rep, sizeof(rep));
