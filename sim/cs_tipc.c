@@ -43,10 +43,101 @@ uint32_t cs_tipc_own_node(int fd)
 	return a.addr.id.node;
 }
 
+static long now_ms(void);
+static void sub_event(struct cs_tipc_sub *s, const struct tipc_event *ev);
+
+static int sub_send(int fd, uint32_t type, uint32_t lower, uint32_t upper)
+{
+	struct tipc_subscr sub;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.seq.type = type;
+	sub.seq.lower = lower;
+	sub.seq.upper = upper;
+	sub.timeout = TIPC_WAIT_FOREVER;
+	sub.filter = TIPC_SUB_PORTS;
+	return send(fd, &sub, sizeof(sub), 0) == (ssize_t)sizeof(sub) ? 0 : -1;
+}
+
+/*
+ * Wait until the topology server has registered the subscriptions sent
+ * so far on s->fd: it handles a connection's requests in order, so once a
+ * later subscription reports a publication of ours, the earlier ones are
+ * live. Only then may the caller publish: a peer that sees our
+ * publication may pass its barrier and withdraw its own at once, and a
+ * subscription registered after that withdrawal would never see it (a
+ * barrier hung for its 60 s on a loaded host). The probe is node-scoped,
+ * {CS_SVC_SUBOK, pid}; events of the barrier's type that come meanwhile
+ * are counted.
+ */
+static int sub_confirm(struct cs_tipc_sub *s)
+{
+	uint32_t inst = (uint32_t)getpid();
+	struct sockaddr_tipc a;
+	long end = now_ms() + 10000;
+	int fd, rc = -1;
+
+	if (sub_send(s->fd, CS_SVC_SUBOK, inst, inst))
+		return -1;
+	fd = socket(AF_TIPC, SOCK_RDM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.family = AF_TIPC;
+	a.addrtype = TIPC_SERVICE_RANGE;
+	a.scope = TIPC_NODE_SCOPE;
+	a.addr.nameseq.type = CS_SVC_SUBOK;
+	a.addr.nameseq.lower = inst;
+	a.addr.nameseq.upper = inst;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		goto out;
+	for (;;) {
+		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+		struct tipc_event ev;
+		long left = end - now_ms();
+		ssize_t r;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			goto out;
+		}
+		if (poll(&p, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (!(p.revents & POLLIN))
+			continue;
+		r = recv(s->fd, &ev, sizeof(ev), 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != (ssize_t)sizeof(ev)) {
+			if (r >= 0)
+				errno = EPROTO;
+			goto out;
+		}
+		if (ev.s.seq.type == CS_SVC_SUBOK) {
+			if (ev.event == TIPC_PUBLISHED) {
+				rc = 0;
+				break;
+			}
+			continue;
+		}
+		sub_event(s, &ev);
+	}
+out:
+	{
+		int e = errno;
+
+		close(fd);	/* its withdrawal is ignored by type */
+		errno = e;
+	}
+	return rc;
+}
+
 int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n)
 {
 	struct sockaddr_tipc top;
-	struct tipc_subscr sub;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
@@ -55,6 +146,7 @@ int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n)
 		return -1;
 	}
 	s->n = n;
+	s->type = type;
 	s->fd = socket(AF_TIPC, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return -1;
@@ -65,13 +157,7 @@ int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n)
 	top.addr.name.name.instance = TIPC_TOP_SRV;
 	if (connect(s->fd, (struct sockaddr *)&top, sizeof(top)))
 		goto err;
-	memset(&sub, 0, sizeof(sub));
-	sub.seq.type = type;
-	sub.seq.lower = 1;
-	sub.seq.upper = (uint32_t)n;
-	sub.timeout = TIPC_WAIT_FOREVER;
-	sub.filter = TIPC_SUB_PORTS;
-	if (send(s->fd, &sub, sizeof(sub), 0) != (ssize_t)sizeof(sub))
+	if (sub_send(s->fd, type, 1, (uint32_t)n) || sub_confirm(s))
 		goto err;
 	return 0;
 err:
@@ -87,15 +173,7 @@ err:
 
 int cs_tipc_sub_gone(struct cs_tipc_sub *s, uint32_t gone_type)
 {
-	struct tipc_subscr sub;
-
-	memset(&sub, 0, sizeof(sub));
-	sub.seq.type = gone_type;
-	sub.seq.lower = 1;
-	sub.seq.upper = (uint32_t)s->n;
-	sub.timeout = TIPC_WAIT_FOREVER;
-	sub.filter = TIPC_SUB_PORTS;
-	if (send(s->fd, &sub, sizeof(sub), 0) != (ssize_t)sizeof(sub))
+	if (sub_send(s->fd, gone_type, 1, (uint32_t)s->n))
 		return -1;
 	s->gone_type = gone_type;
 	return 0;
@@ -139,25 +217,31 @@ int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms)
 				errno = EPROTO;
 			return -1;
 		}
-		if (s->gone_type && ev.s.seq.type == s->gone_type) {
-			if (ev.event != TIPC_WITHDRAWN)
-				continue;
-		} else if (ev.event != TIPC_PUBLISHED) {
-			continue;
-		}
-		for (uint32_t i = ev.found_lower; i <= ev.found_upper &&
-		     i >= 1 && i <= (uint32_t)s->n; i++) {
-			if (s->seen & (1ULL << (i - 1)))
-				continue;
-			s->seen |= 1ULL << (i - 1);
-			if (ev.event == TIPC_WITHDRAWN)
-				s->gone |= 1ULL << (i - 1);
-			else
-				s->node[i - 1] = ev.port.node;
-			s->nseen++;
-		}
+		sub_event(s, &ev);
 	}
 	return 0;
+}
+
+/* Count what one topology event says of the barrier's instances. */
+static void sub_event(struct cs_tipc_sub *s, const struct tipc_event *ev)
+{
+	if (s->gone_type && ev->s.seq.type == s->gone_type) {
+		if (ev->event != TIPC_WITHDRAWN)
+			return;
+	} else if (ev->s.seq.type != s->type || ev->event != TIPC_PUBLISHED) {
+		return;
+	}
+	for (uint32_t i = ev->found_lower; i <= ev->found_upper &&
+	     i >= 1 && i <= (uint32_t)s->n; i++) {
+		if (s->seen & (1ULL << (i - 1)))
+			continue;
+		s->seen |= 1ULL << (i - 1);
+		if (ev->event == TIPC_WITHDRAWN)
+			s->gone |= 1ULL << (i - 1);
+		else
+			s->node[i - 1] = ev->port.node;
+		s->nseen++;
+	}
 }
 
 void cs_tipc_sub_close(struct cs_tipc_sub *s)

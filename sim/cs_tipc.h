@@ -11,6 +11,7 @@
 #define CS_SVC_DONE	0x43530002u	/* {DONE, node}: node finished its part */
 #define CS_SVC_PING	0x43530010u	/* connectivity test: echo server */
 #define CS_SVC_PINGDONE	0x43530011u	/* connectivity test: end barrier */
+#define CS_SVC_SUBOK	0x43530020u	/* node-local probe: a subscription is live */
 
 /* Bind a new RDM socket to {type, inst}, cluster scope. Returns fd or -1. */
 int cs_tipc_publish(uint32_t type, uint32_t inst);
@@ -18,6 +19,7 @@ int cs_tipc_publish(uint32_t type, uint32_t inst);
 struct cs_tipc_sub {
 	int fd;
 	int n;
+	uint32_t type;		/* the instances' type */
 	uint64_t seen;		/* bit i-1: instance i was published */
 	uint32_t node[64];	/* TIPC node address of instance i's publisher */
 	int nseen;
@@ -25,7 +27,10 @@ struct cs_tipc_sub {
 	uint64_t gone;		/* bit i-1: counted because it went away */
 };
 
-/* Subscribe to instances 1..n of type (n <= 64). Returns 0 or -1. */
+/*
+ * Subscribe to instances 1..n of type (n <= 64); returns once the
+ * subscription is live (publish only then). Returns 0 or -1.
+ */
 int cs_tipc_sub_open(struct cs_tipc_sub *s, uint32_t type, int n);
 
 /*
