@@ -1,6 +1,7 @@
 /*
- * cs_tipc.h: TIPC service names used by cluster-init and the guest tests,
- * and a small membership helper on top of the TIPC topology service.
+ * cs_tipc.h: TIPC service names used by cluster-init and the guest tests
+ * (every CS_SVC_* type is defined here, so that none is used twice), and a
+ * small membership helper on top of the TIPC topology service.
  */
 #ifndef CS_TIPC_H
 #define CS_TIPC_H
@@ -11,7 +12,8 @@
 #define CS_SVC_DONE	0x43530002u	/* {DONE, node}: node finished its part */
 #define CS_SVC_PING	0x43530010u	/* connectivity test: echo server */
 #define CS_SVC_PINGDONE	0x43530011u	/* connectivity test: end barrier */
-#define CS_SVC_SUBOK	0x43530020u	/* node-local probe: a subscription is live */
+#define CS_SVC_DEMO	0x43530020u	/* {DEMO, N}: node N's demo agent */
+#define CS_SVC_SUBOK	0x435300f0u	/* node-local probe: a subscription is live */
 
 /* Bind a new RDM socket to {type, inst}, cluster scope. Returns fd or -1. */
 int cs_tipc_publish(uint32_t type, uint32_t inst);

@@ -112,6 +112,16 @@ check-switches: $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
 CHECK_GUEST_TARGETS += check-switches
 .PHONY: check-switches
 
+# `make run`'s narrated demo, on the kernel under test: every command must
+# print what tests/scenarios/demo.steps says (a change elsewhere once broke
+# it while the rest of `make check` passed)
+check-demo: $(BIN)/clustersim $(BIN)/cluster-init all
+	$(BIN)/clustersim -q --kernel $(CS_TEST_KERNEL) --runs $(TOP)/runs \
+		$(CS_MODULE_OPT) --nodes 3 run $(TOP)/tests/scenarios/demo.scn
+
+CHECK_GUEST_TARGETS += check-demo
+.PHONY: check-demo
+
 # What a vde cable between two switches adds to node 1 -> node 2 round
 # trips (scripts/bench-cable.sh; `make bench`, with the module built).
 bench-cable: $(BIN)/clustersim $(BIN)/cluster-init

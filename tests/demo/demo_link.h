@@ -7,9 +7,11 @@
 #ifndef DEMO_LINK_H
 #define DEMO_LINK_H
 
+#include "cs_tipc.h"
+
 #include <stdint.h>
 
-#define DEMO_SVC	0x43530020u	/* {DEMO_SVC, N}: node N's agent */
+#define DEMO_SVC	CS_SVC_DEMO	/* {DEMO_SVC, N}: node N's agent */
 #define DEMO_MSG_MAX	60000		/* a message, text cut beyond */
 
 /* Listening socket bound to {type, inst}, cluster scope; fd or -1. */
