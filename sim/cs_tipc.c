@@ -9,7 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-int cs_tipc_publish(uint32_t type, uint32_t inst)
+/* A new RDM socket bound to {type, inst} in scope: fd, or -1. */
+static int bind_service(uint32_t type, uint32_t inst, int scope)
 {
 	struct sockaddr_tipc a;
 	int fd = socket(AF_TIPC, SOCK_RDM | SOCK_CLOEXEC, 0);
@@ -19,7 +20,7 @@ int cs_tipc_publish(uint32_t type, uint32_t inst)
 	memset(&a, 0, sizeof(a));
 	a.family = AF_TIPC;
 	a.addrtype = TIPC_SERVICE_RANGE;
-	a.scope = TIPC_CLUSTER_SCOPE;
+	a.scope = scope;
 	a.addr.nameseq.type = type;
 	a.addr.nameseq.lower = inst;
 	a.addr.nameseq.upper = inst;
@@ -31,6 +32,11 @@ int cs_tipc_publish(uint32_t type, uint32_t inst)
 		return -1;
 	}
 	return fd;
+}
+
+int cs_tipc_publish(uint32_t type, uint32_t inst)
+{
+	return bind_service(type, inst, TIPC_CLUSTER_SCOPE);
 }
 
 uint32_t cs_tipc_own_node(int fd)
@@ -73,24 +79,14 @@ static int sub_send(int fd, uint32_t type, uint32_t lower, uint32_t upper)
 static int sub_confirm(struct cs_tipc_sub *s)
 {
 	uint32_t inst = (uint32_t)getpid();
-	struct sockaddr_tipc a;
 	long end = now_ms() + 10000;
 	int fd, rc = -1;
 
 	if (sub_send(s->fd, CS_SVC_SUBOK, inst, inst))
 		return -1;
-	fd = socket(AF_TIPC, SOCK_RDM | SOCK_CLOEXEC, 0);
+	fd = bind_service(CS_SVC_SUBOK, inst, TIPC_NODE_SCOPE);
 	if (fd < 0)
 		return -1;
-	memset(&a, 0, sizeof(a));
-	a.family = AF_TIPC;
-	a.addrtype = TIPC_SERVICE_RANGE;
-	a.scope = TIPC_NODE_SCOPE;
-	a.addr.nameseq.type = CS_SVC_SUBOK;
-	a.addr.nameseq.lower = inst;
-	a.addr.nameseq.upper = inst;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
-		goto out;
 	for (;;) {
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
 		struct tipc_event ev;

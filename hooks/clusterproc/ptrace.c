@@ -939,57 +939,6 @@ void cp_ptrace_stop(void)
 
 #else
 
-/*
- * The tracer exited (CP_PTRACE_GONE): detach the tracee in whatever state
- * it is, as exit_ptrace() would. PTRACE_DETACH wants a traced stop
- * (ptrace_check_attach()): a running tracee is stopped with SIGSTOP,
- * which it reports to us (cp_ptracer), then detached with no signal, so
- * that the SIGSTOP is dropped and it runs on.
- */
-static long cp_ptrace_detach_running(const struct cp_ptrace *rq,
-				     struct task_struct *t)
-{
-	unsigned long until = jiffies + HZ;
-	bool traced;
-	long ret;
-
-	clusterproc_tasklist_read_lock();
-	traced = cp_traced_here(t);
-	clusterproc_tasklist_read_unlock();
-	if (!traced)
-		return -ESRCH;
-	ret = clusterproc_kill_pid_info(SIGSTOP, SEND_SIG_PRIV, task_pid(t));
-	if (ret)
-		return ret;
-	do {
-		usleep_range(5000, 10000);
-		ret = cp_ptracer_run(rq, t, NULL);
-	} while (ret == -ESRCH && time_before(jiffies, until));
-	if (!ret)
-		cp_count(CP_STAT_PTRACE_DETACH_RUNNING);
-	return ret;
-}
-
-/*
- * CP_PTRACE_GONE: what exit_ptrace() does for a tracer that exits: the
- * tracee runs on, in any state, and a signal it was stopped for is
- * dropped (as on one machine: a SIGTERM in its signal-delivery stop does
- * not kill it once its tracer is gone). A running tracee is stopped
- * first (cp_ptrace_detach_running()).
- */
-static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
-				  struct task_struct *t)
-{
-	struct cp_ptrace d = *in;
-	long ret;
-
-	d.data = 0;
-	ret = cp_ptracer_run(&d, t, NULL);
-	if (ret != -ESRCH)
-		return ret;
-	return cp_ptrace_detach_running(&d, t);
-}
-
 int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 {
 	return -EIO;
@@ -1001,6 +950,10 @@ int cp_ptrace_start(void)
 }
 
 void cp_ptrace_stop(void)
+{
+}
+
+void cp_ptrace_exit_prepare(struct task_struct *tsk)
 {
 }
 

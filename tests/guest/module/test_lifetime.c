@@ -57,6 +57,19 @@ static int read_exec_node(void)
 	return n;
 }
 
+/* waitpid(pid, flags | WNOHANG) every 50 ms for up to ms: its result */
+static pid_t wait_within(pid_t pid, int *st, int flags, int ms)
+{
+	pid_t r = 0;
+
+	for (int t = 0; t <= ms && r == 0; t += 50) {
+		r = waitpid(pid, st, flags | WNOHANG);
+		if (r == 0)
+			cp_sleep_ms(50);
+	}
+	return r;
+}
+
 /*
  * Item 1: a fork that fails after dup_task_struct() (here RLIMIT_NPROC)
  * ends in free_task() of the copy. The copy must not carry its parent's
@@ -285,18 +298,13 @@ END_TEST
  */
 START_TEST(test_ptrace_wnohang_reports)
 {
-	pid_t remote = cpp_spawn(2, 0, ARGS("sleep", "30000"));
-	pid_t r = 0;
-	int st = 0, i;
+	pid_t remote = cpp_spawn(2, 0, ARGS("sleep", "30000")), r;
+	int st = 0;
 
 	ck_assert_int_eq(ptrace(PTRACE_ATTACH, remote, 0, 0), 0);
-	for (i = 0; i < 100 && r == 0; i++) {
-		r = waitpid(remote, &st, __WALL | WNOHANG);
-		if (r == 0)
-			cp_sleep_ms(50);
-	}
-	ck_assert_msg(r == remote, "waitpid(WNOHANG): %d (%s) after %d tries",
-		      r, strerror(errno), i);
+	r = wait_within(remote, &st, __WALL, 5000);
+	ck_assert_msg(r == remote, "waitpid(WNOHANG): %d (%s) for 5 s", r,
+		      strerror(errno));
 	ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP, "status %#x",
 		      st);
 	/* reported once: a second WNOHANG wait has nothing */
@@ -320,14 +328,9 @@ END_TEST
 START_TEST(test_rchild_exec_from_thread)
 {
 	pid_t pid = cpp_spawn(2, 0, ARGS("threadexec", "5"));
-	pid_t r = 0;
-	int st = 0, i;
+	int st = 0;
+	pid_t r = wait_within(pid, &st, 0, 20000);
 
-	for (i = 0; i < 400 && r == 0; i++) {
-		r = waitpid(pid, &st, WNOHANG);
-		if (r == 0)
-			cp_sleep_ms(50);
-	}
 	ck_assert_msg(r == pid, "waitpid: %d (%s): no exit reported in 20 s",
 		      r, strerror(errno));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 5, "status %#x",
@@ -406,17 +409,13 @@ START_TEST(test_signal_reaches_moved)
 {
 	static const char *const how[] = { "pidfd_send_signal", "tkill",
 					   "tgkill", "rt_sigqueueinfo" };
-	pid_t pid = cpp_spawn(2, 0, ARGS("sleep", "30000")), r = 0;
-	int st = 0, i;
+	pid_t pid = cpp_spawn(2, 0, ARGS("sleep", "30000")), r;
+	int st = 0;
 
 	ck_assert_int_eq(cp_where(pid), 2);
 	ck_assert_msg(send_sigterm(_i, pid) == 0, "%s: %s", how[_i],
 		      strerror(errno));
-	for (i = 0; i < 200 && r == 0; i++) {
-		r = waitpid(pid, &st, WNOHANG);
-		if (r == 0)
-			cp_sleep_ms(50);
-	}
+	r = wait_within(pid, &st, 0, 10000);
 	if (r == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
