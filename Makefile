@@ -31,6 +31,8 @@ include $(TOP)/uml/uml.mk
 -include $(TOP)/tests/demo/demo.mk
 -include $(TOP)/hooks/hooks.mk
 include $(TOP)/tests/kselftest.mk
+# after the UML fragments: its check targets run last
+include $(TOP)/qemu/qemu.mk
 
 help:
 	@echo "clusterproc-uml targets (variables: DEBUG=1 lockdep/KASAN kernel, NODES=$(NODES), BUILD=$(BUILD)):"
@@ -42,6 +44,9 @@ help:
 	@echo "  make all      build kernel, module, launcher and tests (no run)"
 	@echo "  make kernel   unpack linux-source-6.1, apply hooks/patches/series, build the UML kernel"
 	@echo "  make module   build hooks/clusterproc against the kernel"
+	@echo "  make qemu     build the x86_64 kernel and module of QEMU nodes (QFLAVOR=qemu-debug|qemu)"
+	@echo "  make check-qemu   module and race scenarios on 3 QEMU SMP nodes (qemu-debug)"
+	@echo "  make check-mixed  module suites on 2 UML nodes + 1 QEMU node on one switch"
 	@echo "  make docs     message sequence charts of the module's paths (build/docs/*.svg)"
 	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
 	@echo "  make clean    remove $(BUILD) (keeps runs/ and ccache)"
@@ -52,16 +57,20 @@ setup:
 
 all: kernel module sim tests module-tools module-tests
 
-# Everything patched that `make check` boots is the debug kernel (lockdep,
+# Everything patched that `make check` boots is a debug kernel (lockdep,
 # KASAN, hung-task detector): any splat in any console fails the run. The
-# kernel's own selftests compare it with the vanilla kernel. Two kernel
-# builds, not three: the default flavor is for `make run`.
+# kernel's own selftests compare UML's with the vanilla kernel. Three kernel
+# builds: UML debug and vanilla, and x86_64 qemu-debug for QEMU nodes (two
+# CPUs, preemption, the sleep-in-atomic checker); the default flavors are
+# for `make run` and `make bench`.
 CHECK_FLAVOR ?= debug
+CHECK_QFLAVOR ?= qemu-debug
 
 check: setup
 	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) all
+	@$(MAKE) --no-print-directory QFLAVOR=$(CHECK_QFLAVOR) qemu
 	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) check-unit $(CHECK_HOST_TARGETS) check-kselftest
-	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) check-guest $(CHECK_GUEST_TARGETS)
+	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) QFLAVOR=$(CHECK_QFLAVOR) check-guest $(CHECK_GUEST_TARGETS)
 	@echo "check: all passed"
 
 # The demo's transcript is node 1's log; it fails if a command printed
@@ -79,6 +88,7 @@ shell: all
 bench: setup
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory bench-rebuild $(BENCH_TARGETS)
+	@$(MAKE) --no-print-directory QFLAVOR=qemu bench-qemu
 
 bench-rebuild:
 	@$(TOP)/uml/bench-rebuild.sh $(TOP)

@@ -14,7 +14,8 @@ const char cs_usage_text[] =
 "       clustersim [OPTIONS] exec NODE -- CMD [ARGS...]\n"
 "       clustersim [OPTIONS] shell [NODE]\n"
 "\n"
-"Boots N User-mode Linux nodes on one vde_switch, joins them over TIPC,\n"
+"Boots N User-mode Linux nodes (or QEMU x86_64 VMs) on one vde_switch,\n"
+"joins them over TIPC,\n"
 "runs the scenario (or one command, or a shell) inside them and tears\n"
 "everything down again.\n"
 "\n"
@@ -27,7 +28,18 @@ const char cs_usage_text[] =
 "                        <bindir>/../module/<flavor>/clusterproc.ko of the\n"
 "                        kernel picked, if present; with --kernel: default)\n"
 "      --no-module       do not load any module\n"
-"      --mem SIZE        memory per node, e.g. 64M (default 64M)\n"
+"      --backend uml|qemu  what runs every node (default uml); a QEMU node\n"
+"                        is an x86_64 VM with --smp CPUs, KVM if /dev/kvm\n"
+"                        opens, on the same switch and with the same init\n"
+"      --qemu-nodes LIST  these nodes are QEMU, the rest UML (e.g. 3, 2,3)\n"
+"      --qemu-kernel PATH  x86_64 vmlinux for QEMU nodes (default:\n"
+"                        <bindir>/../qemu/qemu/vmlinux if built, else\n"
+"                        ../qemu/qemu-debug/vmlinux, with its module)\n"
+"      --qemu-module PATH  clusterproc.ko built for the QEMU kernel\n"
+"      --smp N           CPUs of a QEMU node, 1..8 (default 2)\n"
+"      --accel kvm|tcg   QEMU's accelerator (default: KVM if /dev/kvm opens\n"
+"                        and the CPU has vmx or svm, else TCG)\n"
+"      --mem SIZE        memory per node, e.g. 64M (default 64M; QEMU 256M)\n"
 "      --kernel-args ARGS  more kernel command line words for every node,\n"
 "                        blank-separated (e.g. 'loglevel=8 panic_on_warn=1')\n"
 "  -t, --timeout S       global timeout in seconds (default: scenario, else 120)\n"
@@ -56,6 +68,8 @@ const char cs_usage_text[] =
 "  timeout S             global timeout in seconds\n"
 "  env KEY=VALUE         environment for every command\n"
 "  wire delay MS loss PCT dup PCT   as --wire-* (any of the pairs)\n"
+"  backend qemu [NODES]  these nodes (all if none) are QEMU VMs, unless\n"
+"                        --backend or --qemu-nodes says otherwise\n"
 "  run all PROG [ARGS]   run PROG on every node\n"
 "  run N PROG [ARGS]     run PROG on node N\n"
 "  Commands of one node run in file order. PROG without '/' is taken from\n"
@@ -143,6 +157,39 @@ int cs_parse_mem(const char *s, unsigned int *mb)
 	if (*end || v < 16 || v > 4096)
 		return -1;
 	*mb = (unsigned int)v;
+	return 0;
+}
+
+int cs_parse_node_list(const char *s, unsigned long long *mask)
+{
+	unsigned long long m = 0;
+
+	if (!s || !*s)
+		return -1;
+	while (*s) {
+		char *end;
+		long lo, hi;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		lo = strtol(s, &end, 10);
+		hi = lo;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -1;
+			hi = strtol(end + 1, &end, 10);
+		}
+		if (lo < 1 || hi > CS_MAX_NODES || lo > hi)
+			return -1;
+		for (long n = lo; n <= hi; n++)
+			m |= 1ULL << (n - 1);
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
+	}
+	*mask = m;
 	return 0;
 }
 
@@ -241,6 +288,58 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o->quiet = true;
+			continue;
+		}
+		v = opt_value(a, "--accel", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || (strcmp(v, "kvm") && strcmp(v, "tcg")))
+				return fail(err, errlen,
+					    "--accel: '%s' is not kvm or tcg",
+					    v ? v : "");
+			o->accel = v;
+			continue;
+		}
+		v = opt_value(a, "--backend", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (v && strcmp(v, "uml") == 0)
+				o->backend = CS_BACKEND_UML;
+			else if (v && strcmp(v, "qemu") == 0)
+				o->backend = CS_BACKEND_QEMU;
+			else
+				return fail(err, errlen,
+					    "--backend: '%s' is not uml or qemu",
+					    v ? v : "");
+			o->backend_given = true;
+			continue;
+		}
+		v = opt_value(a, "--qemu-nodes", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (cs_parse_node_list(v, &o->qemu_nodes))
+				return fail(err, errlen,
+					    "--qemu-nodes: '%s' is not a node list like 3 or 2,3 (1..%d)",
+					    v ? v : "", CS_MAX_NODES);
+			continue;
+		}
+		v = opt_value(a, "--qemu-kernel", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen, "--qemu-kernel needs a path");
+			o->qemu_kernel = v;
+			continue;
+		}
+		v = opt_value(a, "--qemu-module", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen, "--qemu-module needs a path");
+			o->qemu_module = v;
+			continue;
+		}
+		v = opt_value(a, "--smp", NULL, argc, argv, &i, &m);
+		if (m) {
+			if (!v || cs_parse_int(v, 1, 8, &o->smp))
+				return fail(err, errlen,
+					    "--smp: '%s' is not a CPU count in 1..8",
+					    v ? v : "");
 			continue;
 		}
 		v = opt_value(a, "--nodes", "-n", argc, argv, &i, &m);
@@ -366,9 +465,16 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 		return fail(err, errlen, "missing command (run, exec, shell; see --help)");
 	if (parse_command(argc, argv, i, o, err, errlen))
 		return -1;
+	if (o->backend_given && o->qemu_nodes)
+		return fail(err, errlen,
+			    "--backend and --qemu-nodes: give one of them");
 	if (o->cmd == CS_CMD_EXEC || o->cmd == CS_CMD_SHELL) {
 		int n = o->nodes ? o->nodes : 1;
 
+		if (o->qemu_nodes >> n)
+			return fail(err, errlen,
+				    "--qemu-nodes: the cluster has %d node%s",
+				    n, n == 1 ? "" : "s");
 		if (o->node > n)
 			return fail(err, errlen,
 				    "node %d out of range: the cluster has %d node%s",

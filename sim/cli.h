@@ -7,6 +7,10 @@
 
 #define CS_MAX_NODES 64
 
+/* What runs a node: a UML process, or a QEMU x86_64 VM (node_qemu.c). */
+enum cs_backend { CS_BACKEND_UML, CS_BACKEND_QEMU, CS_NBACKENDS };
+#define CS_DEFAULT_SMP 2
+
 enum cs_cmd { CS_CMD_NONE, CS_CMD_RUN, CS_CMD_EXEC, CS_CMD_SHELL, CS_CMD_HELP };
 
 struct cs_opts {
@@ -27,6 +31,15 @@ struct cs_opts {
 	int tipc_tolerance;	/* ms, 0: TIPC's default */
 	int tipc_join_tolerance;	/* ms while joining, 0: init's default */
 	bool quiet;
+	/* QEMU nodes: --backend qemu (all), --qemu-nodes LIST (bit N-1 =
+	 * node N), their kernel and module, CPUs, and TCG instead of KVM */
+	bool backend_given;
+	enum cs_backend backend;
+	unsigned long long qemu_nodes;
+	const char *qemu_kernel;
+	const char *qemu_module;
+	int smp;		/* 0: CS_DEFAULT_SMP */
+	const char *accel;	/* "kvm", "tcg"; NULL: auto (node_qemu.c) */
 	enum cs_cmd cmd;
 	const char *scenario;	/* run */
 	int node;		/* exec, shell: 0 = not given */
@@ -43,6 +56,12 @@ struct cs_opts {
  */
 int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 		  char *err, size_t errlen);
+
+/*
+ * A node list "3" or "2,3" or "2-4,6" (1..CS_MAX_NODES) into a mask, bit
+ * N-1 for node N; -1 if malformed.
+ */
+int cs_parse_node_list(const char *s, unsigned long long *mask);
 
 /* Parse "64", "64M", "1G" into MiB; -1 if malformed or out of 16..4096. */
 int cs_parse_mem(const char *s, unsigned int *mb);

@@ -13,7 +13,9 @@
 
 struct cs_node {
 	int num;
-	pid_t pid;		/* UML main process = its process group; 0 if none */
+	enum cs_backend backend;	/* what runs it: UML or QEMU */
+	pid_t pid;		/* UML main process or QEMU = its process
+				 * group; 0 if none */
 	bool exited;
 	int wstatus;
 	double t_exit;
@@ -43,6 +45,15 @@ struct cs_helper {
 				 * when this closes (we are gone) */
 };
 
+/* A kernel and its module, as one backend boots them. */
+struct cs_kimage {
+	bool used;		/* some node runs this backend */
+	char kernel[PATH_MAX];	/* UML: the linux binary; QEMU: vmlinux */
+	char module[PATH_MAX];	/* empty: none */
+	char krel[128];		/* release in the kernel binary's banner */
+	char kbanner[512];	/* "Linux version ..." = the guest's /proc/version */
+};
+
 struct cs_cluster {
 	const struct cs_opts *o;
 	enum cs_cmd cmd;
@@ -54,11 +65,12 @@ struct cs_cluster {
 	/* the build tree (bindir/..) if a guest mount (/tmp, /run) hides it:
 	 * the nodes mount it there read-only (CS_TREE); else empty */
 	char tree[PATH_MAX];
-	char kernel[PATH_MAX];
-	char module[PATH_MAX];	/* empty: none */
+	struct cs_kimage img[CS_NBACKENDS];
 	char init[PATH_MAX];
-	char krel[128];		/* release in the kernel binary's banner */
-	char kbanner[512];	/* "Linux version ..." = the guest's /proc/version */
+	/* QEMU nodes: the program, "kvm" or "tcg", CPUs per node */
+	char qemu[PATH_MAX];
+	const char *qemu_accel;
+	int smp;
 	char run_dir[PATH_MAX];
 	char switch_dir[PATH_MAX];
 	char uml_dir[PATH_MAX];
@@ -165,8 +177,23 @@ int cs_switch_wait_ports(const char *dir, int port, int count, pid_t pid,
 /* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
 int cs_wire_start(struct cs_cluster *c);
 
-/* node.c */
+/*
+ * node.c: start one node (its backend's program) in its own process
+ * group, console to its console file. The backends build the command
+ * line: node_uml.c, node_qemu.c, on the guest parameters every backend
+ * passes (cs_node_guest_args).
+ */
 int cs_node_start(struct cs_cluster *c, struct cs_node *nd);
+struct cs_argbuf;
+int cs_node_guest_args(const struct cs_cluster *c, const struct cs_node *nd,
+		       struct cs_argbuf *a);
+int cs_uml_argv(const struct cs_cluster *c, const struct cs_node *nd,
+		struct cs_argbuf *a);
+int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
+		 struct cs_argbuf *a);
+/* qemu-system-x86_64 on PATH (into c->qemu), KVM or TCG (c->qemu_accel):
+ * 0, or -1 after a one-line error */
+int cs_qemu_prepare(struct cs_cluster *c);
 
 /* monitor.c: returns when every node exited, on failure, timeout or signal */
 void cs_monitor(struct cs_cluster *c);

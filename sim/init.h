@@ -37,6 +37,8 @@ int ci_set_path(const struct ci *ci);
 
 /* init_mount.c */
 int ci_mount_all(const struct ci *ci);
+/* a QEMU node (CS_BACKEND=qemu): 9p shares, no power-off */
+bool ci_is_qemu(void);
 
 /* init_tipc_nl.c: address 1.1.<node>, eth tolerance (0: default), bearer */
 int ci_tipc_setup(const struct ci *ci, unsigned int tolerance_ms);

@@ -38,7 +38,11 @@ void ci_say(const struct ci *ci, const char *phase, const char *fmt, ...)
 noreturn void ci_poweroff(void)
 {
 	sync();
-	reboot(RB_POWER_OFF);
+	/*
+	 * A QEMU node has no ACPI to power off with: a reset ends it
+	 * (QEMU runs with -no-reboot). A UML node powers off.
+	 */
+	reboot(ci_is_qemu() ? RB_AUTOBOOT : RB_POWER_OFF);
 	/* still here: nothing else to do but stop */
 	for (;;)
 		pause();

@@ -1,9 +1,16 @@
-/* init_mount.c: the guest's file systems; only /run/results is host-rw. */
+/*
+ * init_mount.c: the guest's file systems; only /run/results is host-rw.
+ * A UML node reaches host paths through hostfs (any path, by name); a
+ * QEMU node's root is the host's / over 9p, and the launcher exports its
+ * results directory and a hidden build tree as their own 9p shares
+ * (node_qemu.c: mount tags cs_results, cs_tree).
+ */
 #include "init.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -24,6 +31,28 @@ static bool is_mounted_as(const char *dir, long magic)
 	return statfs(dir, &sf) == 0 && sf.f_type == magic;
 }
 
+/*
+ * The launcher says (CS_BACKEND on the kernel command line): statfs() of
+ * a 9p root reports the host file system's type, not V9FS_MAGIC.
+ */
+bool ci_is_qemu(void)
+{
+	const char *b = getenv("CS_BACKEND");
+
+	return b && strcmp(b, "qemu") == 0;
+}
+
+/* A host directory: hostfs by path, or the 9p share @tag (QEMU node). */
+static struct mnt host_dir(const char *path, const char *dir, const char *tag,
+			   unsigned long flags)
+{
+	if (ci_is_qemu())
+		return (struct mnt){ tag, dir, "9p", flags,
+				     "trans=virtio,version=9p2000.L,msize=262144",
+				     false };
+	return (struct mnt){ "none", dir, "hostfs", flags, path, false };
+}
+
 static int do_mount(const struct ci *ci, const struct mnt *m)
 {
 	if (mount(m->src, m->dir, m->type, m->flags, m->data) == 0)
@@ -37,15 +66,15 @@ static int do_mount(const struct ci *ci, const struct mnt *m)
 
 /*
  * The launcher's build tree lies under /tmp or /run, which the tmpfs
- * mounts above just covered: mount it again (hostfs, read-only) at the
+ * mounts above just covered: mount it again (read-only) at the
  * same path inside them, so its programs run here as everywhere.
  */
 static int mount_tree(const struct ci *ci)
 {
 	char dir[PATH_MAX];
 	size_t n = strlen(ci->tree);
-	struct mnt tree = { "none", ci->tree, "hostfs",
-			    MS_RDONLY | MS_NOSUID | MS_NODEV, ci->tree, false };
+	struct mnt tree = host_dir(ci->tree, ci->tree, "cs_tree",
+				   MS_RDONLY | MS_NOSUID | MS_NODEV);
 
 	if (ci->tree[0] != '/' || n >= sizeof(dir) ||
 	    (strncmp(ci->tree, "/tmp/", 5) && strncmp(ci->tree, "/run/", 5))) {
@@ -81,8 +110,8 @@ int ci_mount_all(const struct ci *ci)
 		{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", false },
 		{ "debugfs", "/sys/kernel/debug", "debugfs", nx, NULL, false },
 	};
-	struct mnt results = { "none", CI_RESULTS, "hostfs",
-			       MS_NOSUID | MS_NODEV, ci->results, false };
+	struct mnt results = host_dir(ci->results, CI_RESULTS, "cs_results",
+				      MS_NOSUID | MS_NODEV);
 
 	if (!is_mounted_as("/dev", TMPFS_MAGIC) &&
 	    !is_mounted_as("/dev", DEVPTS_SUPER_MAGIC)) {

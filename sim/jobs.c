@@ -17,6 +17,18 @@ static int write_env(FILE *f, const char *k, const char *v)
 	return cs_job_write(f, CS_JOB_ENV, w, 1);
 }
 
+/* CS_SMP: the CPUs a QEMU node was given (kernel-identity checks it) */
+static int write_smp(FILE *f, const struct cs_cluster *c,
+		     const struct cs_node *nd)
+{
+	char n[16];
+
+	if (nd->backend != CS_BACKEND_QEMU)
+		return 0;
+	snprintf(n, sizeof(n), "%d", c->smp);
+	return write_env(f, "CS_SMP", n);
+}
+
 void cs_run_name(const struct cs_run_cmd *rc, int seq, char *out, size_t len)
 {
 	char prog[PATH_MAX];
@@ -42,15 +54,19 @@ static int write_run(FILE *f, const struct cs_run_cmd *rc, int seq,
 static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 		      struct cs_node *nd, FILE *f)
 {
+	const struct cs_kimage *k = &c->img[nd->backend];
 	int seq = 0;
 
-	if (write_env(f, "CS_KREL", c->krel) ||
-	    write_env(f, "CS_KBANNER", c->kbanner) ||
+	if (write_env(f, "CS_KREL", k->krel) ||
+	    write_env(f, "CS_KBANNER", k->kbanner) ||
 	    write_env(f, "CS_EXPECT_CLUSTERPROC",
 		      c->o->expect_clusterproc ? "1" : "0") ||
 	    write_env(f, "CS_EXPECT_KREL_SUFFIX",
 		      c->o->expect_krel_suffix ? c->o->expect_krel_suffix : "") ||
-	    write_env(f, "CS_RUN_ID", c->id))
+	    write_env(f, "CS_RUN_ID", c->id) ||
+	    write_env(f, "CS_BACKEND",
+		      nd->backend == CS_BACKEND_QEMU ? "qemu" : "uml") ||
+	    write_smp(f, c, nd))
 		return -1;
 	if (sc) {
 		/* init reads it before it drops its capabilities */

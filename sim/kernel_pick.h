@@ -15,16 +15,22 @@
  * "vanilla" have no clusterproc and are never picked.
  */
 extern const char *const cs_kernel_flavors[];
+/* The same for QEMU nodes: "qemu" (make bench), then "qemu-debug" (make
+ * check), kernels ../qemu/FLAVOR/vmlinux. */
+extern const char *const cs_qemu_flavors[];
 
 /* Is <bindir>/../uml/FLAVOR/linux there and executable? */
 typedef bool (*cs_kernel_built_fn)(const char *flavor, void *arg);
 
 /* The first flavor @built says yes to, or NULL if none is built. */
 const char *cs_kernel_pick(cs_kernel_built_fn built, void *arg);
+const char *cs_flavor_pick(const char *const *flavors, cs_kernel_built_fn built,
+			   void *arg);
 
 /*
  * Path of a flavor's file relative to the launcher's directory:
- * "../uml/FLAVOR/linux" (what "kernel") or "../module/FLAVOR/clusterproc.ko"
+ * "../uml/FLAVOR/linux" (what "kernel"; "../qemu/FLAVOR/vmlinux" for a
+ * flavor named qemu*) or "../module/FLAVOR/clusterproc.ko"
  * (what "module"). 0, or -1 if it does not fit in @len.
  */
 int cs_flavor_path(const char *flavor, const char *what, char *out,

@@ -1,4 +1,4 @@
-/* main.c: clustersim: boot a UML cluster, run a scenario, tear it down. */
+/* main.c: clustersim: boot a UML (or QEMU) cluster, run a scenario, tear it down. */
 #include "cluster.h"
 #include "kernel_pick.h"
 
@@ -54,22 +54,30 @@ static bool flavor_built(const char *flavor, void *arg)
 	if (cs_flavor_path(flavor, "kernel", rel, sizeof(rel)))
 		return false;
 	snprintf(path, sizeof(path), "%s/%s", bindir, rel);
-	return access(path, X_OK) == 0;
+	return access(path, R_OK) == 0;
 }
 
 /*
- * No --kernel: the first built flavor of cs_kernel_flavors (the default
- * one, else debug); its module goes with it unless --module names one.
- * Returns the flavor, or NULL after a one-line error.
+ * No --kernel (--qemu-kernel): the first built flavor of cs_kernel_flavors
+ * (the default one, else debug; cs_qemu_flavors for QEMU); its module goes
+ * with it unless --module names one. Returns the flavor, or NULL after a
+ * one-line error.
  */
-static const char *pick_kernel(struct cs_cluster *c, char *rel, size_t rlen,
-			       char *mrel, size_t mlen)
+static const char *pick_kernel(struct cs_cluster *c, enum cs_backend b,
+			       char *rel, size_t rlen, char *mrel, size_t mlen)
 {
-	const char *f = cs_kernel_pick(flavor_built, c->bindir);
+	const char *const *fl = b == CS_BACKEND_QEMU ? cs_qemu_flavors :
+				cs_kernel_flavors;
+	const char *f = cs_flavor_pick(fl, flavor_built, c->bindir);
 
+	if (!f && b == CS_BACKEND_QEMU) {
+		fprintf(stderr, "clustersim: no QEMU kernel built in %s/../qemu/{%s,%s}/vmlinux: run 'make qemu' or pass --qemu-kernel\n",
+			c->bindir, fl[0], fl[1]);
+		return NULL;
+	}
 	if (!f) {
 		fprintf(stderr, "clustersim: no kernel built in %s/../uml/{%s,%s}/linux: run 'make kernel' or pass --kernel\n",
-			c->bindir, cs_kernel_flavors[0], cs_kernel_flavors[1]);
+			c->bindir, fl[0], fl[1]);
 		return NULL;
 	}
 	if (cs_flavor_path(f, "kernel", rel, rlen) ||
@@ -81,39 +89,97 @@ static const char *pick_kernel(struct cs_cluster *c, char *rel, size_t rlen,
 	return f;
 }
 
+/*
+ * The kernel and module of backend @b: given (--kernel, --module; --qemu-*
+ * for QEMU) or picked; its banner. 0, or a usage error (printed).
+ */
+static int resolve_image(struct cs_cluster *c, const struct cs_opts *o,
+			 enum cs_backend b)
+{
+	struct cs_kimage *k = &c->img[b];
+	bool qemu = b == CS_BACKEND_QEMU;
+	const char *given = qemu ? o->qemu_kernel : o->kernel;
+	const char *mgiven = qemu ? o->qemu_module : o->module;
+	const char *opt = qemu ? "--qemu-kernel" : "--kernel";
+	char krel[PATH_MAX] = "../uml/default/linux";
+	char mrel[PATH_MAX] = "../module/default/clusterproc.ko";
+	const char *flavor = NULL;
+	int rc;
+
+	if (!given) {
+		flavor = pick_kernel(c, b, krel, sizeof(krel), mrel,
+				     sizeof(mrel));
+		if (!flavor)
+			return USAGE_ERR;
+	}
+	rc = find_file(given, c->bindir, krel, k->kernel, sizeof(k->kernel),
+		       true, qemu ? "QEMU kernel" : "kernel");
+	if (rc)
+		return rc;
+	if (flavor)
+		fprintf(stderr, "clustersim: no %s given: the %s kernel %s%s\n",
+			opt, flavor, k->kernel,
+			flavor == cs_kernel_flavors[0] ||
+			flavor == cs_qemu_flavors[0] ? "" :
+			" (the default flavor is not built)");
+	if (!qemu && access(k->kernel, X_OK))
+		return usage_error("kernel %s is not executable", k->kernel, "");
+	if (!o->no_module) {
+		rc = find_file(mgiven, c->bindir, mrel, k->module,
+			       sizeof(k->module), false,
+			       qemu ? "QEMU module" : "module");
+		if (rc)
+			return rc;
+	}
+	if (cs_kernel_banner(k->kernel, k->kbanner, sizeof(k->kbanner),
+			     k->krel, sizeof(k->krel)))
+		return usage_error("kernel %s: no 'Linux version' banner inside: not a Linux kernel",
+				   k->kernel, "");
+	if (o->expect_krel_suffix && !cs_str_ends_with(k->krel, o->expect_krel_suffix))
+		fprintf(stderr, "clustersim: warning: kernel release %s does not end in %s: kernel-identity will fail\n",
+			k->krel, o->expect_krel_suffix);
+	if (qemu && cs_qemu_prepare(c))
+		return USAGE_ERR;
+	return 0;
+}
+
+/* Which backend runs each node: the command line, else the scenario. */
+static int assign_backends(struct cs_cluster *c, const struct cs_opts *o,
+			   const struct setup *s)
+{
+	unsigned long long all = c->n >= 64 ? ~0ULL : (1ULL << c->n) - 1, q = 0;
+	char err[128];
+
+	if (o->backend_given)
+		q = o->backend == CS_BACKEND_QEMU ? all : 0;
+	else if (o->qemu_nodes)
+		q = o->qemu_nodes;
+	else if (s->have_sc)
+		q = s->sc.qemu_all ? all : s->sc.qemu_nodes;
+	if (q & ~all) {
+		snprintf(err, sizeof(err),
+			 "QEMU node %d named, but the cluster has %d node%s",
+			 64 - __builtin_clzll(q), c->n, c->n == 1 ? "" : "s");
+		return usage_error("%s", err, "");
+	}
+	for (int i = 0; i < c->n; i++) {
+		c->node[i].backend = q >> i & 1 ? CS_BACKEND_QEMU :
+				     CS_BACKEND_UML;
+		c->img[c->node[i].backend].used = true;
+	}
+	return 0;
+}
+
 /* Validate everything and resolve paths; nothing is started here. */
 static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		   struct setup *s)
 {
 	char err[PATH_MAX + 512], tmp[PATH_MAX + 32];
-	char krel[PATH_MAX] = "../uml/default/linux";
-	char mrel[PATH_MAX] = "../module/default/clusterproc.ko";
-	const char *hidden, *flavor = NULL;
+	const char *hidden;
 	int rc;
 
 	if (cs_self_dir(c->bindir, sizeof(c->bindir)))
 		return usage_error("cannot find own binary: %s", strerror(errno), "");
-	if (!o->kernel) {
-		flavor = pick_kernel(c, krel, sizeof(krel), mrel, sizeof(mrel));
-		if (!flavor)
-			return USAGE_ERR;
-	}
-	rc = find_file(o->kernel, c->bindir, krel, c->kernel,
-		       sizeof(c->kernel), true, "kernel");
-	if (rc)
-		return rc;
-	if (flavor)
-		fprintf(stderr, "clustersim: no --kernel given: the %s kernel %s%s\n",
-			flavor, c->kernel, flavor == cs_kernel_flavors[0] ? "" :
-			" (the default flavor is not built)");
-	if (access(c->kernel, X_OK))
-		return usage_error("kernel %s is not executable", c->kernel, "");
-	if (!o->no_module) {
-		rc = find_file(o->module, c->bindir, mrel, c->module,
-			       sizeof(c->module), false, "module");
-		if (rc)
-			return rc;
-	}
 	rc = find_file(NULL, c->bindir, "cluster-init", c->init,
 		       sizeof(c->init), true, "guest init");
 	if (rc)
@@ -184,14 +250,11 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 		c->wire_loss = o->wire_loss;
 	if (o->wire_dup)
 		c->wire_dup = o->wire_dup;
-	if (cs_kernel_banner(c->kernel, c->kbanner, sizeof(c->kbanner),
-			     c->krel, sizeof(c->krel)))
-		return usage_error("kernel %s: no 'Linux version' banner inside: not a Linux kernel",
-				   c->kernel, "");
-	if (o->expect_krel_suffix && !cs_str_ends_with(c->krel, o->expect_krel_suffix))
-		fprintf(stderr, "clustersim: warning: kernel release %s does not end in %s: kernel-identity will fail\n",
-			c->krel, o->expect_krel_suffix);
-	return 0;
+	rc = assign_backends(c, o, s);
+	for (int b = 0; !rc && b < CS_NBACKENDS; b++)
+		if (c->img[b].used)
+			rc = resolve_image(c, o, b);
+	return rc;
 }
 
 static int block_signals(void)
@@ -222,11 +285,23 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		fprintf(stderr, "clustersim: %s\n", err);
 		return -1;
 	}
-	cs_progress(c, "run %s: %d node%s, kernel %s (%s)%s%s, timeout %s",
-		    c->id, c->n, c->n == 1 ? "" : "s", c->kernel,
-		    c->krel[0] ? c->krel : "release unknown",
-		    c->module[0] ? ", module " : "", c->module,
-		    c->timeout ? "set" : "none");
+	for (int b = 0; b < CS_NBACKENDS; b++) {
+		const struct cs_kimage *k = &c->img[b];
+		int nb = 0;
+
+		for (int i = 0; i < c->n; i++)
+			nb += c->node[i].backend == (enum cs_backend)b;
+		if (!k->used)
+			continue;
+		cs_progress(c, "run %s: %d %s node%s%s, kernel %s (%s)%s%s, timeout %s",
+			    c->id, nb, b == CS_BACKEND_QEMU ? "QEMU" : "UML",
+			    nb == 1 ? "" : "s",
+			    b == CS_BACKEND_QEMU ? (strcmp(c->qemu_accel, "kvm") ?
+						   " (TCG)" : " (KVM)") : "",
+			    k->kernel, k->krel[0] ? k->krel : "release unknown",
+			    k->module[0] ? ", module " : "", k->module,
+			    c->timeout ? "set" : "none");
+	}
 	if (cs_switch_start(c, c->switch_dir, "vde_switch") < 0 ||
 	    cs_wire_start(c))
 		return -1;
@@ -237,8 +312,9 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		rc = cs_switch_wait_ports(c->node_wire[i], c->node_port[i], 1,
 					  c->node[i].pid, CS_PLUG_BOUND_MS);
 		if (rc == -2) {
-			fprintf(stderr, "clustersim: node%d: UML exited before plugging into port %d of %s (see %s)\n",
-				i + 1, c->node_port[i], c->node_wire[i],
+			fprintf(stderr, "clustersim: node%d: %s exited before plugging into port %d of %s (see %s)\n",
+				i + 1, c->node[i].backend == CS_BACKEND_QEMU ?
+				"QEMU" : "UML", c->node_port[i], c->node_wire[i],
 				c->node[i].console);
 			return -1;
 		}

@@ -240,12 +240,14 @@ static void on_exit_pid(struct cs_cluster *c, pid_t pid, int st)
 		}
 		if (WIFSIGNALED(st))
 			fprintf(stderr,
-				"clustersim: node%d: UML died with signal %d before finishing (see %s)\n",
-				nd->num, WTERMSIG(st), nd->console);
+				"clustersim: node%d: %s died with signal %d before finishing (see %s)\n",
+				nd->num, nd->backend == CS_BACKEND_QEMU ?
+				"QEMU" : "UML", WTERMSIG(st), nd->console);
 		else
 			fprintf(stderr,
-				"clustersim: node%d: UML exited (status %d) before finishing (see %s)\n",
-				nd->num, WEXITSTATUS(st), nd->console);
+				"clustersim: node%d: %s exited (status %d) before finishing (see %s)\n",
+				nd->num, nd->backend == CS_BACKEND_QEMU ?
+				"QEMU" : "UML", WEXITSTATUS(st), nd->console);
 		c->failed_early = true;
 	}
 }

@@ -1,4 +1,5 @@
-/* node.c: start one UML node as a child in its own process group. */
+/* node.c: start one node (UML or QEMU) as a child in its own process group. */
+#include "argbuf.h"
 #include "cluster.h"
 
 #include <errno.h>
@@ -15,98 +16,23 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define NARGS 40
-#define CS_UML_LPJ 5000000
-
-struct argbuf {
-	char *argv[NARGS + 1];
-	int argc;
-	char store[8192];
-	size_t used;
-};
-
-static int add(struct argbuf *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int add(struct argbuf *a, const char *fmt, ...)
+/* What every node's cluster-init is told on the kernel command line. */
+int cs_node_guest_args(const struct cs_cluster *c, const struct cs_node *nd,
+		       struct cs_argbuf *a)
 {
-	va_list ap;
-	int n;
-
-	if (a->argc >= NARGS)
-		return -1;
-	va_start(ap, fmt);
-	n = vsnprintf(a->store + a->used, sizeof(a->store) - a->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(a->store) - a->used)
-		return -1;
-	a->argv[a->argc++] = a->store + a->used;
-	a->argv[a->argc] = NULL;
-	a->used += n + 1;
-	return 0;
-}
-
-/* Blank-separated words of s, each one argument. */
-static int add_words(struct argbuf *a, const char *s)
-{
-	int rc = 0;
-
-	while (s && *s) {
-		size_t n;
-
-		s += strspn(s, " \t");
-		n = strcspn(s, " \t");
-		if (n)
-			rc |= add(a, "%.*s", (int)n, s);
-		s += n;
-	}
-	return rc;
-}
-
-static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
-		      struct argbuf *a)
-{
-	bool shell = c->shell_node == nd->num;
+	const struct cs_kimage *k = &c->img[nd->backend];
 	int rc = 0, tol, join, dj, ds;
 
-	rc |= add(a, "%s", c->kernel);
-	rc |= add(a, "umid=cs%s-n%d", c->id, nd->num);
-	rc |= add(a, "uml_dir=%s", c->uml_dir);
-	rc |= add(a, "mem=%uM", c->mem_mb);
-	/* a known port of its switch, described "nodeN" (port/print) */
-	rc |= add(a, "eth0=vde,%s,02:43:53:00:00:%02x,%d,,,node%d",
-		  c->node_wire[nd->num - 1], nd->num,
-		  c->node_port[nd->num - 1], nd->num);
-	rc |= add(a, "root=/dev/root");
-	rc |= add(a, "rootfstype=hostfs");
-	rc |= add(a, "rootflags=/");
-	rc |= add(a, "ro");
-	rc |= add(a, "init=%s", c->init);
-	rc |= add(a, "%s", shell ? "con0=fd:0,fd:1" : "con0=null,fd:1");
-	rc |= add(a, "con=null");
-	rc |= add(a, "ssl=null");
-	if (shell) {
-		/*
-		 * con0 is the terminal; the kernel log also goes through
-		 * the serial-line console to a pipe (fd 3; UML's epoll
-		 * cannot take a regular file) that the launcher copies
-		 * into the console file, so splats are seen. The last
-		 * console= is /dev/console: the terminal.
-		 */
-		rc |= add(a, "ssl0=null,fd:3");
-		rc |= add(a, "console=ttyS0");
-		rc |= add(a, "console=tty0");
-	}
+	rc |= cs_arg(a, "init=%s", c->init);
 	/* splat detection keys on printk timestamps: never without them */
-	rc |= add(a, "printk.time=1");
-	/* skip the ~0.1 s delay-loop calibration (UML only uses it for
-	 * udelay busy-waits) */
-	rc |= add(a, "lpj=%d", CS_UML_LPJ);
-	rc |= add(a, "CS_NODE=%d", nd->num);
-	rc |= add(a, "CS_NODES=%d", c->n);
-	rc |= add(a, "CS_JOB=%s", nd->job);
-	rc |= add(a, "CS_RESULTS=%s", nd->results);
-	rc |= add(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
+	rc |= cs_arg(a, "printk.time=1");
+	rc |= cs_arg(a, "CS_NODE=%d", nd->num);
+	rc |= cs_arg(a, "CS_BACKEND=%s",
+		     nd->backend == CS_BACKEND_QEMU ? "qemu" : "uml");
+	rc |= cs_arg(a, "CS_NODES=%d", c->n);
+	rc |= cs_arg(a, "CS_JOB=%s", nd->job);
+	rc |= cs_arg(a, "CS_RESULTS=%s", nd->results);
+	rc |= cs_arg(a, "CS_TIMEOUT=%d", c->timeout ? c->timeout : 86400);
 	/*
 	 * TIPC link tolerances (ms). The N nodes share the host's CPUs and
 	 * a node starved for longer than the tolerance loses its links; with
@@ -127,24 +53,26 @@ static int build_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	       dj > 30000 ? 30000 : dj;
 	tol = c->o->tipc_tolerance ? c->o->tipc_tolerance :
 	      ds > 30000 ? 30000 : ds;
-	rc |= add(a, "CS_TIPC_TOLERANCE=%d", tol);
-	rc |= add(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
-	if (c->module[0])
-		rc |= add(a, "CS_MODULE=%s", c->module);
+	rc |= cs_arg(a, "CS_TIPC_TOLERANCE=%d", tol);
+	rc |= cs_arg(a, "CS_TIPC_JOIN_TOLERANCE=%d", join);
+	if (k->module[0])
+		rc |= cs_arg(a, "CS_MODULE=%s", k->module);
 	if (c->tree[0])
-		rc |= add(a, "CS_TREE=%s", c->tree);
-	rc |= add_words(a, c->o->kernel_args);
+		rc |= cs_arg(a, "CS_TREE=%s", c->tree);
+	rc |= cs_arg_words(a, c->o->kernel_args);
 	return rc;
 }
 
 int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 {
-	struct argbuf a = { .argc = 0, .used = 0 };
+	struct cs_argbuf a = { .argc = 0, .used = 0 };
 	bool shell = c->shell_node == nd->num;
+	bool uml = nd->backend == CS_BACKEND_UML;
 	int confd, nullfd, klog[2] = { -1, -1 };
 	pid_t pid;
 
-	if (build_argv(c, nd, &a)) {
+	if (uml ? cs_uml_argv(c, nd, &a) || cs_node_guest_args(c, nd, &a) :
+		  cs_qemu_argv(c, nd, &a)) {
 		fprintf(stderr, "clustersim: node %d: command line too long\n",
 			nd->num);
 		return -1;
@@ -197,12 +125,12 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 		 * adds a randomized brk gap (up to 1 GiB) to "physical"
 		 * memory, which costs boot time and struct-page memory.
 		 */
-		if (personality(ADDR_NO_RANDOMIZE) < 0)
+		if (uml && personality(ADDR_NO_RANDOMIZE) < 0)
 			_exit(127);
-		if (access("/dev/shm", W_OK) == 0)
+		if (uml && access("/dev/shm", W_OK) == 0)
 			setenv("TMPDIR", "/dev/shm", 1);
-		execv(c->kernel, a.argv);
-		fprintf(stderr, "exec %s: %s\n", c->kernel, strerror(errno));
+		execv(a.argv[0], a.argv);
+		fprintf(stderr, "exec %s: %s\n", a.argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);

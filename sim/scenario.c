@@ -210,6 +210,25 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		sc->allow_module = 1;
 		return 0;
 	}
+	if (strcmp(w[0], "backend") == 0) {
+		if (n < 2 || strcmp(w[1], "qemu") != 0)
+			return fail(err, errlen, name, line,
+				    "'backend' takes 'qemu' and optional node lists");
+		if (sc->qemu_all || sc->qemu_nodes)
+			return fail(err, errlen, name, line,
+				    "'backend' given twice");
+		sc->qemu_all = n == 2;
+		for (int i = 2; i < n; i++) {
+			unsigned long long m;
+
+			if (cs_parse_node_list(w[i], &m))
+				return fail(err, errlen, name, line,
+					    "'%s' is not a node list like 3 or 2,3",
+					    w[i]);
+			sc->qemu_nodes |= m;
+		}
+		return 0;
+	}
 	if (strcmp(w[0], "env") == 0) {
 		if (n != 2 || !env_key_ok(w[1]))
 			return fail(err, errlen, name, line,

@@ -24,6 +24,9 @@ struct cs_scenario {
 	char wire_dup[16];
 	/* 'allow module': commands keep CAP_SYS_MODULE (unload tests) */
 	int allow_module;
+	/* 'backend qemu [NODES]': QEMU nodes (bit N-1 = node N); all */
+	unsigned long long qemu_nodes;
+	int qemu_all;
 };
 
 /*

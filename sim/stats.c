@@ -111,9 +111,20 @@ void cs_write_stats(const struct cs_cluster *c)
 		fprintf(stderr, "clustersim: %s: %s\n", path, strerror(errno));
 		return;
 	}
-	fprintf(f, "nodes=%d\nmem_mb=%u\nkernel=%s\nkrel=%s\nmodule=%s\n",
-		c->n, c->mem_mb, c->kernel, c->krel,
-		c->module[0] ? c->module : "none");
+	const struct cs_kimage *u = &c->img[CS_BACKEND_UML];
+	const struct cs_kimage *q = &c->img[CS_BACKEND_QEMU];
+	int nq = 0;
+
+	for (int i = 0; i < c->n; i++)
+		nq += c->node[i].backend == CS_BACKEND_QEMU;
+	fprintf(f, "nodes=%d\nqemu_nodes=%d\nmem_mb=%u\n", c->n, nq, c->mem_mb);
+	if (u->used)
+		fprintf(f, "kernel=%s\nkrel=%s\nmodule=%s\n", u->kernel,
+			u->krel, u->module[0] ? u->module : "none");
+	if (q->used)
+		fprintf(f, "qemu_kernel=%s\nqemu_krel=%s\nqemu_module=%s\nqemu_accel=%s\nqemu_smp=%d\n",
+			q->kernel, q->krel, q->module[0] ? q->module : "none",
+			c->qemu_accel, c->smp);
 	fprintf(f, "first_up_s=%.3f\nlast_up_s=%.3f\njoined_s=%.3f\n",
 		c->nup ? c->t_first_up : -1.0, c->nup ? c->t_last_up : -1.0,
 		c->all_joined_reported ? c->t_joined : -1.0);

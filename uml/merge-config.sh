@@ -1,18 +1,21 @@
 #!/bin/sh
 # merge-config.sh KSRC KDIR FRAGMENT...
-# defconfig + fragments through the kernel's merge_config.sh, then verify that
-# every option a fragment asks for ended up in .config. KDIR/.config is only
+# KBASE (default: defconfig) of KARCH (default: um) + fragments through the
+# kernel's merge_config.sh, then verify that every option a fragment asks
+# for ended up in .config. qemu/qemu.mk uses it with KARCH=x86_64
+# KBASE=allnoconfig KLABEL=qemu. KDIR/.config is only
 # replaced when its content changes, so an unchanged config rebuilds nothing.
 set -eu
+arch=${KARCH:-um} base=${KBASE:-defconfig} label=${KLABEL:-uml}
 ksrc=$1 kdir=$2
 shift 2
 # A scratch O= dir kept between runs, so kconfig's tools are built only once.
 tmp=$kdir/.config-merge
 mkdir -p "$tmp" && rm -f "$tmp/.config" "$tmp/bad"
-make -s -C "$ksrc" O="$tmp" ARCH=um defconfig >/dev/null
+make -s -C "$ksrc" O="$tmp" ARCH="$arch" "$base" >/dev/null
 "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$tmp" "$tmp/.config" "$@" >"$tmp/merge.log" 2>&1 ||
 	{ cat "$tmp/merge.log" >&2; exit 1; }
-make -s -C "$ksrc" O="$tmp" ARCH=um olddefconfig >/dev/null
+make -s -C "$ksrc" O="$tmp" ARCH="$arch" olddefconfig >/dev/null
 
 bad=0
 for frag in "$@"; do
@@ -24,16 +27,16 @@ for frag in "$@"; do
 		elif [ "$got" = "$line" ]; then
 			continue
 		fi
-		echo "uml: $(basename "$frag") asks for $line but .config has '${got:-# $key is not set}'" >&2
+		echo "$label: $(basename "$frag") asks for $line but .config has '${got:-# $key is not set}'" >&2
 		echo bad >"$tmp/bad"
 	done
 done
 [ -f "$tmp/bad" ] && bad=1
 if [ "$bad" = 1 ]; then
-	echo "uml: a requested option is missing (a dependency is off?); see $tmp/.config" >&2
+	echo "$label: a requested option is missing (a dependency is off?); see $tmp/.config" >&2
 	exit 1
 fi
 if ! cmp -s "$tmp/.config" "$kdir/.config"; then
 	cp "$tmp/.config" "$kdir/.config"
-	echo "uml: $kdir/.config updated"
+	echo "$label: $kdir/.config updated"
 fi

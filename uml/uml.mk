@@ -31,6 +31,9 @@ KSTAMP    := $(if $(filter vanilla,$(FLAVOR)),$(BUILD)/src/.vanilla,$(BUILD)/src
 # Fixes to UML itself (not hooks), applied to every tree, vanilla included.
 FIXES     := $(TOP)/uml/fixes
 FIX_PATCHES := $(wildcard $(FIXES)/*.patch)
+# Fixes to x86 for QEMU nodes (qemu/qemu.mk), in the patched tree only.
+QFIXES    := $(TOP)/qemu/fixes
+QFIX_PATCHES := $(wildcard $(QFIXES)/*.patch)
 # The release suffix names the hook series: sha256 over its patches, in order.
 SERIES_SHA8 = $(shell for p in $$(grep -v '^[[:space:]]*\(\#\|$$\)' $(SERIES) 2>/dev/null); do \
                 cat $(TOP)/hooks/patches/$$p; done | sha256sum | cut -c1-8)
@@ -54,8 +57,8 @@ $(BUILD)/src/.vanilla: $(BUILD)/src/.vanilla-unpacked $(FIXES)/series $(FIX_PATC
 	@$(call SRCLOCK,-x) $(TOP)/uml/apply-series.sh $(VSRC) $(BUILD)/src/applied-vanilla $(FIXES)
 	@touch $@
 
-$(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(FIXES)/series $(FIX_PATCHES) $(TOP)/uml/apply-series.sh
-	@$(call SRCLOCK,-x) $(TOP)/uml/apply-series.sh $(PSRC) $(KSTATE) $(FIXES) $(TOP)/hooks/patches
+$(BUILD)/src/.series: $(BUILD)/src/.unpacked $(wildcard $(SERIES)) $(PATCHES) $(FIXES)/series $(FIX_PATCHES) $(QFIXES)/series $(QFIX_PATCHES) $(TOP)/uml/apply-series.sh
+	@$(call SRCLOCK,-x) $(TOP)/uml/apply-series.sh $(PSRC) $(KSTATE) $(FIXES) $(QFIXES) $(TOP)/hooks/patches
 	@touch $@
 
 # The release string names the series, so a node can prove which tree it runs.

@@ -15,6 +15,8 @@ HOST_CC ?= gcc
 HOST_CFLAGS ?= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 CHECK_LIBS ?= $(shell pkg-config --libs check)
 KSRC ?= $(BUILD)/src/linux
+# um, or x86_64 for a QEMU flavor (qemu/qemu.mk)
+CP_ARCH ?= um
 
 CP_MOD_SRCS := $(wildcard $(CP_HERE)/*.c $(CP_HERE)/*.h) $(CP_HERE)/Kbuild
 # kbuild writes next to the sources: build a copy, never the source tree
@@ -24,7 +26,7 @@ CP_MOD_COPY := $(BUILD)/module/$(FLAVOR)/src
 # script after the first look (a clean clone then saw no symvers at all).
 CP_SYMVERS = $(firstword $(shell for f in $(KDIR)/Module.symvers \
 	$(KDIR)/vmlinux.symvers; do [ -f "$$f" ] && echo "$$f"; done))
-CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=um CC="ccache gcc" \
+CP_KMAKE = $(MAKE) -C $(KDIR) M=$(CP_MOD_COPY) ARCH=$(CP_ARCH) CC="ccache gcc" \
 	$(if $(filter %/vmlinux.symvers,$(CP_SYMVERS)),KBUILD_EXTRA_SYMBOLS=$(CP_SYMVERS))
 
 # scenario PROGs without a slash are looked up in $(BUILD)/tests/guest

@@ -99,10 +99,17 @@ START_TEST(test_hostname_is_node)
 }
 END_TEST
 
-START_TEST(test_is_uml)
+/*
+ * The backend the launcher says (CS_BACKEND) is what runs: a UML node's
+ * /proc/cpuinfo says UML; a QEMU node is x86_64 with the CPUs it was
+ * given (CS_SMP), all online.
+ */
+START_TEST(test_backend)
 {
 	char buf[256];
 	FILE *f = fopen("/proc/cpuinfo", "r");
+	const char *backend = env_or_empty("CS_BACKEND");
+	struct utsname u;
 	int uml = 0;
 
 	ck_assert_ptr_nonnull(f);
@@ -110,7 +117,16 @@ START_TEST(test_is_uml)
 		if (strncmp(buf, "model name", 10) == 0 && strstr(buf, "UML"))
 			uml = 1;
 	fclose(f);
-	ck_assert_msg(uml, "/proc/cpuinfo does not say UML");
+	if (strcmp(backend, "qemu") == 0) {
+		ck_assert_msg(!uml, "a QEMU node's /proc/cpuinfo says UML");
+		ck_assert_int_eq(uname(&u), 0);
+		ck_assert_str_eq(u.machine, "x86_64");
+		ck_assert_int_eq(sysconf(_SC_NPROCESSORS_ONLN),
+				 atoi(env_or_empty("CS_SMP")));
+	} else {
+		ck_assert_str_eq(backend, "uml");
+		ck_assert_msg(uml, "/proc/cpuinfo does not say UML");
+	}
 }
 END_TEST
 
@@ -140,7 +156,8 @@ START_TEST(test_config_basics)
 
 	config_value("TIPC", v, sizeof(v));
 	ck_assert_str_eq(v, "y");
-	config_value("HOSTFS", v, sizeof(v));
+	config_value(strcmp(env_or_empty("CS_BACKEND"), "qemu") ? "HOSTFS" :
+		     "9P_FS", v, sizeof(v));
 	ck_assert_str_eq(v, "y");
 }
 END_TEST
@@ -191,7 +208,7 @@ int main(void)
 	tcase_add_test(tc, test_release_has_series_marker);
 	tcase_add_test(tc, test_config_clusterproc);
 	tcase_add_test(tc, test_hostname_is_node);
-	tcase_add_test(tc, test_is_uml);
+	tcase_add_test(tc, test_backend);
 	tcase_add_test(tc, test_config_basics);
 	tcase_add_test(tc, test_path_has_bindir);
 	suite_add_tcase(s, tc);

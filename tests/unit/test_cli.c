@@ -92,7 +92,7 @@ END_TEST
 
 START_TEST(test_bad_args)
 {
-	static const char *const bad[][8] = {
+	static const char *const bad[][10] = {
 		{ "--bogus", "run", "x", NULL },
 		{ "--nodes", "0", "run", "x", NULL },
 		{ "--nodes", "65", "run", "x", NULL },
@@ -114,10 +114,23 @@ START_TEST(test_bad_args)
 		{ "exec", "1", NULL },
 		{ "exec", "0", "--", "true", NULL },
 		{ "--nodes", "2", "shell", "3", NULL },
+		{ "--backend", "kvm", "run", "x", NULL },
+		{ "--backend", NULL },
+		{ "--qemu-nodes", "0", "run", "x", NULL },
+		{ "--qemu-nodes", "65", "run", "x", NULL },
+		{ "--qemu-nodes", "3,", "run", "x", NULL },
+		{ "--qemu-nodes", "4-2", "run", "x", NULL },
+		{ "--qemu-nodes", "2,x", "run", "x", NULL },
+		{ "--backend", "qemu", "--qemu-nodes", "2", "run", "x", NULL },
+		{ "--nodes", "2", "--qemu-nodes", "3", "exec", "1", "--", "true", NULL },
+		{ "--smp", "0", "run", "x", NULL },
+		{ "--smp", "9", "run", "x", NULL },
+		{ "--qemu-kernel", "", "run", "x", NULL },
+		{ "--accel", "hvf", "run", "x", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *argv[10] = { "clustersim" };
+		char *argv[12] = { "clustersim" };
 		int argc = 1;
 		struct cs_opts o;
 		char err[256] = "";
@@ -129,6 +142,37 @@ START_TEST(test_bad_args)
 		ck_assert_msg(err[0] && !strchr(err, '\n'),
 			      "case %zu: message '%s'", i, err);
 	}
+}
+END_TEST
+
+START_TEST(test_backend_options)
+{
+	char *argv[] = { "clustersim", "--qemu-nodes", "2,4-5", "--smp=3",
+			 "--accel=tcg", "--qemu-kernel", "/k", "--qemu-module=/m",
+			 "run", "x", NULL };
+	char *all[] = { "clustersim", "--backend=qemu", "exec", "1", "nproc",
+			NULL };
+	unsigned long long m = 0;
+	struct cs_opts o;
+	char err[256] = "";
+
+	ck_assert_int_eq(cs_parse_args(10, argv, &o, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.qemu_nodes, 0x1aULL);
+	ck_assert_int_eq(o.smp, 3);
+	ck_assert_str_eq(o.accel, "tcg");
+	ck_assert(!o.backend_given);
+	ck_assert_str_eq(o.qemu_kernel, "/k");
+	ck_assert_str_eq(o.qemu_module, "/m");
+	ck_assert_int_eq(cs_parse_args(5, all, &o, err, sizeof(err)), 0);
+	ck_assert(o.backend_given);
+	ck_assert_int_eq(o.backend, CS_BACKEND_QEMU);
+	ck_assert_uint_eq(o.qemu_nodes, 0);
+	ck_assert_int_eq(cs_parse_node_list("64", &m), 0);
+	ck_assert_uint_eq(m, 1ULL << 63);
+	ck_assert_int_eq(cs_parse_node_list("1-64", &m), 0);
+	ck_assert_uint_eq(m, ~0ULL);
+	ck_assert_int_eq(cs_parse_node_list("", &m), -1);
+	ck_assert_int_eq(cs_parse_node_list("-2", &m), -1);
 }
 END_TEST
 
@@ -267,6 +311,9 @@ START_TEST(test_binary_usage_errors)
 			{ { "--kernel", kern, "--runs", runs, "--module", "/nonexistent.ko", "exec", "1", "--", "true" }, "module" },
 			{ { "--kernel", kern, "frobnicate" }, "frobnicate" },
 			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", hidden }, "under /tmp" },
+			{ { "--kernel", kern, "--runs", runs, "--no-module", "--qemu-nodes", "3", "run", scn }, "QEMU node 3" },
+			{ { "--qemu-kernel", "/nonexistent/vmlinux", "--runs", runs, "--backend", "qemu", "run", scn }, "QEMU kernel" },
+			{ { "--qemu-kernel", "/bin/true", "--runs", runs, "--no-module", "--backend", "qemu", "run", scn }, "banner" },
 		};
 
 		for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
@@ -303,6 +350,7 @@ int main(void)
 	tcase_add_test(tc, test_exec_argv);
 	tcase_add_test(tc, test_shell_default_node);
 	tcase_add_test(tc, test_bad_args);
+	tcase_add_test(tc, test_backend_options);
 	tcase_add_test(tc, test_mem_parse);
 	tcase_add_test(tb, test_binary_usage_errors);
 	suite_add_tcase(s, tc);

@@ -23,7 +23,8 @@ START_TEST(test_good)
 		"run all kernel-identity\n"
 		"wire delay 5 loss 1.5\n"
 		"run 2 sh -c 'exit 7' \"a b\" c\\ d\n"
-		"  run   all   connectivity   --iterations=5\n";
+		"  run   all   connectivity   --iterations=5\n"
+		"backend qemu 2 3-3\n";
 
 	ck_assert_msg(cs_scenario_parse(text, "t.scn", &sc, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -46,6 +47,8 @@ START_TEST(test_good)
 	ck_assert_str_eq(sc.wire_loss, "1.5");
 	ck_assert_str_eq(sc.wire_dup, "");
 	ck_assert_str_eq(sc.cmds[2].argv[1], "--iterations=5");
+	ck_assert_uint_eq(sc.qemu_nodes, 6);
+	ck_assert_int_eq(sc.qemu_all, 0);
 	cs_scenario_free(&sc);
 }
 END_TEST
@@ -113,6 +116,10 @@ static const struct {
 	{ "nodes 2\nwire jitter 5\nrun all x\n", ":2: 'wire jitter': not" },
 	{ "nodes 2\nwire loss 200\nrun all x\n", ":2: 'wire loss 200': not a number" },
 	{ "nodes 2\nwire delay -1\nrun all x\n", ":2: 'wire delay -1': not a number" },
+	{ "nodes 2\nbackend uml\nrun all x\n", ":2: 'backend' takes 'qemu'" },
+	{ "nodes 2\nbackend\nrun all x\n", ":2: 'backend' takes 'qemu'" },
+	{ "nodes 2\nbackend qemu 0\nrun all x\n", ":2: '0' is not a node list" },
+	{ "nodes 2\nbackend qemu\nbackend qemu 2\nrun all x\n", ":3: 'backend' given twice" },
 };
 
 START_TEST(test_bad)

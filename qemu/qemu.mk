@@ -1,0 +1,108 @@
+# qemu/qemu.mk: the x86_64 kernels of QEMU nodes, from the same patched
+# tree as the UML ones (uml/uml.mk's $(PSRC), hooks/patches/series), out of
+# tree with ccache, and the clusterproc module built against each.
+#
+# Flavors (QFLAVOR=...):
+#   qemu        base + clusterproc-y                     make bench, make run
+#   qemu-debug  base + clusterproc-y + qemu-debug        make check: SMP,
+#               PREEMPT, DEBUG_ATOMIC_SLEEP, lockdep, KASAN, hung-task
+#
+#   $(QKDIR)/vmlinux                   the kernel, booted by QEMU as PVH
+#   $(BUILD)/module/$(QFLAVOR)/clusterproc.ko
+
+QFLAVOR    ?= qemu-debug
+QKDIR      := $(BUILD)/qemu/$(QFLAVOR)
+QEMU_LINUX := $(QKDIR)/vmlinux
+QEMU_KO    := $(BUILD)/module/$(QFLAVOR)/clusterproc.ko
+QFRAGS     := $(TOP)/configs/qemu-base.config \
+              $(if $(HAVE_CP),$(TOP)/configs/clusterproc-y.config) \
+              $(if $(filter qemu-debug,$(QFLAVOR)),$(TOP)/configs/qemu-debug.config) \
+              $(QKDIR)/release.fragment
+QENV       := KARCH=x86_64 KBASE=allnoconfig KLABEL=qemu \
+              KTARGETS="vmlinux modules_prepare"
+
+$(QKDIR)/release.fragment: $(BUILD)/src/.series FORCE
+	@mkdir -p $(QKDIR)
+	@v="CONFIG_LOCALVERSION=\"-cp$(SERIES_SHA8)-$(QFLAVOR)\""; \
+	 [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+
+$(QKDIR)/.config.stamp: $(QFRAGS) $(BUILD)/src/.series $(TOP)/uml/merge-config.sh
+	@echo "qemu: configuring $(QFLAVOR) from $(notdir $(QFRAGS))"
+	@$(QENV) $(TOP)/uml/merge-config.sh $(PSRC) $(QKDIR) $(QFRAGS)
+	@touch $@
+
+# As uml.mk's kernel target: skip Kbuild when nothing is newer than the
+# last build.
+qemu-kernel: $(QKDIR)/.config.stamp
+	@if [ -f $(QKDIR)/.built ] && [ -f $(QEMU_LINUX) ] && \
+	    [ -z "$$(find $(PSRC) $(QKDIR)/.config -newer $(QKDIR)/.built -print -quit)" ]; then \
+		echo "qemu: kernel $(QFLAVOR) up to date"; \
+	else \
+		touch $(QKDIR)/.built.new && \
+		$(call SRCLOCK,-s) env $(QENV) $(TOP)/uml/build-kernel.sh $(PSRC) $(QKDIR) $(JOBS) && \
+		mv $(QKDIR)/.built.new $(QKDIR)/.built; \
+	fi
+
+qemu-module: qemu-kernel
+	@$(MAKE) --no-print-directory -f $(TOP)/hooks/clusterproc/module.mk \
+		TOP=$(TOP) BUILD=$(BUILD) FLAVOR=$(QFLAVOR) KDIR=$(QKDIR) \
+		MODULE_KO=$(QEMU_KO) CP_ARCH=x86_64 $(QEMU_KO)
+
+# The kernel and module of $(QFLAVOR); clustersim picks them by default.
+qemu: qemu-module
+
+qemu-clean:
+	rm -rf $(QKDIR) $(BUILD)/module/$(QFLAVOR)
+
+.PHONY: qemu qemu-kernel qemu-module qemu-clean
+
+# ---- check-qemu, check-mixed (in `make check`) ----
+# The module and race scenarios on a cluster of QEMU nodes (qemu-debug:
+# two CPUs each, preemption, the sleep-in-atomic checker), and the core
+# module suite on a mixed cluster: nodes 1 and 2 UML, node 3 QEMU, one
+# switch, one wire protocol.
+QEMU_SIM = $(BIN)/clustersim --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)
+QEMU_CHECK_DEPS = qemu module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
+QEMU_MIXED_SCENARIOS ?= module-core module-proc module-ptrace
+
+check-qemu: $(QEMU_CHECK_DEPS)
+	@fail=0; for s in $(CP_SCENARIOS); do \
+		echo "check-qemu: $$s"; \
+		$(QEMU_SIM) --backend qemu -q run $$s || fail=1; \
+	done; \
+	[ $$fail -eq 0 ] && echo "check-qemu: all scenarios passed on $(QFLAVOR)"; \
+	exit $$fail
+
+check-mixed: $(QEMU_CHECK_DEPS) module
+	@fail=0; for s in $(QEMU_MIXED_SCENARIOS); do \
+		echo "check-mixed: $$s (nodes 1-2 UML $(FLAVOR), node 3 QEMU $(QFLAVOR))"; \
+		$(QEMU_SIM) --kernel $(CP_UML) --module $(MODULE_KO) \
+			--qemu-nodes 3 -q run $(CP_SCN_DIR)/$$s.scn || fail=1; \
+	done; \
+	[ $$fail -eq 0 ] && echo "check-mixed: all scenarios passed"; \
+	exit $$fail
+
+CHECK_GUEST_TARGETS += check-qemu check-mixed
+.PHONY: check-qemu check-mixed
+
+# ---- bench-qemu (in `make bench`, QFLAVOR=qemu) ----
+# Join time and memory per node of QEMU clusters (as bench-cluster does for
+# UML; the accelerator clustersim picks, then the other one for
+# reference), and the module's remote-operation latencies on QEMU nodes
+# next to UML's (bench-module).
+QEMU_BENCH_NODES ?= 3:5 8:3
+bench-qemu: $(QEMU_CHECK_DEPS)
+	@for accel in kvm tcg; do \
+		echo "bench-qemu: QEMU nodes, --accel $$accel, $(QFLAVOR) kernel"; \
+		BENCH_NODES="$(QEMU_BENCH_NODES)" $(TOP)/scripts/bench-cluster.sh \
+			$(BIN)/clustersim $(QEMU_LINUX) \
+			"--backend qemu --accel $$accel --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)" || exit 1; \
+	done
+	@$(QEMU_SIM) --backend qemu -q --runs $(BUILD)/bench-runs \
+		run $(CP_SCN_DIR)/module-bench.scn >$(BUILD)/bench-qemu.out 2>&1 || \
+		{ cat $(BUILD)/bench-qemu.out; exit 1; }
+	@echo "bench-qemu: node 1 -> node 2, QEMU nodes ($(QFLAVOR) kernel)"
+	@grep -E '^(operation|rtt\.|kill|exec|deadwait|extra)' \
+		$(BUILD)/bench-runs/latest/node1/01-bench_module.log
+
+.PHONY: bench-qemu

@@ -1,0 +1,188 @@
+/*
+ * node_qemu.c: the command line of a QEMU node: an x86_64 VM booting the
+ * vmlinux directly (PVH entry, no firmware menu, no initrd), its serial
+ * port the console (fd 1, the console file, as a UML node's), one
+ * virtio-net NIC on the node's port of its vde switch, the host's / over
+ * 9p read-only as root and the node's results directory (and a build
+ * tree under /tmp or /run) over 9p read-write. A reset ends QEMU
+ * (-no-reboot): cluster-init ends a QEMU node with one, and a panic
+ * (panic=-1) does too. The guest parameters are the same as a UML node's.
+ */
+#include "argbuf.h"
+#include "cluster.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CS_QEMU "qemu-system-x86_64"
+/*
+ * Guest RAM without --mem: KASAN's shadow and lockdep's tables do not fit
+ * UML's 64M default (alloc_workqueue() failed at boot: "Could not create
+ * inet frag workq"); the guest touches only what it uses.
+ */
+#define CS_QEMU_MEM_MB 256
+/* 9p message size: fewer round trips for the binaries a node runs */
+#define CS_9P_MSIZE 262144
+
+/*
+ * Does this CPU do hardware virtualization (vmx, svm in /proc/cpuinfo)?
+ * A /dev/kvm without it is a software hypervisor: kvm_pvm (a shadow page
+ * table hypervisor) runs a guest kernel's page-table work trapped, and
+ * booted the qemu-debug kernel 8 times slower than TCG on 2 cores here.
+ */
+static bool cpu_has_hw_virt(void)
+{
+	char line[4096];
+	bool yes = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (!yes && fgets(line, sizeof(line), f))
+		if (strncmp(line, "flags", 5) == 0)
+			yes = strstr(line, " vmx") || strstr(line, " svm");
+	fclose(f);
+	return yes;
+}
+
+int cs_qemu_prepare(struct cs_cluster *c)
+{
+	const char *path = getenv("PATH");
+	int fd;
+
+	c->qemu[0] = '\0';
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n && snprintf(c->qemu, sizeof(c->qemu), "%.*s/%s", (int)n,
+				  p, CS_QEMU) < (int)sizeof(c->qemu) &&
+		    access(c->qemu, X_OK) == 0)
+			break;
+		c->qemu[0] = '\0';
+		p += n + (p[n] == ':');
+	}
+	if (!c->qemu[0]) {
+		fprintf(stderr, "clustersim: %s not found on PATH: run 'make setup' (package qemu-system-x86)\n",
+			CS_QEMU);
+		return -1;
+	}
+	c->smp = c->o->smp ? c->o->smp : CS_DEFAULT_SMP;
+	if (c->o->accel) {
+		c->qemu_accel = c->o->accel;
+		return 0;
+	}
+	c->qemu_accel = "tcg";
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "clustersim: /dev/kvm: %s: QEMU nodes run without KVM (TCG)\n",
+			strerror(errno));
+		return 0;
+	}
+	close(fd);
+	if (!cpu_has_hw_virt()) {
+		fprintf(stderr, "clustersim: /dev/kvm without vmx/svm (software KVM, e.g. kvm_pvm): QEMU nodes run with TCG, faster there; --accel kvm to override\n");
+		return 0;
+	}
+	c->qemu_accel = "kvm";
+	return 0;
+}
+
+int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
+		 struct cs_argbuf *a)
+{
+	bool shell = c->shell_node == nd->num;
+	bool kvm = strcmp(c->qemu_accel, "kvm") == 0;
+	int rc = 0;
+
+	rc |= cs_arg(a, "%s", c->qemu);
+	rc |= cs_arg(a, "-name");
+	rc |= cs_arg(a, "cs%s-n%d", c->id, nd->num);
+	rc |= cs_arg(a, "-machine");
+	rc |= cs_arg(a, "pc,accel=%s", c->qemu_accel);
+	rc |= cs_arg(a, "-cpu");
+	rc |= cs_arg(a, "%s", kvm ? "host" : "max");
+	rc |= cs_arg(a, "-smp");
+	rc |= cs_arg(a, "%d", c->smp);
+	rc |= cs_arg(a, "-m");
+	rc |= cs_arg(a, "%u", c->o->mem_mb ? c->mem_mb : CS_QEMU_MEM_MB);
+	rc |= cs_arg(a, "-nodefaults");
+	rc |= cs_arg(a, "-no-user-config");
+	rc |= cs_arg(a, "-display");
+	rc |= cs_arg(a, "none");
+	rc |= cs_arg(a, "-no-reboot");
+	/* qboot: a firmware that only loads the kernel (SeaBIOS's POST
+	 * took seconds here) */
+	rc |= cs_arg(a, "-bios");
+	rc |= cs_arg(a, "qboot.rom");
+	rc |= cs_arg(a, "-kernel");
+	rc |= cs_arg(a, "%s", c->img[CS_BACKEND_QEMU].kernel);
+	/* ttyS0: fd 1 (the console file), or the terminal of a shell,
+	 * whose ^C goes to the guest; ttyS1 then the kernel log's pipe */
+	rc |= cs_arg(a, "-chardev");
+	rc |= cs_arg(a, "stdio,id=con0,signal=off");
+	rc |= cs_arg(a, "-serial");
+	rc |= cs_arg(a, "chardev:con0");
+	if (shell) {
+		rc |= cs_arg(a, "-chardev");
+		rc |= cs_arg(a, "file,id=klog,path=/dev/fd/3");
+		rc |= cs_arg(a, "-serial");
+		rc |= cs_arg(a, "chardev:klog");
+	}
+	rc |= cs_arg(a, "-netdev");
+	rc |= cs_arg(a, "vde,id=net0,sock=%s,port=%d",
+		     c->node_wire[nd->num - 1], c->node_port[nd->num - 1]);
+	rc |= cs_arg(a, "-device");
+	rc |= cs_arg(a, "virtio-net-pci,netdev=net0,romfile=,mac=02:43:53:00:00:%02x",
+		     nd->num);
+	rc |= cs_arg(a, "-fsdev");
+	rc |= cs_arg(a, "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap");
+	rc |= cs_arg(a, "-device");
+	rc |= cs_arg(a, "virtio-9p-pci,fsdev=root,mount_tag=cs_root");
+	rc |= cs_arg(a, "-fsdev");
+	rc |= cs_arg(a, "local,id=results,path=%s,security_model=none",
+		     nd->results);
+	rc |= cs_arg(a, "-device");
+	rc |= cs_arg(a, "virtio-9p-pci,fsdev=results,mount_tag=cs_results");
+	if (c->tree[0]) {
+		rc |= cs_arg(a, "-fsdev");
+		rc |= cs_arg(a, "local,id=tree,path=%s,security_model=none,readonly=on",
+			     c->tree);
+		rc |= cs_arg(a, "-device");
+		rc |= cs_arg(a, "virtio-9p-pci,fsdev=tree,mount_tag=cs_tree");
+	}
+	rc |= cs_arg(a, "-append");
+	{
+		struct cs_argbuf g = { .argc = 0, .used = 0 };
+		char line[4096];
+		size_t used = 0;
+
+		/* the root's pages are cached: nothing on it changes while
+		 * the node runs (results and the tree are other mounts) */
+		rc |= cs_arg(&g, "root=cs_root");
+		rc |= cs_arg(&g, "rootfstype=9p");
+		rc |= cs_arg(&g, "rootflags=trans=virtio,version=9p2000.L,msize=%d,cache=loose",
+			     CS_9P_MSIZE);
+		rc |= cs_arg(&g, "ro");
+		rc |= cs_arg(&g, "console=%s", shell ? "ttyS1" : "ttyS0");
+		if (shell)
+			rc |= cs_arg(&g, "console=ttyS0");
+		/* a panic resets the VM at once, and -no-reboot ends QEMU */
+		rc |= cs_arg(&g, "panic=-1");
+		rc |= cs_node_guest_args(c, nd, &g);
+		for (int i = 0; i < g.argc && !rc; i++) {
+			int n = snprintf(line + used, sizeof(line) - used,
+					 "%s%s", i ? " " : "", g.argv[i]);
+
+			if (n < 0 || (size_t)n >= sizeof(line) - used)
+				rc = -1;
+			else
+				used += n;
+		}
+		rc |= cs_arg(a, "%s", rc ? "" : line);
+	}
+	return rc;
+}
