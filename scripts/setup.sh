@@ -4,7 +4,7 @@
 set -eu
 PKGS="linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev
       libvdeplug-dev vde2 check pkg-config libcap-dev uml-utilities iproute2 ccache kmod
-      xz-utils patch rsync mscgen libxml2-utils qemu-system-x86"
+      xz-utils patch rsync mscgen libxml2-utils qemu-system-x86 sparse"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -31,8 +31,10 @@
 /*
  * Does this CPU do hardware virtualization (vmx, svm in /proc/cpuinfo)?
  * A /dev/kvm without it is a software hypervisor: kvm_pvm (a shadow page
- * table hypervisor) runs a guest kernel's page-table work trapped, and
- * booted the qemu-debug kernel 8 times slower than TCG on 2 cores here.
+ * table hypervisor) runs a guest kernel's page-table work trapped: here
+ * it took over 60 s where TCG boots the qemu-debug kernel in 8, and then
+ * stopped the guest at SLUB's cmpxchg16b ("KVM internal error. Suberror:
+ * 1 ... emulation failure").
  */
 static bool cpu_has_hw_virt(void)
 {

@@ -78,6 +78,7 @@ check-unit: $(UNIT_BINS) $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$(basename $$t)"; \
 		CS_TEST_BIN=$(BIN)/clustersim CS_TEST_KERNEL=$(CS_TEST_KERNEL) \
+		$(if $(call exists,$(QEMU_LINUX)),CS_TEST_QEMU_KERNEL=$(QEMU_LINUX)) \
 		CK_VERBOSITY=normal $$t || fail=$$((fail + 1)); \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "check-unit: $$fail runner(s) failed"; exit 1; fi; \

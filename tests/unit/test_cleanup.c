@@ -7,7 +7,10 @@
  *   - SIGTERM to the launcher while the nodes run a command;
  *   - the global timeout;
  *   - SIGKILL to the launcher (its guard process must clean up);
- *   - a normal end.
+ *   - a normal end;
+ * and, with CS_TEST_QEMU_KERNEL (an x86_64 vmlinux), the same with node 2
+ * a QEMU VM: SIGKILL to the launcher, and a normal end whose exit status
+ * comes from the QEMU node.
  * Before stopping it checks that the run's processes exist (every node's
  * UML processes, the vde_plug helpers and the vde_switch: all of them carry
  * the run's private directory in their command line), afterwards that none
@@ -40,6 +43,7 @@ struct census {
 	int vswitch;		/* exe is vde_switch */
 	int plug;		/* exe is vde_plug */
 	int filter;		/* exe is wirefilter */
+	int qemu;		/* exe is qemu-system-x86_64 */
 };
 
 /* Live processes whose cmdline contains needle, by kind. */
@@ -90,6 +94,8 @@ static void census(const char *needle, struct census *c)
 			c->plug++;
 		else if (strstr(exe, "/wirefilter"))
 			c->filter++;
+		else if (strstr(exe, "/qemu-system-x86_64"))
+			c->qemu++;
 	}
 	closedir(d);
 }
@@ -139,6 +145,38 @@ static void launch(struct launch *l, const char *timeout, const char *node_cmd)
 	launch_wire(l, timeout, node_cmd, "");
 }
 
+/* Node 2 a QEMU VM (CS_TEST_QEMU_KERNEL), nodes 1 and 3 UML; exec on 2. */
+static void launch_mixed(struct launch *l, const char *timeout,
+			 const char *node_cmd)
+{
+	const char *bin = getenv("CS_TEST_BIN");
+	const char *kernel = getenv("CS_TEST_KERNEL");
+	const char *qkernel = getenv("CS_TEST_QEMU_KERNEL");
+
+	ck_assert_msg(bin && access(bin, X_OK) == 0, "CS_TEST_BIN unusable");
+	ck_assert_msg(kernel && access(kernel, X_OK) == 0,
+		      "CS_TEST_KERNEL (a UML kernel) unusable");
+	ck_assert_msg(qkernel && access(qkernel, R_OK) == 0,
+		      "CS_TEST_QEMU_KERNEL (an x86_64 vmlinux) unusable");
+	unit_tmp_make(&l->tmp, "cleanup");
+	l->pid = fork();
+	ck_assert_int_ge(l->pid, 0);
+	if (l->pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		dup2(null, 0);
+		dup2(null, 1);
+		execl(bin, bin, "--nodes", "3", "--kernel", kernel,
+		      "--qemu-nodes", "2", "--qemu-kernel", qkernel,
+		      "--runs", l->tmp.runs, "--timeout", timeout,
+		      "--no-module", "-q", "exec", "2", "--", "sh", "-c",
+		      node_cmd, (char *)NULL);
+		_exit(99);
+	}
+	setpgid(l->pid, l->pid);
+}
+
 static void finish(struct launch *l)
 {
 	unit_tmp_remove(&l->tmp);
@@ -183,6 +221,23 @@ static void wait_running(const struct launch *l, double secs)
 	wait_running_wire(l, secs, false);
 }
 
+/* Mixed: two UML nodes' processes, one QEMU, the switch (or fail). */
+static void wait_running_mixed(const struct launch *l, double secs)
+{
+	double end = unit_now() + secs;
+	struct census c;
+
+	for (;;) {
+		census(l->tmp.runs, &c);
+		if (c.kernel >= NODES - 1 && c.qemu == 1 && c.vswitch == 1)
+			return;
+		ck_assert_msg(unit_now() < end,
+			      "mixed cluster not up in %.0f s: %d kernel, %d qemu, %d switch processes",
+			      secs, c.kernel, c.qemu, c.vswitch);
+		usleep(20 * 1000);
+	}
+}
+
 /* Wait for the launcher to exit; returns its wait status. */
 static int wait_exit(const struct launch *l, double secs)
 {
@@ -223,8 +278,9 @@ static void assert_nothing_left(const struct launch *l, double grace)
 	/* the test failed; still leave nothing behind */
 	for (int i = 0; i < c.total && i < (int)(sizeof(c.pid) / sizeof(c.pid[0])); i++)
 		kill(c.pid[i], SIGKILL);
-	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug, %d wirefilter)",
-		     c.total, l->tmp.runs, c.kernel, c.vswitch, c.plug, c.filter);
+	ck_abort_msg("%d process(es) naming %s survived (%d kernel, %d switch, %d vde_plug, %d wirefilter, %d qemu)",
+		     c.total, l->tmp.runs, c.kernel, c.vswitch, c.plug, c.filter,
+		     c.qemu);
 }
 
 START_TEST(test_ctrl_c_mid_boot)
@@ -307,6 +363,36 @@ START_TEST(test_normal_end)
 }
 END_TEST
 
+START_TEST(test_sigkill_launcher_mixed)
+{
+	struct launch l;
+	int st;
+
+	launch_mixed(&l, "90", "sleep 100");
+	wait_for(&l, "node2/exec.out", 60);	/* the QEMU node runs it */
+	wait_running_mixed(&l, 10);
+	ck_assert_int_eq(kill(l.pid, SIGKILL), 0);
+	st = wait_exit(&l, 10);
+	ck_assert(WIFSIGNALED(st));
+	assert_nothing_left(&l, 5);
+	finish(&l);
+}
+END_TEST
+
+START_TEST(test_normal_end_mixed)
+{
+	struct launch l;
+	int st;
+
+	launch_mixed(&l, "90", "exit 7");
+	st = wait_exit(&l, 80);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 7);
+	assert_nothing_left(&l, 0);
+	finish(&l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cleanup");
@@ -319,5 +405,13 @@ int main(void)
 	tcase_add_test(tc, test_sigkill_launcher);
 	tcase_add_test(tc, test_normal_end);
 	suite_add_tcase(s, tc);
+	if (getenv("CS_TEST_QEMU_KERNEL")) {
+		TCase *tq = tcase_create("cleanup-qemu");
+
+		tcase_set_timeout(tq, 120);
+		tcase_add_test(tq, test_sigkill_launcher_mixed);
+		tcase_add_test(tq, test_normal_end_mixed);
+		suite_add_tcase(s, tq);
+	}
 	return unit_run(s);
 }
