@@ -45,12 +45,18 @@
  *   threadexec CODE           a second thread execs "cp_rchild exit CODE"
  *                             (de_thread(): the thread takes over the
  *                             process's pid); 7x if that fails
+ *   failexit N CODE           the N-th allocation that may fail (FAILSLAB:
+ *                             an atomic one) from now on in this thread
+ *                             fails (/proc/thread-self/fail-nth), then
+ *                             _exit(CODE); 98 if the kernel has no
+ *                             fail-nth (no CONFIG_FAULT_INJECTION)
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
 #include "libclusterproc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -128,6 +134,21 @@ static void *threadexec_fn(void *code)
 }
 
 /* A non-leader thread execs; the leader waits in pthread_join for ever. */
+static int failexit(const char *n, int code)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(n);
+
+	if (fd < 0)
+		return 98;
+	if (write(fd, n, len) != (ssize_t)len) {
+		close(fd);
+		return 97;
+	}
+	close(fd);
+	_exit(code);
+}
+
 static int threadexec(char *code)
 {
 	pthread_t t;
@@ -319,6 +340,8 @@ int main(int argc, char **argv)
 		return flushorder(atoll(argv[2]));
 	if (!strcmp(m, "threadexec") && argc == 3)
 		return threadexec(argv[2]);
+	if (!strcmp(m, "failexit") && argc == 4)
+		return failexit(argv[2], arg(argv, 3));
 	if (!strcmp(m, "stopcont") && argc == 5)
 		return stopcont(arg(argv, 2), arg(argv, 3), arg(argv, 4));
 	fprintf(stderr, "cp_rchild: bad arguments\n");
