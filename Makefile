@@ -31,6 +31,7 @@ include $(TOP)/uml/uml.mk
 -include $(TOP)/tests/demo/demo.mk
 -include $(TOP)/hooks/hooks.mk
 include $(TOP)/tests/kselftest.mk
+-include $(TOP)/tests/mutants/mutants.mk
 
 help:
 	@echo "clusterproc-uml targets (variables: DEBUG=1 lockdep/KASAN kernel, NODES=$(NODES), BUILD=$(BUILD)):"
@@ -42,6 +43,7 @@ help:
 	@echo "  make all      build kernel, module, launcher and tests (no run)"
 	@echo "  make kernel   unpack linux-source-6.1, apply hooks/patches/series, build the UML kernel"
 	@echo "  make module   build hooks/clusterproc against the kernel"
+	@echo "  make mutants mutation testing: apply each tests/mutants/ patch, rebuild, run its scenarios (MUTANTS=a,b for a subset)"
 	@echo "  make docs     message sequence charts of the module's paths (build/docs/*.svg)"
 	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
 	@echo "  make clean    remove $(BUILD) (keeps runs/ and ccache)"
