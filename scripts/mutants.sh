@@ -20,6 +20,8 @@ ksrc=$build/src/linux
 kdir=$build/uml/$flavor
 state=$build/mutants
 mark=$state/kernel-applied
+# the kernel binary may be a mutant's (sources restored, not rebuilt yet)
+dirty=$state/kernel-dirty
 results=$state/results
 # short: clustersim puts unix sockets in the run directory
 runs=$state/runs
@@ -39,7 +41,19 @@ restore_kernel() {
 		cp "$mark/orig/$f" "$ksrc/$f" ||
 			{ echo "mutants: cannot restore $ksrc/$f from $mark/orig" >&2; exit 1; }
 	done || exit 2
+	: >"$dirty"
 	rm -rf "$mark"
+}
+
+# After a restore the kernel binary is still the mutant's: rebuild it
+# before anything else boots it (the baseline, a module mutant).
+clean_kernel() {
+	[ -e "$dirty" ] || return 0
+	echo "mutants: rebuilding the unmutated $flavor kernel and module"
+	$MAKE --no-print-directory -C "$top" FLAVOR="$flavor" kernel module \
+		>"$state/rebuild.log" 2>&1 </dev/null ||
+		{ echo "mutants: the unmutated rebuild failed: $state/rebuild.log" >&2; exit 2; }
+	rm -f "$dirty"
 }
 
 # Files a patch touches, relative to its tree.
@@ -58,6 +72,7 @@ kind_of() {
 mkdir -p "$state" "$results" || die "cannot create $state"
 restore_kernel
 trap 'restore_kernel' EXIT
+clean_kernel
 trap 'echo "mutants: interrupted" >&2; exit 130' INT TERM HUP
 
 # The mutants to run: "name scenarios" lines.
@@ -139,6 +154,7 @@ echo "$todo" | while read -r name scns; do
 			verdict=build-failed by="build failed (mutants/$name/build.log)"
 		fi
 	else
+		clean_kernel
 		ko=$build/module/mutant/clusterproc.ko
 		rm -rf "$state/mod" && mkdir -p "$state/mod/hooks" &&
 			cp -a "$top/hooks/clusterproc" "$state/mod/hooks/" || exit 2
@@ -168,9 +184,8 @@ echo "$todo" | while read -r name scns; do
 	echo "mutants: $name: $verdict ($by) in $(($(date +%s) - t0)) s"
 done || exit 2
 
-echo "mutants: rebuilding the unmutated $flavor kernel and module"
-$MAKE --no-print-directory -C "$top" FLAVOR="$flavor" kernel module >"$state/rebuild.log" 2>&1 ||
-	{ echo "mutants: the unmutated rebuild failed: $state/rebuild.log" >&2; exit 2; }
+: >"$dirty"
+clean_kernel
 [ "$(ksum)" = "$before" ] ||
 	{ echo "mutants: $ksrc differs from its state before the run" >&2; exit 2; }
 $MAKE --no-print-directory -C "$top" FLAVOR="$flavor" kernel 2>&1 | grep -q 'up to date' ||
