@@ -156,7 +156,11 @@ echo "$todo" | while read -r name scns; do
 	else
 		clean_kernel
 		ko=$build/module/mutant/clusterproc.ko
-		rm -rf "$state/mod" && mkdir -p "$state/mod/hooks" &&
+		# A fresh copy and a fresh build directory: the copy gives the
+		# previous mutant's file back its old mtime, older than that
+		# mutant's object, so an incremental kbuild would keep it.
+		rm -rf "$state/mod" "$build/module/mutant" &&
+			mkdir -p "$state/mod/hooks" &&
 			cp -a "$top/hooks/clusterproc" "$state/mod/hooks/" || exit 2
 		if ! patch -d "$state/mod" -p1 --forward --batch <"$patch" >"$out/patch.log" 2>&1; then
 			verdict=build-failed by="patch does not apply (mutants/$name/patch.log)"
