@@ -266,6 +266,117 @@ START_TEST(test_ptrace_only_from_tracer)
 }
 END_TEST
 
+/*
+ * The early exit (mutant m-standin-early-exit-untold): a remote process
+ * that exits while its stand-in here is still finishing the move (delay
+ * rexec_standin holds the stand-in 500 ms between the exec's reply and
+ * its exit) sends its exit event first (event_early); the stand-in's own
+ * exit must then tell us: SIGCHLD with the remote exit's siginfo.
+ */
+START_TEST(test_early_exit_told_at_standin_exit)
+{
+	struct timespec ts = { .tv_sec = 10 };
+	long long early = cp_stat("event_early");
+	sigset_t set, old;
+	siginfo_t si;
+	pid_t pid;
+	int r, st;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	ck_assert_int_eq(cpp_set_delay("rexec_standin", 500000), 0);
+	pid = cpp_spawn(2, 0, ARGS("exit", "6"));
+	ck_assert_int_eq(cpp_set_delay("rexec_standin", 0), 0);
+	memset(&si, 0, sizeof(si));
+	r = sigtimedwait(&set, &si, &ts);
+	ck_assert_msg(cp_stat("event_early") > early,
+		      "the exit event did not come before the stand-in's exit (event_early %lld)",
+		      early);
+	ck_assert_msg(r == SIGCHLD,
+		      "no SIGCHLD in 10 s for a remote child whose exit came early: %s",
+		      strerror(errno));
+	ck_assert_int_eq(si.si_pid, pid);
+	ck_assert_int_eq(si.si_code, CLD_EXITED);
+	ck_assert_int_eq(si.si_status, 6);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 6);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+}
+END_TEST
+
+/*
+ * exit_flush waits (mutant m-exit-flush-no-wait): an exiting parent waits
+ * until what it queued (here: the news that its remote child now has
+ * another parent) is sent, so that the other node knows before the exit
+ * completes. Observable when nobody waits for the parent (its parent
+ * ignores SIGCHLD): its pid is released only after that wait. The
+ * reparent message is held 1 s (delay reparent_flush), so a parent that
+ * did not wait would be gone while node 2 still names it as the child's
+ * parent (the cluster ps reports what getppid() answers there).
+ */
+START_TEST(test_exit_flushed_before_release)
+{
+	long long hits = cp_stat("point.reparent_flush.hits");
+	int p[2], st, got[3] = { 0, 0, 0 };
+	ssize_t n;
+	pid_t mid;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(cpp_set_delay("reparent_flush", 1000000), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		struct cp_ps_proc ps;
+		int q[2], out[3];
+		pid_t f, c = 0;
+
+		close(p[0]);
+		signal(SIGCHLD, SIG_IGN);	/* f is released at its exit */
+		if (pipe(q))
+			_exit(30);
+		f = fork();
+		if (f < 0)
+			_exit(31);
+		if (f == 0) {
+			close(q[0]);
+			c = cpp_spawn(2, 0, ARGS("sleep", "30000"));
+			if (write(q[1], &c, sizeof(c)) != sizeof(c))
+				_exit(32);
+			_exit(0);
+		}
+		close(q[1]);
+		if (read(q[0], &c, sizeof(c)) != sizeof(c))
+			_exit(33);
+		while (kill(f, 0) == 0)
+			usleep(1000);
+		if (cp_ps_scan_pid(2, c, &ps) != 1)
+			_exit(34);
+		out[0] = c;
+		out[1] = ps.ppid;
+		out[2] = f;
+		if (write(p[1], out, sizeof(out)) != sizeof(out))
+			_exit(35);
+		_exit(0);
+	}
+	close(p[1]);
+	n = read(p[0], got, sizeof(got));
+	close(p[0]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_int_eq(cpp_set_delay("reparent_flush", 0), 0);
+	ck_assert_msg(n == sizeof(got) && WIFEXITED(st) &&
+		      WEXITSTATUS(st) == 0, "middle process: status %#x", st);
+	kill(got[0], SIGKILL);
+	ck_assert_int_eq(waitpid(got[0], &st, 0), got[0]);
+	ck_assert_msg(cp_stat("point.reparent_flush.hits") > hits,
+		      "no reparent message was sent");
+	ck_assert_msg(got[1] == getpid(),
+		      "node 2 names %d as the parent of %d once the old parent %d is gone, want us (%d)",
+		      got[1], got[0], got[2], getpid());
+}
+END_TEST
+
 static Suite *edges_suite(void)
 {
 	Suite *s = suite_create("edges");
@@ -276,6 +387,8 @@ static Suite *edges_suite(void)
 	tcase_add_test(tc, test_rescanning_wait_interrupted);
 	tcase_add_test(tc, test_reparent_tells_new_parent);
 	tcase_add_test(tc, test_ptrace_only_from_tracer);
+	tcase_add_test(tc, test_early_exit_told_at_standin_exit);
+	tcase_add_test(tc, test_exit_flushed_before_release);
 	suite_add_tcase(s, tc);
 	return s;
 }
