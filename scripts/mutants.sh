@@ -1,5 +1,5 @@
 #!/bin/sh
-# mutants.sh TOP BUILD FLAVOR [NAME,NAME...]: `make mutants`' runner (glue).
+# mutants.sh TOP BUILD FLAVOR [NAME,NAME...|--restore]: `make mutants`' runner (glue).
 #
 # For each mutant of tests/mutants/mutants.list (or the names given):
 # apply it, build, run its scenarios until one fails, record killed /
@@ -66,6 +66,13 @@ kind_of() {
 	esac
 }
 
+# --restore: only put back what an interrupted run left applied (make
+# mutants does this before it builds anything).
+if [ "$only" = --restore ]; then
+	mkdir -p "$state" || die "cannot create $state"
+	restore_kernel
+	exit 0
+fi
 [ -f "$list" ] || die "$list missing"
 [ -x "$sim" ] || die "$sim missing: run 'make FLAVOR=$flavor all' first"
 [ -f "$kdir/.built" ] || die "no $flavor kernel in $kdir: run 'make FLAVOR=$flavor all' first"
@@ -113,7 +120,12 @@ run_scn() {
 	echo "run: $run" >>"$3"
 	why=$(grep -H '^not ok' "$run"/node*/*.tap 2>/dev/null | head -1 |
 		sed 's|^.*/\(node[0-9]*\)/\([^/]*\)\.tap:not ok [0-9]* - [^:]*:[^:]*:\([^:]*\):.*|\1 \2 \3|')
-	[ -n "$why" ] || why=$(grep -m1 -o 'kernel splat in node[0-9]*' "$3")
+	if [ -z "$why" ]; then
+		node=$(grep -m1 -o 'kernel splat in node[0-9]*' "$3" | sed 's/.* //')
+		[ -z "$node" ] || why="kernel splat in $node: $(grep -m1 -E \
+			'WARNING:|BUG:|KASAN|lockdep|possible .*deadlock|Kernel panic|hung_task|INFO: task' \
+			"$run/$node.console" | sed 's/^\[[^]]*\] *//' | cut -c1-110)"
+	fi
 	[ -n "$why" ] || why=$(grep -m1 -o 'timeout after [0-9]* s' "$3")
 	[ $rc = 1 ] && [ -n "$why" ] && return 1
 	echo "mutants: $1: clustersim failed (exit $rc) without a failed test, splat or timeout: $(head -1 "$3") (all: $3)" >&2

@@ -8,6 +8,7 @@ MUTANTS ?=
 MUTANTS_FLAVOR ?= debug
 
 mutants:
+	@$(TOP)/scripts/mutants.sh $(TOP) $(BUILD) $(MUTANTS_FLAVOR) --restore
 	@$(MAKE) --no-print-directory FLAVOR=$(MUTANTS_FLAVOR) all
 	@$(TOP)/scripts/mutants.sh $(TOP) $(BUILD) $(MUTANTS_FLAVOR) $(MUTANTS)
 
