@@ -31,6 +31,7 @@ include $(TOP)/uml/uml.mk
 -include $(TOP)/tests/demo/demo.mk
 -include $(TOP)/hooks/hooks.mk
 include $(TOP)/tests/kselftest.mk
+-include $(TOP)/tests/mutants/mutants.mk
 # after the UML fragments: its check targets run last
 include $(TOP)/qemu/qemu.mk
 
@@ -47,6 +48,7 @@ help:
 	@echo "  make qemu     build the x86_64 kernel and module of QEMU nodes (QFLAVOR=qemu-debug|qemu)"
 	@echo "  make check-qemu   module and race scenarios on 3 QEMU SMP nodes (qemu-debug)"
 	@echo "  make check-mixed  module suites on 2 UML nodes + 1 QEMU node on one switch"
+	@echo "  make mutants mutation testing: apply each tests/mutants/ patch, rebuild, run its scenarios (MUTANTS=a,b for a subset)"
 	@echo "  make docs     message sequence charts of the module's paths (build/docs/*.svg)"
 	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
 	@echo "  make clean    remove $(BUILD) (keeps runs/ and ccache)"
