@@ -99,16 +99,19 @@ check-qemu-all:
 
 # ---- bench-qemu (in `make bench`, QFLAVOR=qemu) ----
 # Join time and memory per node of QEMU clusters (as bench-cluster does for
-# UML; the accelerator clustersim picks, then the other one for
-# reference), and the module's remote-operation latencies on QEMU nodes
+# UML; with KVM and TCG for reference where the CPU virtualizes, else
+# TCG), and the module's remote-operation latencies on QEMU nodes
 # next to UML's (bench-module).
 QEMU_BENCH_NODES ?= 3:5 8:3
 bench-qemu: $(QEMU_CHECK_DEPS)
-	@for accel in kvm tcg; do \
+	@if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accels="kvm tcg"; else \
+		accels=tcg; echo "bench-qemu: no hardware virtualization (vmx/svm) here: TCG only (a software /dev/kvm such as kvm_pvm cannot run these kernels)"; fi; \
+	for accel in $$accels; do \
 		echo "bench-qemu: QEMU nodes, --accel $$accel, $(QFLAVOR) kernel"; \
 		BENCH_NODES="$(QEMU_BENCH_NODES)" $(TOP)/scripts/bench-cluster.sh \
 			$(BIN)/clustersim $(QEMU_LINUX) \
-			"--backend qemu --accel $$accel --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)" || exit 1; \
+			"--backend qemu --accel $$accel --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)" || \
+			echo "bench-qemu: (the join targets are KVM's; a boot that did not form is named above)"; \
 	done
 	@$(QEMU_SIM) --backend qemu -q --runs $(BUILD)/bench-runs \
 		run $(CP_SCN_DIR)/module-bench.scn >$(BUILD)/bench-qemu.out 2>&1 || \

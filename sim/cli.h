@@ -48,6 +48,12 @@ struct cs_opts {
 };
 
 #define CS_DEFAULT_MEM_MB 64
+/*
+ * A QEMU node's RAM without --mem: KASAN's shadow and lockdep's tables do
+ * not fit 64M (alloc_workqueue() failed at boot: "Could not create inet
+ * frag workq"); the guest touches only what it uses.
+ */
+#define CS_DEFAULT_QEMU_MEM_MB 256
 #define CS_DEFAULT_TIMEOUT 120
 
 /*

@@ -71,6 +71,7 @@ struct cs_cluster {
 	char qemu[PATH_MAX];
 	const char *qemu_accel;
 	int smp;
+	unsigned long tsc_khz;	/* the host's TSC rate (node_qemu.c), 0 unknown */
 	char run_dir[PATH_MAX];
 	char switch_dir[PATH_MAX];
 	char uml_dir[PATH_MAX];

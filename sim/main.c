@@ -251,6 +251,9 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 	if (o->wire_dup)
 		c->wire_dup = o->wire_dup;
 	rc = assign_backends(c, o, s);
+	/* stats and progress name the RAM of the nodes' kind (UML's if mixed) */
+	if (!rc && !o->mem_mb && !c->img[CS_BACKEND_UML].used)
+		c->mem_mb = CS_DEFAULT_QEMU_MEM_MB;
 	for (int b = 0; !rc && b < CS_NBACKENDS; b++)
 		if (c->img[b].used)
 			rc = resolve_image(c, o, b);

@@ -16,15 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CS_QEMU "qemu-system-x86_64"
-/*
- * Guest RAM without --mem: KASAN's shadow and lockdep's tables do not fit
- * UML's 64M default (alloc_workqueue() failed at boot: "Could not create
- * inet frag workq"); the guest touches only what it uses.
- */
-#define CS_QEMU_MEM_MB 256
 /* 9p message size: fewer round trips for the binaries a node runs */
 #define CS_9P_MSIZE 262144
 
@@ -51,6 +46,30 @@ static bool cpu_has_hw_virt(void)
 	return yes;
 }
 
+/*
+ * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC over 50 ms.
+ * Under TCG a guest reads the host's TSC, but without ACPI (no HPET, no
+ * PM timer) the kernel cannot calibrate it ("tsc: Unable to calibrate
+ * against PIT", "Marking TSC unstable") and keeps jiffies as its clock:
+ * every time it measured came in 4 ms steps. tsc_early_khz= tells it.
+ * A host whose own TSC is not constant cannot give its guests one: the
+ * rate is measured, not read from a table.
+ */
+static unsigned long host_tsc_khz(void)
+{
+	struct timespec a, b;
+	unsigned long long t0, t1;
+	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = __builtin_ia32_rdtsc();
+	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	t1 = __builtin_ia32_rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ns = (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+	return ns > 0 ? (unsigned long)((t1 - t0) / ns * 1e6) : 0;
+}
+
 int cs_qemu_prepare(struct cs_cluster *c)
 {
 	const char *path = getenv("PATH");
@@ -73,6 +92,7 @@ int cs_qemu_prepare(struct cs_cluster *c)
 		return -1;
 	}
 	c->smp = c->o->smp ? c->o->smp : CS_DEFAULT_SMP;
+	c->tsc_khz = host_tsc_khz();
 	if (c->o->accel) {
 		c->qemu_accel = c->o->accel;
 		return 0;
@@ -110,7 +130,7 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= cs_arg(a, "-smp");
 	rc |= cs_arg(a, "%d", c->smp);
 	rc |= cs_arg(a, "-m");
-	rc |= cs_arg(a, "%u", c->o->mem_mb ? c->mem_mb : CS_QEMU_MEM_MB);
+	rc |= cs_arg(a, "%u", c->o->mem_mb ? c->mem_mb : CS_DEFAULT_QEMU_MEM_MB);
 	rc |= cs_arg(a, "-nodefaults");
 	rc |= cs_arg(a, "-no-user-config");
 	rc |= cs_arg(a, "-display");
@@ -122,17 +142,24 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= cs_arg(a, "qboot.rom");
 	rc |= cs_arg(a, "-kernel");
 	rc |= cs_arg(a, "%s", c->img[CS_BACKEND_QEMU].kernel);
-	/* ttyS0: fd 1 (the console file), or the terminal of a shell,
-	 * whose ^C goes to the guest; ttyS1 then the kernel log's pipe */
+	/*
+	 * ttyS0: fd 1, the console file. A shell node's ttyS0 is the kernel
+	 * log's pipe (fd 3) instead, and its terminal a virtio console
+	 * (hvc0, /dev/console; ^C goes to the guest): two consoles of one
+	 * 8250 driver cannot both be enabled.
+	 */
 	rc |= cs_arg(a, "-chardev");
-	rc |= cs_arg(a, "stdio,id=con0,signal=off");
+	rc |= cs_arg(a, shell ? "file,id=con0,path=/dev/fd/3" :
+			"stdio,id=con0,signal=off");
 	rc |= cs_arg(a, "-serial");
 	rc |= cs_arg(a, "chardev:con0");
 	if (shell) {
 		rc |= cs_arg(a, "-chardev");
-		rc |= cs_arg(a, "file,id=klog,path=/dev/fd/3");
-		rc |= cs_arg(a, "-serial");
-		rc |= cs_arg(a, "chardev:klog");
+		rc |= cs_arg(a, "stdio,id=term,signal=off");
+		rc |= cs_arg(a, "-device");
+		rc |= cs_arg(a, "virtio-serial-pci,romfile=");
+		rc |= cs_arg(a, "-device");
+		rc |= cs_arg(a, "virtconsole,chardev=term");
 	}
 	rc |= cs_arg(a, "-netdev");
 	rc |= cs_arg(a, "vde,id=net0,sock=%s,port=%d",
@@ -169,11 +196,20 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		rc |= cs_arg(&g, "rootflags=trans=virtio,version=9p2000.L,msize=%d,cache=loose",
 			     CS_9P_MSIZE);
 		rc |= cs_arg(&g, "ro");
-		rc |= cs_arg(&g, "console=%s", shell ? "ttyS1" : "ttyS0");
+		rc |= cs_arg(&g, "console=ttyS0");
 		if (shell)
-			rc |= cs_arg(&g, "console=ttyS0");
+			rc |= cs_arg(&g, "console=hvc0");
 		/* a panic resets the VM at once, and -no-reboot ends QEMU */
 		rc |= cs_arg(&g, "panic=-1");
+		/*
+		 * Every vCPU reads the host's TSC: synchronized, but the
+		 * boot's warp check still saw one go back under TCG
+		 * ("TSCs unsynchronized") and took jiffies again.
+		 */
+		if (!kvm && c->tsc_khz) {
+			rc |= cs_arg(&g, "tsc_early_khz=%lu", c->tsc_khz);
+			rc |= cs_arg(&g, "tsc=reliable");
+		}
 		rc |= cs_node_guest_args(c, nd, &g);
 		for (int i = 0; i < g.argc && !rc; i++) {
 			int n = snprintf(line + used, sizeof(line) - used,
