@@ -175,8 +175,14 @@ static void shell_item(const struct ci *ci)
 		sigset_t none;
 		int fd;
 
+		/* the terminal: UML's tty0, or what the launcher says
+		 * (CS_TTY=hvc0: a QEMU node's virtio console) */
+		char tty[64];
+
+		snprintf(tty, sizeof(tty), "/dev/%s",
+			 getenv("CS_TTY") ? getenv("CS_TTY") : "tty0");
 		setsid();
-		fd = open("/dev/tty0", O_RDWR);
+		fd = open(tty, O_RDWR);
 		if (fd < 0)
 			fd = open("/dev/console", O_RDWR);
 		if (fd >= 0) {

@@ -197,8 +197,10 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 			     CS_9P_MSIZE);
 		rc |= cs_arg(&g, "ro");
 		rc |= cs_arg(&g, "console=ttyS0");
-		if (shell)
+		if (shell) {
 			rc |= cs_arg(&g, "console=hvc0");
+			rc |= cs_arg(&g, "CS_TTY=hvc0");
+		}
 		/* a panic resets the VM at once, and -no-reboot ends QEMU */
 		rc |= cs_arg(&g, "panic=-1");
 		/*
