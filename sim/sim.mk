@@ -1,37 +1,39 @@
 # sim/sim.mk: the cluster launcher (clustersim) and the guest init
-# (cluster-init). Included by the top Makefile; uses TOP, BUILD, BIN,
-# HOST_CC, HOST_CFLAGS.
+# (cluster-init), one folder each, on a library of what they and the tests
+# share. Included by the top Makefile; uses TOP, BUILD, BIN, HOST_CC,
+# HOST_CFLAGS.
 #
-#   $(SIM_LIB)          pure-logic parts (CLI, scenario, console scan, TAP,
-#                       job file), also linked by the unit tests
-#   $(BIN)/clustersim   host side
-#   $(BIN)/cluster-init guest side (PID 1 in every node)
+#   sim/*.c             $(SIM_LIB): pure-logic parts (CLI, scenario,
+#                       console scan, TAP, JUnit, job file, kernel pick,
+#                       vde port lines), also linked by the unit tests;
+#                       cs_tipc.c (TIPC barriers: init, guest tests, demo)
+#   sim/launcher/       $(BIN)/clustersim, host side
+#   sim/init/           $(BIN)/cluster-init, guest side (PID 1 in every node)
 
 SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
 SIM_LIB     := $(BUILD)/sim/libclustersim.a
 SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick.c \
-               vde_port.c
-SIM_CS_SRC  := main.c paths.c rundir.c jobs.c child.c switch.c node.c \
-               argbuf.c node_uml.c node_qemu.c \
-               monitor.c stats.c teardown.c report.c guard.c wire.c silent.c
-SIM_INIT_SRC := init_main.c init_log.c init_env.c init_mount.c init_net.c init_tipc_nl.c init_diag.c \
-                init_module.c init_caps.c init_run.c init_wait.c cs_tipc.c
+               vde_port.c junit.c junit_tap.c
+# the launcher: nodes of both backends (node_uml.c, node_qemu.c), the
+# switch and its cables (--switches K), wirefilters, the run's JUnit file
+SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
+               switch.c node.c argbuf.c node_uml.c node_qemu.c monitor.c \
+               stats.c teardown.c report.c guard.c wire.c silent.c \
+               junit_run.c cable.c)
+SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
+                init_mount.c init_net.c init_tipc_nl.c init_diag.c \
+                init_module.c init_caps.c init_run.c init_wait.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
-
-# JUnit XML results (junit.c, junit_tap.c: pure; junit_run.c: the run's file)
-SIM_LIB_SRC += junit.c junit_tap.c
-SIM_CS_SRC  += junit_run.c
-# --switches K: switches joined by vde cables
-SIM_CS_SRC  += cable.c
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
 SIM_CS_OBJ   := $(addprefix $(SIM_OBJ)/,$(SIM_CS_SRC:.c=.o))
 SIM_INIT_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_INIT_SRC:.c=.o))
 
+# a program's own folder first: its private headers (cluster.h, init.h)
 $(SIM_OBJ)/%.o: $(SIM_DIR)/%.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SIM_CFLAGS) -c -o $@ $<
+	$(HOST_CC) $(SIM_CFLAGS) -I$(dir $<) -c -o $@ $<
 
 $(SIM_LIB): $(SIM_LIB_OBJ)
 	@mkdir -p $(@D)
