@@ -65,8 +65,10 @@ $(MODULE_KO): cp-module-force | $(if $(UML_LINUX),kernel)
 		echo "$$k" >$(CP_MOD_COPY)/.kernel-stamp; \
 	fi
 	@mkdir -p $(CP_MOD_COPY) $(dir $@)
-	@# --delete drops removed sources; excluded build outputs stay
-	@rsync -a --delete --include='*.c' --include='*.h' --include=Kbuild \
+	@# --delete drops removed sources; excluded build outputs stay.
+	@# By content, with the copy's time now: a source that went back to
+	@# an older time (a restored file) must still be newer than its object
+	@rsync -r --checksum --delete --include='*.c' --include='*.h' --include=Kbuild \
 		--exclude='*' $(CP_HERE)/ $(CP_MOD_COPY)/
 	@$(CP_KMAKE) modules
 	@cmp -s $(CP_MOD_COPY)/clusterproc.ko $@ || \
