@@ -96,6 +96,8 @@ struct cs_cluster {
 	int signo;
 	bool timed_out;
 	bool failed_early;
+	bool bad_runs;		/* --runs unusable (too long, bad characters):
+				 * a usage error, nothing was started */
 	int all_joined_reported;
 	double t_joined;	/* launcher time when every node had joined */
 	double t_first_up;	/* ... when the first init said "up" */

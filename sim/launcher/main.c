@@ -282,8 +282,6 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 	char err[512];
 	int rc;
 
-	if (cs_rundir_create(c, c->o->runs ? c->o->runs : "runs"))
-		return -1;
 	if (cs_jobs_write(c, s->have_sc ? &s->sc : NULL, err, sizeof(err))) {
 		fprintf(stderr, "clustersim: %s\n", err);
 		return -1;
@@ -359,6 +357,12 @@ int main(int argc, char **argv)
 		if (s.have_sc)
 			cs_scenario_free(&s.sc);
 		return rc;
+	}
+	/* runs/<id>/: an unusable --runs is bad usage, nothing started */
+	if (cs_rundir_create(&c, o.runs ? o.runs : "runs")) {
+		if (s.have_sc)
+			cs_scenario_free(&s.sc);
+		return c.bad_runs ? USAGE_ERR : 1;
 	}
 	if (block_signals() || prctl(PR_SET_CHILD_SUBREAPER, 1)) {
 		fprintf(stderr, "clustersim: signal set-up: %s\n", strerror(errno));

@@ -48,12 +48,26 @@ static int fmt(char *out, size_t len, const char *f, const char *a, int n)
 	return 0;
 }
 
+/* "YYYYmmdd-HHMMSS-PID": PIDs up to 7 digits */
+#define CS_RUN_ID_LEN 23
+
 int cs_rundir_create(struct cs_cluster *c, const char *runs)
 {
 	char abs[PATH_MAX], link[PATH_MAX];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	/* too long for the sockets below, checked again once resolved:
+	 * refused before anything is made */
+	if (strlen(runs) + (runs[0] == '/' ? 0 :
+			    strlen(getcwd(abs, sizeof(abs)) ? abs : "") + 1) +
+	    2 * CS_RUN_ID_LEN + strlen("//uml/") + 24 > 107) {
+		fprintf(stderr,
+			"clustersim: runs dir %s is too long for unix socket paths; use --runs with a shorter path\n",
+			runs);
+		c->bad_runs = true;
+		return -1;
+	}
 	if (mkdir_p(runs) || !realpath(runs, abs)) {
 		fprintf(stderr, "clustersim: runs dir %s: %s\n", runs,
 			strerror(errno));
@@ -63,6 +77,7 @@ int cs_rundir_create(struct cs_cluster *c, const char *runs)
 		fprintf(stderr,
 			"clustersim: runs dir %s: only [A-Za-z0-9/._+-] allowed (it goes on the kernel command line)\n",
 			abs);
+		c->bad_runs = true;
 		return -1;
 	}
 	if (!localtime_r(&now, &tm) ||
@@ -73,11 +88,14 @@ int cs_rundir_create(struct cs_cluster *c, const char *runs)
 	if ((size_t)snprintf(c->run_dir, sizeof(c->run_dir), "%s/%s", abs, c->id)
 	    >= sizeof(c->run_dir))
 		return -1;
-	/* unix socket paths must fit sun_path (108) */
+	/* unix socket paths must fit sun_path (108): bad usage, nothing
+	 * created or started (exit 2) */
 	if (strlen(c->run_dir) + strlen("/uml/") + strlen(c->id) + 24 > 107) {
 		fprintf(stderr,
 			"clustersim: runs dir %s is too long for unix socket paths; use --runs with a shorter path\n",
 			abs);
+		c->run_dir[0] = '\0';
+		c->bad_runs = true;
 		return -1;
 	}
 	if (mkdir(c->run_dir, 0755)) {

@@ -273,10 +273,13 @@ START_TEST(test_binary_usage_errors)
 	char tmpl[] = "/tmp/cs-cli-XXXXXX", runs[64], scn[64], bad[64],
 	     quote[64], kern[64], marker[64], err[4096], hidden[64],
 	     prog[64], line[128];
+	char longruns[128];
 	struct stat st;
 
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	snprintf(runs, sizeof(runs), "%s/runs", tmpl);
+	/* too long for the run's unix sockets (sun_path: 108 bytes) */
+	snprintf(longruns, sizeof(longruns), "%s/runs-%060d", tmpl, 0);
 	snprintf(scn, sizeof(scn), "%s/ok.scn", tmpl);
 	snprintf(bad, sizeof(bad), "%s/bad.scn", tmpl);
 	snprintf(quote, sizeof(quote), "%s/quote.scn", tmpl);
@@ -312,6 +315,7 @@ START_TEST(test_binary_usage_errors)
 			{ { "--kernel", kern, "frobnicate" }, "frobnicate" },
 			{ { "--kernel", kern, "--runs", runs, "--no-module", "run", hidden }, "under /tmp" },
 			{ { "--kernel", kern, "--runs", runs, "--no-module", "--qemu-nodes", "3", "run", scn }, "QEMU node 3" },
+			{ { "--kernel", kern, "--runs", longruns, "--no-module", "run", scn }, "too long" },
 			{ { "--qemu-kernel", "/nonexistent/vmlinux", "--runs", runs, "--backend", "qemu", "run", scn }, "QEMU kernel" },
 			{ { "--qemu-kernel", "/bin/true", "--runs", runs, "--no-module", "--backend", "qemu", "run", scn }, "banner" },
 		};
@@ -329,6 +333,7 @@ START_TEST(test_binary_usage_errors)
 	}
 	/* nothing was started: no runs dir, the "kernel" never ran */
 	ck_assert_int_eq(stat(runs, &st), -1);
+	ck_assert_int_eq(stat(longruns, &st), -1);
 	ck_assert_int_eq(stat(marker, &st), -1);
 	unlink(scn);
 	unlink(bad);
