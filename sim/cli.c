@@ -28,6 +28,10 @@ const char cs_usage_text[] =
 "                        <bindir>/../module/<flavor>/clusterproc.ko of the\n"
 "                        kernel picked, if present; with --kernel: default)\n"
 "      --no-module       do not load any module\n"
+"  -e, --env KEY=VALUE   environment for every command (repeatable; after\n"
+"                        the scenario's env lines, so it wins)\n"
+"      --seed N          the seed of the seeded race tests: --env CP_SEED=N\n"
+"                        (test_races prints its seed and how to replay it)\n"
 "      --backend uml|qemu  what runs every node (default uml); a QEMU node\n"
 "                        is an x86_64 VM with --smp CPUs, KVM if /dev/kvm\n"
 "                        opens, on the same switch and with the same init\n"
@@ -160,6 +164,28 @@ int cs_parse_mem(const char *s, unsigned int *mb)
 	return 0;
 }
 
+bool cs_env_key_ok(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		return false;
+	for (const char *p = s; p < eq; p++)
+		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= 'a' && *p <= 'z') ||
+		      (p > s && *p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+static int add_env(struct cs_opts *o, const char *kv, char *err, size_t errlen)
+{
+	if (o->nenv >= CS_MAX_ENV)
+		return fail(err, errlen, "--env/--seed: at most %d", CS_MAX_ENV);
+	o->env[o->nenv++] = kv;
+	return 0;
+}
+
 int cs_parse_node_list(const char *s, unsigned long long *mask)
 {
 	unsigned long long m = 0;
@@ -288,6 +314,32 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o->quiet = true;
+			continue;
+		}
+		v = opt_value(a, "--env", "-e", argc, argv, &i, &m);
+		if (m) {
+			if (!v || !cs_env_key_ok(v))
+				return fail(err, errlen,
+					    "--env: '%s' is not KEY=VALUE", v ? v : "");
+			if (add_env(o, v, err, errlen))
+				return -1;
+			continue;
+		}
+		v = opt_value(a, "--seed", NULL, argc, argv, &i, &m);
+		if (m) {
+			unsigned long s;
+			char *end;
+
+			errno = 0;
+			s = v && *v >= '0' && *v <= '9' ? strtoul(v, &end, 10) : 0;
+			if (!v || *v < '0' || *v > '9' || *end || errno ||
+			    s > 4294967295UL || o->seed_env[0])
+				return fail(err, errlen,
+					    "--seed: '%s' is not a number in 0..4294967295 (once)",
+					    v ? v : "");
+			snprintf(o->seed_env, sizeof(o->seed_env), "CP_SEED=%lu", s);
+			if (add_env(o, o->seed_env, err, errlen))
+				return -1;
 			continue;
 		}
 		v = opt_value(a, "--accel", NULL, argc, argv, &i, &m);

@@ -10,6 +10,7 @@
 /* What runs a node: a UML process, or a QEMU x86_64 VM (node_qemu.c). */
 enum cs_backend { CS_BACKEND_UML, CS_BACKEND_QEMU, CS_NBACKENDS };
 #define CS_DEFAULT_SMP 2
+#define CS_MAX_ENV 16
 
 enum cs_cmd { CS_CMD_NONE, CS_CMD_RUN, CS_CMD_EXEC, CS_CMD_SHELL, CS_CMD_HELP };
 
@@ -40,6 +41,11 @@ struct cs_opts {
 	const char *qemu_module;
 	int smp;		/* 0: CS_DEFAULT_SMP */
 	const char *accel;	/* "kvm", "tcg"; NULL: auto (node_qemu.c) */
+	/* --env KEY=VALUE (and --seed N: CP_SEED=N) for every command,
+	 * after the scenario's env lines (so they win) */
+	const char *env[CS_MAX_ENV];
+	int nenv;
+	char seed_env[32];
 	enum cs_cmd cmd;
 	const char *scenario;	/* run */
 	int node;		/* exec, shell: 0 = not given */
@@ -68,6 +74,9 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
  * N-1 for node N; -1 if malformed.
  */
 int cs_parse_node_list(const char *s, unsigned long long *mask);
+
+/* KEY=VALUE with KEY a shell variable name? */
+bool cs_env_key_ok(const char *s);
 
 /* Parse "64", "64M", "1G" into MiB; -1 if malformed or out of 16..4096. */
 int cs_parse_mem(const char *s, unsigned int *mb);

@@ -116,19 +116,6 @@ void cs_scenario_free(struct cs_scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-static bool env_key_ok(const char *s)
-{
-	const char *eq = strchr(s, '=');
-
-	if (!eq || eq == s)
-		return false;
-	for (const char *p = s; p < eq; p++)
-		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= 'a' && *p <= 'z') ||
-		      (p > s && *p >= '0' && *p <= '9')))
-			return false;
-	return true;
-}
 
 static int add_env(struct cs_scenario *sc, const char *kv)
 {
@@ -230,7 +217,7 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		return 0;
 	}
 	if (strcmp(w[0], "env") == 0) {
-		if (n != 2 || !env_key_ok(w[1]))
+		if (n != 2 || !cs_env_key_ok(w[1]))
 			return fail(err, errlen, name, line,
 				    "'env' takes one KEY=VALUE");
 		if (add_env(sc, w[1]))

@@ -118,6 +118,31 @@ module-sparse: $(MODULE_KO)
 	echo "module-sparse: 0 endianness warnings in the module ($$o other sparse lines; $(BUILD)/module/$(FLAVOR)/sparse.log)"
 
 CHECK_HOST_TARGETS += module-sparse
+
+# ---- race, race-soak: seeded race runs (not in `make check`) ----
+# make race SEED=N [ITERS=M] [SCN=races]: the run a failure's log names
+# ("# replay: make race SEED=..."): the same seed draws the same sleeps and
+# delay-point schedules. make race-soak [RACE_SOAK_S=600]: fresh seeds
+# until the time is up or a run fails; it prints the failing seed's replay.
+SCN ?= races
+RACE_SOAK_S ?= 600
+race: $(CP_CHECK_DEPS)
+	@test -n "$(SEED)" || { echo "race: SEED=N needed (a failure's log prints it: '# replay: make race SEED=...')" >&2; exit 2; }
+	@test -f $(CP_SCN_DIR)/$(SCN).scn || { echo "race: no scenario $(CP_SCN_DIR)/$(SCN).scn" >&2; exit 2; }
+	$(CP_SIM) --seed $(SEED) $(if $(ITERS),--env CP_RACE_ITERS=$(ITERS)) \
+		run $(CP_SCN_DIR)/$(SCN).scn
+
+race-soak: $(CP_CHECK_DEPS)
+	@end=$$(( $$(date +%s) + $(RACE_SOAK_S) )); n=0; \
+	while [ $$(date +%s) -lt $$end ]; do \
+		seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); n=$$((n + 1)); \
+		echo "race-soak: run $$n, seed $$seed"; \
+		$(CP_SIM) -q --seed $$seed $(if $(ITERS),--env CP_RACE_ITERS=$(ITERS)) \
+			run $(CP_SCN_DIR)/$(SCN).scn >/dev/null 2>&1 || { \
+			echo "race-soak: seed $$seed failed: make race SEED=$$seed$(if $(ITERS), ITERS=$(ITERS)) SCN=$(SCN)"; exit 1; }; \
+	done; echo "race-soak: $$n runs of $(SCN), no failure"
+
+.PHONY: race race-soak
 .PHONY: module-sparse
 
 module-checkpatch:

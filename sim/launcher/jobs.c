@@ -79,6 +79,15 @@ static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 			if (cs_job_write(f, CS_JOB_ENV, w, 1))
 				return -1;
 		}
+	}
+	/* the command line's --env after the scenario's: it wins */
+	for (int i = 0; i < c->o->nenv; i++) {
+		char *w[1] = { (char *)c->o->env[i] };
+
+		if (cs_job_write(f, CS_JOB_ENV, w, 1))
+			return -1;
+	}
+	if (sc) {
 		for (size_t i = 0; i < sc->ncmds; i++) {
 			const struct cs_run_cmd *rc = &sc->cmds[i];
 

@@ -127,6 +127,11 @@ START_TEST(test_bad_args)
 		{ "--smp", "9", "run", "x", NULL },
 		{ "--qemu-kernel", "", "run", "x", NULL },
 		{ "--accel", "hvf", "run", "x", NULL },
+		{ "--env", "1X=2", "run", "x", NULL },
+		{ "--env", "NOEQ", "run", "x", NULL },
+		{ "--seed", "-1", "run", "x", NULL },
+		{ "--seed", "4294967296", "run", "x", NULL },
+		{ "--seed", "1", "--seed", "2", "run", "x", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -167,6 +172,16 @@ START_TEST(test_backend_options)
 	ck_assert(o.backend_given);
 	ck_assert_int_eq(o.backend, CS_BACKEND_QEMU);
 	ck_assert_uint_eq(o.qemu_nodes, 0);
+	{
+		char *e[] = { "clustersim", "-e", "A=1", "--env=B_2=x y",
+			      "--seed", "42", "run", "x", NULL };
+
+		ck_assert_int_eq(cs_parse_args(8, e, &o, err, sizeof(err)), 0);
+		ck_assert_int_eq(o.nenv, 3);
+		ck_assert_str_eq(o.env[0], "A=1");
+		ck_assert_str_eq(o.env[1], "B_2=x y");
+		ck_assert_str_eq(o.env[2], "CP_SEED=42");
+	}
 	ck_assert_int_eq(cs_parse_node_list("64", &m), 0);
 	ck_assert_uint_eq(m, 1ULL << 63);
 	ck_assert_int_eq(cs_parse_node_list("1-64", &m), 0);

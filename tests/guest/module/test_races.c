@@ -10,9 +10,18 @@
  *     stops and continues it while the parent's wait has dropped
  *     tasklist_lock (delay at wait_task_released), so the stop is gone
  *     when the wait asks: do_wait() must rescan (E10);
- * first without, then with injected delays at the release points on both
- * nodes. Afterwards the counters of the remote-notify paths and of the
- * do_wait rescan must be nonzero, or the test fails.
+ * first without, then with injected delays at the release points: in the
+ * delayed pass every iteration arms a schedule of its own (which points on
+ * node 1 and on nodes 2 and 3, and how long each sleeps). Afterwards the
+ * counters of the remote-notify paths and of the do_wait rescan must be
+ * nonzero, or the test fails.
+ *
+ * Replay: every iteration draws its sleeps and its schedule from its own
+ * generator, seeded from CP_SEED, the family and the iteration only, so
+ * one seed gives the same schedules again. The TAP log names the seed and
+ * the command that replays the run (make race SEED=...); every failure
+ * message starts with "seed S FAMILY iteration I" and every iteration's
+ * schedule is in the log before it runs.
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
@@ -22,6 +31,7 @@
 #include <pthread.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +42,29 @@
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static unsigned int seed;
+static unsigned int seed;	/* CP_SEED: the run's */
+static unsigned int iseed;	/* the iteration's generator */
 static int iters = 30;
+static char where[128] = "setup";	/* "seed S FAMILY iteration I" */
+
+#define race_assert(cond, fmt, ...) \
+	ck_assert_msg(cond, "%s: " fmt, where, ##__VA_ARGS__)
 
 static int rnd(int max)
 {
-	return max > 0 ? rand_r(&seed) % (max + 1) : 0;
+	return max > 0 ? rand_r(&iseed) % (max + 1) : 0;
+}
+
+/* Start iteration @i of @family: its own generator, its name in the log. */
+static void iteration(const char *family, int i)
+{
+	unsigned int h = 2166136261u;
+
+	for (const char *p = family; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	iseed = seed * 2654435761u ^ h ^ (unsigned int)i * 40503u;
+	snprintf(where, sizeof(where), "seed %u %s iteration %d", seed,
+		 family, i);
 }
 
 static void set_remote_delay(int node, const char *point, unsigned int us)
@@ -48,27 +75,77 @@ static void set_remote_delay(int node, const char *point, unsigned int us)
 
 	snprintf(v, sizeof(v), "%u", us);
 	pid = cpp_spawn(node, 0, ARGS("delay", point, v));
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "delay %s on node %d: status %#x", point, node, st);
+	race_assert(waitpid(pid, &st, 0) == pid, "waitpid: %s", strerror(errno));
+	race_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "delay %s on node %d: status %#x", point, node, st);
+}
+
+/*
+ * The delayed pass's release points: on node 1 (the waiter's) and on
+ * nodes 2 and 3 (the children's). armed[] is what is set now, so that
+ * only changes cost a remote command.
+ */
+static const char *const here_points[] = {
+	"wait_task_released", "event_deliver", "reparent_flush",
+};
+static const char *const there_points[] = {
+	"notify_parent_flush", "exit_flush",
+};
+static unsigned int armed_here[3], armed_there[2][2];
+
+static void arm(int node, const char *point, unsigned int *now,
+		unsigned int us)
+{
+	if (*now == us)
+		return;
+	if (node == 1)
+		race_assert(cpp_set_delay(point, us) == 0, "delay %s: %s",
+			    point, strerror(errno));
+	else
+		set_remote_delay(node, point, us);
+	*now = us;
+}
+
+/*
+ * This iteration's schedule, from its generator: each point off or on
+ * with 0.5, 1, 3 or 6 ms; printed, so a failure's log shows it.
+ */
+static void arm_schedule(void)
+{
+	static const unsigned int us[] = { 0, 0, 0, 0, 500, 1000, 3000, 6000 };
+	char line[256];
+	size_t n;
+
+	n = (size_t)snprintf(line, sizeof(line), "# %s: schedule", where);
+	for (unsigned int i = 0; i < 3; i++) {
+		unsigned int d = us[rnd(7)];
+
+		arm(1, here_points[i], &armed_here[i], d);
+		if (d && n < sizeof(line))
+			n += snprintf(line + n, sizeof(line) - n, " 1:%s=%u",
+				      here_points[i], d);
+	}
+	for (int node = 2; node <= 3; node++)
+		for (unsigned int i = 0; i < 2; i++) {
+			unsigned int d = us[rnd(7)];
+
+			arm(node, there_points[i], &armed_there[node - 2][i], d);
+			if (d && n < sizeof(line))
+				n += snprintf(line + n, sizeof(line) - n,
+					      " %d:%s=%u", node, there_points[i],
+					      d);
+		}
+	printf("%s\n", line);
+	fflush(stdout);
 }
 
 static void set_delays(unsigned int us)
 {
-	static const char *const here[] = {
-		"wait_task_released", "event_deliver", "reparent_flush",
-	};
-	static const char *const there[] = {
-		"notify_parent_flush", "exit_flush",
-	};
-	unsigned int i;
-	int n;
-
-	for (i = 0; i < sizeof(here) / sizeof(here[0]); i++)
-		ck_assert_int_eq(cpp_set_delay(here[i], us), 0);
-	for (n = 2; n <= 3; n++)
-		for (i = 0; i < sizeof(there) / sizeof(there[0]); i++)
-			set_remote_delay(n, there[i], us);
+	for (unsigned int i = 0; i < 3; i++)
+		arm(1, here_points[i], &armed_here[i], us);
+	for (int node = 2; node <= 3; node++)
+		for (unsigned int i = 0; i < 2; i++)
+			arm(node, there_points[i], &armed_there[node - 2][i], us);
 }
 
 /* reap pid exactly once with exit status code, in one of three ways */
@@ -91,27 +168,33 @@ static void reap_once(pid_t pid, int code, int how)
 		break;
 	default:
 		memset(&si, 0, sizeof(si));
-		ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
-		ck_assert_int_eq(si.si_pid, pid);
-		ck_assert_int_eq(si.si_code, CLD_EXITED);
-		ck_assert_int_eq(si.si_status, code);
+		race_assert(waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0,
+			    "waitid(WNOWAIT) %d: %s", pid, strerror(errno));
+		race_assert(si.si_pid == pid && si.si_code == CLD_EXITED &&
+			    si.si_status == code,
+			    "waitid(WNOWAIT) %d: pid %d code %d status %d", pid,
+			    si.si_pid, si.si_code, si.si_status);
 		r = waitpid(pid, &st, 0);
 	}
-	ck_assert_msg(r == pid, "wait %d: %d (%s)", pid, r, strerror(errno));
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == code,
-		      "pid %d: status %#x, want %d", pid, st, code);
+	race_assert(r == pid, "wait %d: %d (%s)", pid, r, strerror(errno));
+	race_assert(WIFEXITED(st) && WEXITSTATUS(st) == code,
+		    "pid %d: status %#x, want %d", pid, st, code);
 	errno = 0;
-	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
+	r = waitpid(pid, &st, WNOHANG);
+	race_assert(r == -1 && errno == ECHILD,
+		    "pid %d reaped twice: %d (%s)", pid, r, strerror(errno));
 }
 
-static void exit_vs_wait(int n)
+static void exit_vs_wait(int n, bool sched)
 {
 	char ms[16];
 
 	for (int i = 0; i < n; i++) {
 		pid_t pid;
 
+		iteration(sched ? "exit_vs_wait/delayed" : "exit_vs_wait", i);
+		if (sched)
+			arm_schedule();
 		snprintf(ms, sizeof(ms), "%d", rnd(20));
 		pid = cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
 		cp_sleep_ms(rnd(20));
@@ -119,19 +202,23 @@ static void exit_vs_wait(int n)
 	}
 }
 
-static void parent_exit_vs_child_exit(int n)
+static void parent_exit_vs_child_exit(int n, bool sched)
 {
 	char ms[16];
 	int st;
 
-	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	race_assert(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "subreaper: %s",
+		    strerror(errno));
 	for (int i = 0; i < n; i++) {
 		int left = 2, code = 0;
 		pid_t mid, r;
 
+		iteration(sched ? "parent_exit/delayed" : "parent_exit", i);
+		if (sched)
+			arm_schedule();
 		snprintf(ms, sizeof(ms), "%d", rnd(20));
 		mid = fork();
-		ck_assert_int_ge(mid, 0);
+		race_assert(mid >= 0, "fork: %s", strerror(errno));
 		if (mid == 0) {
 			pid_t c = cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
 
@@ -144,17 +231,20 @@ static void parent_exit_vs_child_exit(int n)
 		/* both come to us: the middle one (9), its remote child (0) */
 		while (left) {
 			r = waitpid(-1, &st, 0);
-			ck_assert_msg(r > 0, "waitpid(-1): %s", strerror(errno));
-			ck_assert(WIFEXITED(st));
+			race_assert(r > 0, "waitpid(-1): %s", strerror(errno));
+			race_assert(WIFEXITED(st), "pid %d: status %#x", r, st);
 			code += WEXITSTATUS(st);
 			left--;
 		}
-		ck_assert_int_eq(code, 9);
+		race_assert(code == 9, "exit codes sum to %d, want 9 (0 + 9)",
+			    code);
 		errno = 0;
-		ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
-		ck_assert_int_eq(errno, ECHILD);
+		r = waitpid(-1, &st, WNOHANG);
+		race_assert(r == -1 && errno == ECHILD,
+			    "a third child: %d (%s)", r, strerror(errno));
 	}
-	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+	race_assert(prctl(PR_SET_CHILD_SUBREAPER, 0) == 0, "subreaper: %s",
+		    strerror(errno));
 }
 
 static void stop_vs_wait(void)
@@ -163,24 +253,29 @@ static void stop_vs_wait(void)
 	pid_t pid;
 	int stops = 0, conts = 0;
 
+	iteration("stop_vs_wait", 0);
 	pid = cpp_spawn(2, 0, ARGS("stopcont", "2000", "40", "2000"));
 	for (;;) {
 		memset(&si, 0, sizeof(si));
-		ck_assert_int_eq(waitid(P_PID, pid, &si,
-					WEXITED | WSTOPPED | WCONTINUED), 0);
-		ck_assert_int_eq(si.si_pid, pid);
+		race_assert(waitid(P_PID, pid, &si,
+				   WEXITED | WSTOPPED | WCONTINUED) == 0,
+			    "waitid %d: %s", pid, strerror(errno));
+		race_assert(si.si_pid == pid, "waitid: pid %d, want %d",
+			    si.si_pid, pid);
 		if (si.si_code == CLD_EXITED)
 			break;
 		if (si.si_code == CLD_STOPPED) {
-			ck_assert_int_eq(si.si_status, SIGSTOP);
+			race_assert(si.si_status == SIGSTOP,
+				    "stopped by %d", si.si_status);
 			stops++;
 		} else {
-			ck_assert_int_eq(si.si_code, CLD_CONTINUED);
+			race_assert(si.si_code == CLD_CONTINUED,
+				    "si_code %d", si.si_code);
 			conts++;
 		}
 	}
-	ck_assert_int_eq(si.si_status, 0);
-	ck_assert_int_gt(stops + conts, 0);
+	race_assert(si.si_status == 0, "exit status %d", si.si_status);
+	race_assert(stops + conts > 0, "no stop or continue reported");
 }
 
 struct waiter {
@@ -198,7 +293,7 @@ static void *waiter_main(void *arg)
 }
 
 /* two threads wait for the same remote child: exactly one reaps it */
-static void two_waiters(int n)
+static void two_waiters(int n, bool sched)
 {
 	for (int i = 0; i < n; i++) {
 		struct waiter w[2] = { { 0 }, { 0 } };
@@ -206,42 +301,50 @@ static void two_waiters(int n)
 		pid_t pid;
 		int got = 0;
 
+		iteration(sched ? "two_waiters/delayed" : "two_waiters", i);
+		if (sched)
+			arm_schedule();
 		pid = cpp_spawn(2 + i % 2, 0, ARGS("exit", "4"));
 		cp_sleep_ms(rnd(10));
 		for (int k = 0; k < 2; k++) {
 			w[k].pid = pid;
-			ck_assert_int_eq(pthread_create(&th[k], NULL,
-							waiter_main, &w[k]), 0);
+			race_assert(pthread_create(&th[k], NULL, waiter_main,
+						   &w[k]) == 0, "pthread_create");
 		}
 		for (int k = 0; k < 2; k++) {
-			ck_assert_int_eq(pthread_join(th[k], NULL), 0);
+			race_assert(pthread_join(th[k], NULL) == 0,
+				    "pthread_join");
 			if (w[k].r == pid) {
 				got++;
-				ck_assert(WIFEXITED(w[k].st) &&
-					  WEXITSTATUS(w[k].st) == 4);
+				race_assert(WIFEXITED(w[k].st) &&
+					    WEXITSTATUS(w[k].st) == 4,
+					    "waiter %d: status %#x", k, w[k].st);
 			} else {
-				ck_assert_int_eq(w[k].r, -1);
-				ck_assert_int_eq(w[k].err, ECHILD);
+				race_assert(w[k].r == -1 && w[k].err == ECHILD,
+					    "waiter %d: %d (%s)", k, w[k].r,
+					    strerror(w[k].err));
 			}
 		}
-		ck_assert_int_eq(got, 1);
+		race_assert(got == 1, "%d waiters reaped %d", got, pid);
 	}
 }
 
 START_TEST(test_races_plain)
 {
-	exit_vs_wait(iters);
-	parent_exit_vs_child_exit(iters / 2);
-	two_waiters(iters / 3);
+	exit_vs_wait(iters, false);
+	parent_exit_vs_child_exit(iters / 2, false);
+	two_waiters(iters / 3, false);
 }
 END_TEST
 
 START_TEST(test_races_delayed)
 {
-	set_delays(3000);
-	exit_vs_wait(iters / 2);
-	parent_exit_vs_child_exit(iters / 3);
-	two_waiters(iters / 3);
+	exit_vs_wait(iters / 2, true);
+	parent_exit_vs_child_exit(iters / 3, true);
+	two_waiters(iters / 3, true);
+	/* stop/continue against a dropped lock: the wait's release point */
+	set_delays(0);
+	arm(1, here_points[0], &armed_here[0], 3000);
 	stop_vs_wait();
 	set_delays(0);
 }
@@ -287,6 +390,8 @@ int main(void)
 	if (it)
 		iters = atoi(it) > 0 ? atoi(it) : iters;
 	printf("# test_races: seed %u, %d iterations\n", seed, iters);
+	printf("# replay: make race SEED=%u ITERS=%d (on the host; SCN=races)\n",
+	       seed, iters);
 	fflush(stdout);
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_races: not all nodes up\n");
