@@ -674,7 +674,17 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 		return cp_ptrace_attach(node, request, pid, addr, data);
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
+		/*
+		 * From the tracing thread only, as ptrace_check_attach()
+		 * has it: the tracee's node checks only that our cp_ptracer
+		 * traces it, so without the link any process anywhere read
+		 * the memory of every remote tracee.
+		 */
+		l = cp_link_get(CP_LINK_TRACER, pid, NULL);
+		if (!l)
+			return -ESRCH;
 		err = cp_ptrace_call(node, request, pid, addr, 0, 0, &r);
+		cp_link_put(l);
 		if (err)
 			return err;
 		cp_count(CP_STAT_PTRACE_PEEK);

@@ -230,8 +230,10 @@ END_TEST
  * F4 in the module (mutant m-ptrace-any-tracer): a ptrace request on a
  * remote tracee is honoured from the tracing thread only, as
  * ptrace_check_attach() has it for a local one: another process (here
- * our child) gets ESRCH for PTRACE_CONT and PTRACE_DETACH, and the
- * tracee stays ours (our own PTRACE_DETACH succeeds).
+ * our child) gets ESRCH for PTRACE_CONT, PTRACE_DETACH and
+ * PTRACE_PEEKDATA, and the tracee stays ours (our own PTRACE_DETACH
+ * succeeds). Before, PEEKDATA needed no link: any process on any node
+ * read a remote tracee's memory (the peek went through).
  */
 START_TEST(test_ptrace_only_from_tracer)
 {
@@ -251,6 +253,10 @@ START_TEST(test_ptrace_only_from_tracer)
 		errno = 0;
 		if (ptrace(PTRACE_DETACH, pid, 0, 0) != -1 || errno != ESRCH)
 			_exit(2);
+		errno = 0;
+		if (ptrace(PTRACE_PEEKDATA, pid, (void *)0x400000, 0) != -1 ||
+		    errno != ESRCH)
+			_exit(3);
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(other, &st, 0), other);
@@ -260,7 +266,8 @@ START_TEST(test_ptrace_only_from_tracer)
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(code == 0,
 		      "a process that is not the tracer: PTRACE_%s of the remote tracee did not fail with ESRCH",
-		      code == 1 ? "CONT" : code == 2 ? "DETACH" : "? (it died)");
+		      code == 1 ? "CONT" : code == 2 ? "DETACH" :
+		      code == 3 ? "PEEKDATA" : "? (it died)");
 	ck_assert_msg(detached == 0, "the tracer's own PTRACE_DETACH: %s",
 		      strerror(errno));
 }
