@@ -124,7 +124,27 @@ static int resolve_image(struct cs_cluster *c, const struct cs_opts *o,
 			" (the default flavor is not built)");
 	if (!qemu && access(k->kernel, X_OK))
 		return usage_error("kernel %s is not executable", k->kernel, "");
-	if (!o->no_module) {
+	if (qemu && given && !mgiven && !o->no_module) {
+		/*
+		 * --qemu-kernel without --qemu-module: the module built for
+		 * that kernel (build/qemu/F/vmlinux -> build/module/F/),
+		 * never UML's default one (x86_64 cannot load it: "Exec
+		 * format error" in every node); none if it is not there.
+		 */
+		char dir[PATH_MAX], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", k->kernel);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		slash = strrchr(dir, '/');
+		k->module[0] = '\0';
+		if (slash && strncmp(slash + 1, "qemu", 4) == 0 &&
+		    snprintf(mrel, sizeof(mrel), "%.*s/../module/%s/clusterproc.ko",
+			     (int)(slash - dir), dir, slash + 1) < (int)sizeof(mrel) &&
+		    (!realpath(mrel, k->module) || access(k->module, R_OK)))
+			k->module[0] = '\0';
+	} else if (!o->no_module) {
 		rc = find_file(mgiven, c->bindir, mrel, k->module,
 			       sizeof(k->module), false,
 			       qemu ? "QEMU module" : "module");
