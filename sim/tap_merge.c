@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 static bool has_directive(const char *line, size_t len, const char *d)
 {
@@ -86,6 +87,40 @@ bool cs_tap_complete(const struct cs_tap *t)
 	       t->planned == t->passed + t->failed;
 }
 
+/*
+ * Echo a file's failed test lines (at most CS_TAP_SHOWN, each cut to 300
+ * bytes) under its summary line: a CI log that keeps only the summary
+ * still says what failed.
+ */
+static void print_failures(const char *path, FILE *out)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int shown = 0, more = 0;
+
+	if (!f)
+		return;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strncmp(line, "not ok", 6) ||
+		    (len > 6 && line[6] != ' ') ||
+		    has_directive(line, (size_t)len, "TODO"))
+			continue;
+		if (shown++ < CS_TAP_SHOWN)
+			fprintf(out, "    %.300s%s\n", line,
+				len > 300 ? "..." : "");
+		else
+			more++;
+	}
+	if (more)
+		fprintf(out, "    (%d more in %s)\n", more, path);
+	free(line);
+	fclose(f);
+}
+
 int cs_tap_add_file(struct cs_tap_total *tot, const char *path,
 		    const char *label, FILE *out)
 {
@@ -111,6 +146,8 @@ int cs_tap_add_file(struct cs_tap_total *tot, const char *path,
 		return -1;
 	}
 	fprintf(out, "  %s: %d passed, %d failed\n", label, t.passed, t.failed);
+	if (t.failed)
+		print_failures(path, out);
 	return t.failed ? -1 : 0;
 }
 

@@ -31,9 +31,11 @@ struct cs_tap_total {
 
 /*
  * Add one TAP file (path may not exist) to tot, printing one line
- * "  LABEL: P passed, F failed[ (why)]" to out. Returns 0 if the file exists,
+ * "  LABEL: P passed, F failed[ (why)]" to out, then each failed test line
+ * (up to CS_TAP_SHOWN of them, indented). Returns 0 if the file exists,
  * is complete and has no failure, else -1.
  */
+#define CS_TAP_SHOWN 5
 int cs_tap_add_file(struct cs_tap_total *tot, const char *path,
 		    const char *label, FILE *out);
 

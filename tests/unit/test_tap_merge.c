@@ -98,7 +98,25 @@ START_TEST(test_merge_failures)
 	ck_assert_ptr_nonnull(strstr(s, "missing.tap: no TAP output (missing)"));
 	ck_assert_ptr_nonnull(strstr(s, "incomplete.tap: 1 passed, 0 failed (incomplete: plan does not match)"));
 	ck_assert_ptr_nonnull(strstr(s, "noplan.tap: 1 passed, 0 failed (incomplete: no plan)"));
+	ck_assert_ptr_nonnull(strstr(s, "fail.tap: 2 passed, 1 failed\n    not ok 2 - a.c:20: node 3 never answered\n"));
 	ck_assert_str_eq(last_line(s), "6 passed, 4 failed\n");
+	free(s);
+}
+END_TEST
+
+/* only real failures are echoed: a TODO is not one; the list is capped */
+START_TEST(test_failures_shown)
+{
+	const char *const files[] = { D "directives.tap", D "manyfail.tap",
+				      NULL };
+	struct cs_tap_total tot;
+	int bad;
+	char *s = summary(&tot, files, &bad);
+
+	ck_assert_ptr_nonnull(strstr(s, "directives.tap: 2 passed, 1 failed\n    not ok 3 - z\n  "));
+	ck_assert_ptr_null(strstr(s, "not ok 2 - y"));
+	ck_assert_ptr_nonnull(strstr(s, "    not ok 5 - e\n    (2 more in "));
+	ck_assert_ptr_null(strstr(s, "not ok 6 - f"));
 	free(s);
 }
 END_TEST
@@ -112,6 +130,7 @@ int main(void)
 	tcase_add_test(tc, test_directives);
 	tcase_add_test(tc, test_merge_all_pass);
 	tcase_add_test(tc, test_merge_failures);
+	tcase_add_test(tc, test_failures_shown);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
