@@ -121,6 +121,34 @@ long long cpp_stat(int node, const char *name)
 	return v;
 }
 
+void cpp_marks_take(struct cpp_mark *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		m[i].at = cpp_stat(m[i].node, m[i].name);
+}
+
+void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
+			   const char *what)
+{
+	char bad[512];
+	size_t len = 0;
+
+	bad[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		long long v = cpp_stat(m[i].node, m[i].name);
+
+		printf("# %s: node%d %s %lld -> %lld\n", what, m[i].node,
+		       m[i].name, m[i].at, v);
+		if (v > m[i].at || len >= sizeof(bad))
+			continue;
+		len += (size_t)snprintf(bad + len, sizeof(bad) - len,
+					" node%d:%s=%lld", m[i].node,
+					m[i].name, v);
+	}
+	fflush(stdout);
+	ck_assert_msg(!bad[0], "%s: did not rise:%s", what, bad);
+}
+
 int cpp_set_delay(const char *point, unsigned int us)
 {
 	char path[256], val[16];

@@ -28,6 +28,24 @@ pid_t cpp_spawn(int node, int own_pgrp, const char *const *args);
 int cpp_wait_where(pid_t pid, int node, int ms);
 /* Counter of node (this node directly, others through peer_stats). */
 long long cpp_stat(int node, const char *name);
+/*
+ * Path proof: a counter's value at a mark. cpp_marks_take() reads each
+ * (node, name); cpp_marks_assert_rose() prints each one's rise and fails
+ * the test naming every counter that did not rise since the mark. Take
+ * the marks in the test, or in an unchecked fixture for a tcase whose
+ * last test checks what the ones before it did.
+ */
+struct cpp_mark {
+	int node;
+	const char *name;
+	long long at;
+};
+
+#define CPP_MARK(node, name) { (node), (name), 0 }
+
+void cpp_marks_take(struct cpp_mark *m, size_t n);
+void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
+			   const char *what);
 /* Set debugfs delay_us/<point> (0: off). 0 or -errno. */
 int cpp_set_delay(const char *point, unsigned int us);
 

@@ -350,33 +350,33 @@ START_TEST(test_races_delayed)
 }
 END_TEST
 
-/* the release points and the rescan really ran */
+/*
+ * The release points and the rescan really ran, during this program: the
+ * marks are taken before the first test (an unchecked fixture runs in the
+ * runner, whose forks the tests are).
+ */
+static struct cpp_mark marks[] = {
+	CPP_MARK(1, "wait_released"), CPP_MARK(1, "wait_rescan"),
+	CPP_MARK(1, "wait_reaped"), CPP_MARK(1, "event_rx"),
+	CPP_MARK(1, "event_sigchld"), CPP_MARK(1, "hook_notify_standin"),
+	CPP_MARK(1, "hook_reparent_remote"),
+	CPP_MARK(1, "point.wait_task_released.hits"),
+	CPP_MARK(1, "point.event_deliver.hits"),
+	CPP_MARK(1, "point.reparent_flush.hits"),
+	CPP_MARK(2, "hook_notify_parent"), CPP_MARK(2, "hook_notify_cldstop"),
+	CPP_MARK(2, "notify_sent"), CPP_MARK(2, "svr_reap"),
+	CPP_MARK(2, "hook_exit_flush"),
+};
+
+static void marks_setup(void)
+{
+	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+}
+
 START_TEST(test_race_counters)
 {
-	static const char *const here[] = {
-		"wait_released", "wait_rescan", "wait_reaped", "event_rx",
-		"event_sigchld", "hook_notify_standin", "hook_reparent_remote",
-		"point.wait_task_released.hits", "point.event_deliver.hits",
-		"point.reparent_flush.hits",
-	};
-	static const char *const there[] = {
-		"hook_notify_parent", "hook_notify_cldstop", "notify_sent",
-		"svr_reap", "hook_exit_flush",
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(here) / sizeof(here[0]); i++) {
-		long long v = cp_stat(here[i]);
-
-		printf("# node1 %s %lld\n", here[i], v);
-		ck_assert_msg(v > 0, "node 1 %s is 0", here[i]);
-	}
-	for (i = 0; i < sizeof(there) / sizeof(there[0]); i++) {
-		long long v = cpp_stat(2, there[i]);
-
-		printf("# node2 %s %lld\n", there[i], v);
-		ck_assert_msg(v > 0, "node 2 %s is 0", there[i]);
-	}
+	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]),
+			      "races");
 }
 END_TEST
 
@@ -396,6 +396,7 @@ int main(void)
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_races: not all nodes up\n");
 	tcase_set_timeout(tc, 200);
+	tcase_add_unchecked_fixture(tc, marks_setup, NULL);
 	tcase_add_test(tc, test_races_plain);
 	tcase_add_test(tc, test_races_delayed);
 	tcase_add_test(tc, test_race_counters);

@@ -678,28 +678,35 @@ START_TEST(test_node_leaves)
 }
 END_TEST
 
-/* every hook path of the process model ran (node 1 and node 2 sides) */
+/*
+ * Every hook path of the process model ran (node 1 and node 2 sides)
+ * during the tests before this one: the marks are taken by an unchecked
+ * fixture, in the runner, before the first test.
+ */
+static struct cpp_mark marks[] = {
+	CPP_MARK(1, "hook_execve"), CPP_MARK(1, "rexec_ok"),
+	CPP_MARK(1, "hook_wait_task"), CPP_MARK(1, "wait_released"),
+	CPP_MARK(1, "wait_reaped"), CPP_MARK(1, "wait_nowait"),
+	CPP_MARK(1, "wait_stopped"), CPP_MARK(1, "wait_continued"),
+	CPP_MARK(1, "event_rx"), CPP_MARK(1, "event_sigchld"),
+	CPP_MARK(1, "hook_notify_standin"), CPP_MARK(1, "standin_released"),
+	CPP_MARK(1, "hook_reparent_remote"),
+	CPP_MARK(1, "point.wait_task_released.hits"), CPP_MARK(2, "svr_rexec"),
+	CPP_MARK(2, "svr_reap"), CPP_MARK(2, "hook_notify_parent"),
+	CPP_MARK(2, "hook_notify_cldstop"), CPP_MARK(2, "notify_sent"),
+	CPP_MARK(2, "hook_getppid"), CPP_MARK(2, "hook_exit_flush"),
+	CPP_MARK(2, "svr_reparent"),
+};
+
+static void marks_setup(void)
+{
+	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+}
+
 START_TEST(test_counters)
 {
-	static const char *const here[] = {
-		"hook_execve", "rexec_ok", "hook_wait_task", "wait_released",
-		"wait_reaped", "wait_nowait", "wait_stopped", "wait_continued",
-		"event_rx", "event_sigchld", "hook_notify_standin",
-		"standin_released", "hook_reparent_remote",
-		"point.wait_task_released.hits",
-	};
-	static const char *const there[] = {
-		"svr_rexec", "svr_reap", "hook_notify_parent",
-		"hook_notify_cldstop", "notify_sent", "hook_getppid",
-		"hook_exit_flush", "svr_reparent",
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(here) / sizeof(here[0]); i++)
-		ck_assert_msg(cp_stat(here[i]) > 0, "node 1 %s is 0", here[i]);
-	for (i = 0; i < sizeof(there) / sizeof(there[0]); i++)
-		ck_assert_msg(cpp_stat(2, there[i]) > 0, "node 2 %s is 0",
-			      there[i]);
+	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]),
+			      "rexec core");
 }
 END_TEST
 
@@ -710,6 +717,7 @@ static Suite *rexec_suite(void)
 	int i, n;
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, marks_setup, NULL);
 	tcase_add_test(tc, test_pid_range);
 	tcase_add_test(tc, test_onnode_exit_status);
 	tcase_add_test(tc, test_nested);
