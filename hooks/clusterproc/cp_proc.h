@@ -28,6 +28,7 @@ struct filename;
 struct waitid_info;
 struct rusage;
 struct list_head;
+struct pid;
 
 /* What a task's clusterproc_task_data() is. */
 enum cp_proc_kind {
@@ -132,6 +133,7 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		    int *notask_error);
 void cp_op_reparent_remote(struct task_struct *father,
 			   struct task_struct *reaper, struct list_head *dead);
+int cp_op_orphaned_pgrp(struct pid *pgrp, struct task_struct *ignored);
 void cp_standin_autoreap(struct task_struct *t);
 void cp_standin_add(struct cp_proc *p, struct task_struct *t);
 void cp_standin_del(struct cp_proc *p);

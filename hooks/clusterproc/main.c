@@ -124,6 +124,7 @@ static const struct clusterproc_ops cp_ops = {
 	.exit_prepare = cp_op_exit_prepare,
 	.exit_flush = cp_op_exit_flush,
 	.reparent_remote = cp_op_reparent_remote,
+	.orphaned_pgrp = cp_op_orphaned_pgrp,
 	.notify_parent = cp_op_notify_parent,
 	.notify_parent_cldstop = cp_op_notify_parent_cldstop,
 	.wait_task = cp_op_wait_task,

@@ -307,6 +307,58 @@ void cp_op_reparent_remote(struct task_struct *father,
 	}
 }
 
+/**
+ * cp_op_orphaned_pgrp() - the orphaned_pgrp query (E1)
+ * @pgrp: the process group
+ * @ignored: the task leaving it (its exit), or NULL
+ *
+ * Query context: tasklist_lock held (read or write) and RCU; no sleep, no
+ * message. A process that moved to another node is still a member of its
+ * group: its stand-in here keeps its pid, group, session and parent until
+ * it is reaped. The base scan skips it (a zombie), and while the mover
+ * itself runs exit_notify() it is @ignored, so a move would orphan its
+ * group as an exit does (SIGHUP+SIGCONT to a stopped member) although
+ * the process lives on. Answer 0 (not orphaned) when a stand-in whose
+ * process has not exited (rstate before EXITED, read under its lock) has
+ * a parent outside the group in the same session, as
+ * will_become_orphaned_pgrp() asks of a live member; otherwise the local
+ * scan decides. The stand-in's group and session are those of the move:
+ * a setpgid() on the process's node is not seen here (process-group
+ * issue).
+ *
+ * Return: 0 or CLUSTERPROC_NOT_HANDLED.
+ */
+int cp_op_orphaned_pgrp(struct pid *pgrp, struct task_struct *ignored)
+{
+	struct task_struct *t;
+
+	if (!cp_have_standins())
+		return CLUSTERPROC_NOT_HANDLED;
+	cp_count(CP_STAT_HOOK_ORPHANED_PGRP);
+	do_each_pid_task(pgrp, PIDTYPE_PGID, t) {
+		struct task_struct *parent = t->real_parent;
+		struct cp_proc *p;
+		unsigned long flags;
+		bool live;
+
+		if ((t->flags & (PF_REMOTE | PF_KTHREAD)) != PF_REMOTE)
+			continue;
+		p = cp_proc_of(t);
+		if (!p || p->kind != CP_PROC_STANDIN)
+			continue;
+		spin_lock_irqsave(&p->lock, flags);
+		live = p->rstate < CP_RS_EXITED;
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (live && !is_global_init(parent) &&
+		    task_pgrp(parent) != pgrp &&
+		    task_session(parent) == task_session(t)) {
+			cp_count(CP_STAT_ORPHANED_PGRP_STANDIN);
+			return 0;
+		}
+	} while_each_pid_task(pgrp, PIDTYPE_PGID, t);
+	return CLUSTERPROC_NOT_HANDLED;
+}
+
 /* The next stand-in of a down node not yet marked lost, referenced. */
 static struct task_struct *cp_next_lost(const unsigned long *down,
 					struct cp_proc **pp)

@@ -112,6 +112,97 @@ START_TEST(test_orphaned_pgrp_gets_sighup)
 }
 END_TEST
 
+/*
+ * Kernel-bugs item 8: a move is not an exit for the process group. S
+ * (setsid) forks P (group P, so P's parent S is in another group of the
+ * same session); P forks Q into group P; Q stops; P moves to node 2
+ * (remote exec). P lives on, still in group P with its parent S, so the
+ * group is not orphaned and the stopped Q must get nothing. We are a
+ * subreaper in another session (as in test_orphaned_pgrp_gets_sighup),
+ * so Q becomes our child at P's move without keeping the group attached.
+ * Before the orphaned_pgrp op, the move's exit_notify() here judged the
+ * group orphaned (P is the leaving task, its stand-in a zombie to the
+ * base scan) and Q got SIGHUP+SIGCONT: killed by SIGHUP.
+ */
+START_TEST(test_move_keeps_pgrp_attached)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "orphaned_pgrp_standin") };
+	const char *a[] = { "cp_rchild", "sleep", "3000", NULL };
+	char path[256];
+	pid_t s, p, q, r = 0;
+	int pp[2], st = 0, qst = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 1);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	s = fork();
+	ck_assert_int_ge(s, 0);
+	if (s == 0) {
+		if (setsid() < 0)
+			_exit(10);
+		p = fork();
+		if (p < 0)
+			_exit(11);
+		if (p == 0) {
+			if (setpgid(0, 0))
+				_exit(12);
+			q = fork();
+			if (q < 0)
+				_exit(13);
+			if (q == 0) {
+				signal(SIGHUP, SIG_DFL);
+				raise(SIGSTOP);
+				_exit(14);	/* continued */
+			}
+			if (waitpid(q, &st, WUNTRACED) != q || !WIFSTOPPED(st))
+				_exit(15);
+			p = getpid();
+			if (write(pp[1], &p, sizeof(p)) != sizeof(p) ||
+			    write(pp[1], &q, sizeof(q)) != sizeof(q))
+				_exit(16);
+			cp_rexecve(2, path, (char *const *)a, environ);
+			fprintf(stderr, "# remote exec: %s\n", strerror(errno));
+			_exit(17);
+		}
+		setpgid(p, p);
+		if (waitpid(p, &st, 0) != p)
+			_exit(18);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 19);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], &p, sizeof(p)), sizeof(p));
+	ck_assert_int_eq(read(pp[0], &q, sizeof(q)), sizeof(q));
+	close(pp[0]);
+	if (cpp_wait_where(p, 2, 5000)) {
+		kill(q, SIGKILL);
+		kill(p, SIGKILL);
+		waitpid(s, &st, 0);
+		ck_abort_msg("%d did not move to node 2: session leader's status %#x (10-19: set-up; P's exit code: 17 the remote exec failed)",
+			     p, st);
+	}
+	/* Q is our child once the move's exit_notify() has run */
+	for (int t = 0; t <= 2000; t += 10) {
+		r = waitpid(q, &qst, WNOHANG);
+		if (r == q)
+			break;
+		cp_sleep_ms(10);
+	}
+	if (r != q) {
+		kill(q, SIGKILL);
+		ck_assert_int_eq(waitpid(q, NULL, 0), q);
+	}
+	ck_assert_int_eq(waitpid(s, &st, 0), s);
+	ck_assert_msg(r != q,
+		      "the stopped member of a moved process's group ended (status %#x) within 2 s of the move: the move orphaned the group",
+		      qst);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "session leader: status %#x (10-19: set-up, else the moved process's exit code)",
+		      st);
+	cpp_marks_assert_rose(m, 1, "move keeps the group");
+}
+END_TEST
+
 struct rescan_waiter {
 	pid_t pid;
 	siginfo_t si;
@@ -391,6 +482,7 @@ static Suite *edges_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_orphaned_pgrp_gets_sighup);
+	tcase_add_test(tc, test_move_keeps_pgrp_attached);
 	tcase_add_test(tc, test_rescanning_wait_interrupted);
 	tcase_add_test(tc, test_reparent_tells_new_parent);
 	tcase_add_test(tc, test_ptrace_only_from_tracer);
