@@ -48,6 +48,7 @@ void cp_delay_point(enum cp_delay_point id);
 extern unsigned int cp_self;		/* this node's number */
 extern unsigned int cp_max_node;	/* highest node number accepted */
 extern unsigned int cp_call_timeout_ms;
+extern unsigned int cp_rexec_timeout_ms;
 extern u32 cp_tipc_type;		/* the service type in use */
 extern bool cp_tipc_reserved;		/* true: CP_TIPC_TYPE_KERNEL */
 extern u32 cp_self_addr;		/* our TIPC node address */
@@ -98,7 +99,8 @@ struct cp_msg_desc {
 	const char *name;
 	size_t req_min, req_max;	/* payload bounds of requests */
 	size_t rep_min, rep_max;	/* payload bounds of replies */
-	unsigned int timeout_ms;	/* cp_call() waits at least this */
+	/* cp_call() waits at least this (ms; a module parameter) */
+	const unsigned int *timeout_ms;
 	/*
 	 * The request acts even if its caller is killed meanwhile (a remote
 	 * exec, a signal): cp_call() then still waits for the outcome.

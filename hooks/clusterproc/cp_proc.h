@@ -109,6 +109,8 @@ void cp_rexec_stop(void);
 
 /* remote_child.c */
 int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max);
+int cp_handle_rexec_settle(const struct cp_request *r, void *reply,
+			   size_t max);
 int cp_handle_reap(const struct cp_request *r, void *reply, size_t max);
 int cp_handle_reparent(const struct cp_request *r, void *reply, size_t max);
 bool cp_rchild_notify(struct task_struct *tsk, int sig);

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		2	/* 2: cp_rexec carries blocked, ignored */
+#define CP_VERSION		3	/* 3: cp_rexec carries seq (settle) */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -51,6 +51,8 @@ enum cp_msg_type {
 	CP_MSG_REPARENT = 20,	/* cp_reparent; reply: no payload */
 	/* ptrace: 21.. */
 	CP_MSG_PTRACE = 21,	/* cp_ptrace; reply cp_ptrace_reply */
+	/* what became of a REXEC whose call timed out */
+	CP_MSG_REXEC_SETTLE = 22,	/* cp_rexec_settle; reply the same */
 	CP_MSG_NTYPES
 };
 
@@ -165,7 +167,21 @@ struct cp_rexec {
 	__be64 blocked, ignored;
 	__be32 argc, envc;
 	__be32 strings_len;
+	__be32 seq;		/* the source's move number: settle's key */
 	char strings[];
+};
+
+/*
+ * Settle a REXEC (pid, seq) whose call timed out: the target answers
+ * err 0 (the process runs there), the exec's errno, or ECANCELED (it
+ * never ran and never will: a late request is refused); the call fails
+ * with EINPROGRESS while the exec is still under way.
+ */
+struct cp_rexec_settle {
+	__be32 pid;
+	__be32 seq;
+	__be32 err;		/* reply: positive errno, 0: it runs */
+	__be32 pad;
 };
 
 struct cp_rexec_reply {

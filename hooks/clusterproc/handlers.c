@@ -84,7 +84,8 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.req_max = CP_MAX_MSG - sizeof(struct cp_hdr),
 		.rep_min = sizeof(struct cp_rexec_reply),
 		.rep_max = sizeof(struct cp_rexec_reply),
-		.timeout_ms = 30000,	/* the reply waits for clone + exec */
+		/* the reply waits for clone + exec; then rexec.c settles */
+		.timeout_ms = &cp_rexec_timeout_ms,
 		.outcome = true,
 		.handle = cp_handle_rexec,
 	},
@@ -115,6 +116,16 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_min = sizeof(struct cp_ptrace_reply),
 		.rep_max = sizeof(struct cp_ptrace_reply),
 		.handle = cp_handle_ptrace,
+	},
+	[CP_MSG_REXEC_SETTLE] = {
+		.name = "rexec_settle",
+		.req_min = sizeof(struct cp_rexec_settle),
+		.req_max = sizeof(struct cp_rexec_settle),
+		.rep_min = sizeof(struct cp_rexec_settle),
+		.rep_max = sizeof(struct cp_rexec_settle),
+		/* a killed mover still learns where its process is */
+		.outcome = true,
+		.handle = cp_handle_rexec_settle,
 	},
 };
 

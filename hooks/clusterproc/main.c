@@ -29,6 +29,10 @@ unsigned int cp_call_timeout_ms = 3000;
 module_param_named(call_timeout_ms, cp_call_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(call_timeout_ms, "timeout of every remote call");
 
+unsigned int cp_rexec_timeout_ms = 30000;
+module_param_named(rexec_timeout_ms, cp_rexec_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(rexec_timeout_ms, "how long a remote exec waits before it settles the outcome with the target");
+
 u32 cp_tipc_type;
 bool cp_tipc_reserved;
 u32 cp_self_addr;

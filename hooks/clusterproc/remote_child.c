@@ -785,6 +785,185 @@ static int cp_rexec_parse(const struct cp_request *r, struct cp_job *job)
 	return off == len ? 0 : -EINVAL;
 }
 
+/*
+ * Reap records: the reply of each reap done here, for the parent's node
+ * to ask again. Its REAP call may time out after the child was reaped
+ * (a slow reply); the retry then found no child, and the parent reported
+ * the exit as lost (SIGKILL, no rusage). Keyed by (parent's node, pid); a
+ * ring under cp_reap_recs_lock, the oldest overwritten; a REXEC of the
+ * same pid from that node drops its record (the pid is in use again).
+ */
+struct cp_reap_rec {
+	unsigned int node;	/* 0: free */
+	pid_t pid;
+	struct cp_reap_reply rep;
+};
+
+#define CP_REAP_RECS	64
+static struct cp_reap_rec cp_reap_recs[CP_REAP_RECS];
+static unsigned int cp_reap_next;
+static DEFINE_SPINLOCK(cp_reap_recs_lock);	/* the records, cp_reap_next */
+
+static struct cp_reap_rec *cp_reap_rec_find(unsigned int node, pid_t pid)
+{
+	struct cp_reap_rec *r;
+
+	lockdep_assert_held(&cp_reap_recs_lock);
+	for (r = cp_reap_recs; r < cp_reap_recs + CP_REAP_RECS; r++)
+		if (r->node == node && r->pid == pid)
+			return r;
+	return NULL;
+}
+
+static void cp_reap_rec_add(unsigned int node, const struct cp_reap_reply *rep)
+{
+	pid_t pid = be32_to_cpu(rep->pid);
+	struct cp_reap_rec *r;
+
+	spin_lock(&cp_reap_recs_lock);
+	r = cp_reap_rec_find(node, pid);
+	if (!r) {
+		r = &cp_reap_recs[cp_reap_next];
+		cp_reap_next = (cp_reap_next + 1) % CP_REAP_RECS;
+	}
+	r->node = node;
+	r->pid = pid;
+	r->rep = *rep;
+	spin_unlock(&cp_reap_recs_lock);
+}
+
+static void cp_reap_rec_drop(unsigned int node, pid_t pid)
+{
+	struct cp_reap_rec *r;
+
+	spin_lock(&cp_reap_recs_lock);
+	r = cp_reap_rec_find(node, pid);
+	if (r)
+		r->node = 0;
+	spin_unlock(&cp_reap_recs_lock);
+}
+
+/* A reap of (node, pid) already done: its reply into @out, or false. */
+static bool cp_reap_rec_replay(unsigned int node, pid_t pid,
+			       struct cp_reap_reply *out)
+{
+	struct cp_reap_rec *r;
+
+	spin_lock(&cp_reap_recs_lock);
+	r = cp_reap_rec_find(node, pid);
+	if (r)
+		*out = r->rep;
+	spin_unlock(&cp_reap_recs_lock);
+	return r;
+}
+
+/*
+ * Remote-exec records: what became of each REXEC this node ran, so that
+ * a source whose call timed out can settle it (CP_MSG_REXEC_SETTLE)
+ * instead of guessing: a guess of "failed" while the request still ran
+ * here left two live processes with one pid. Keyed by (source node,
+ * pid, seq). RUNNING from the handler's start to the exec's result, then
+ * DONE with it; CANCELLED when the settle came first: the REXEC, if it
+ * ever arrives, is refused (ECANCELED). Either the handler or the settle
+ * creates the record, under cp_rexec_recs_lock, so whichever comes
+ * second sees the first's answer. A ring: a new record takes a free slot
+ * or the oldest one not RUNNING (a source settles within seconds of its
+ * timeout, long before CP_REXEC_RECS later moves; at most nr_svrprocs
+ * are RUNNING).
+ */
+enum cp_rexec_rec_state {
+	CP_RXR_FREE = 0,
+	CP_RXR_RUNNING,
+	CP_RXR_DONE,
+	CP_RXR_CANCELLED,
+};
+
+struct cp_rexec_rec {
+	unsigned int node;
+	pid_t pid;
+	u32 seq;
+	enum cp_rexec_rec_state state;
+	int err;		/* DONE: the exec's result */
+	u64 stamp;		/* age, for reuse */
+};
+
+#define CP_REXEC_RECS	64
+static struct cp_rexec_rec cp_rexec_recs[CP_REXEC_RECS];
+static DEFINE_SPINLOCK(cp_rexec_recs_lock);	/* the records and stamp */
+static u64 cp_rexec_stamp;
+
+/* The record of (node, pid, seq), or a new one in @state (lock held). */
+static struct cp_rexec_rec *cp_rexec_rec_get(unsigned int node, pid_t pid,
+					     u32 seq, bool *found,
+					     enum cp_rexec_rec_state state)
+{
+	struct cp_rexec_rec *r, *old = NULL;
+
+	lockdep_assert_held(&cp_rexec_recs_lock);
+	for (r = cp_rexec_recs; r < cp_rexec_recs + CP_REXEC_RECS; r++) {
+		if (r->state != CP_RXR_FREE && r->node == node &&
+		    r->pid == pid && r->seq == seq) {
+			*found = true;
+			return r;
+		}
+		if (r->state != CP_RXR_RUNNING &&
+		    (!old || r->state == CP_RXR_FREE ||
+		     (old->state != CP_RXR_FREE && r->stamp < old->stamp)))
+			old = r;
+	}
+	*found = false;
+	if (!old)
+		return NULL;
+	old->node = node;
+	old->pid = pid;
+	old->seq = seq;
+	old->state = state;
+	old->err = 0;
+	old->stamp = ++cp_rexec_stamp;
+	return old;
+}
+
+/**
+ * cp_handle_rexec_settle() - CP_MSG_REXEC_SETTLE: what became of a REXEC
+ * @r: the request (struct cp_rexec_settle)
+ * @reply: struct cp_rexec_settle, err set
+ * @max: its room
+ *
+ * The source's call timed out. Unknown here: the REXEC has not started
+ * (still in transit or queued) and now never will (CANCELLED).
+ *
+ * Return: reply length, -EINPROGRESS while the exec runs, -EAGAIN if
+ * every record is in use.
+ */
+int cp_handle_rexec_settle(const struct cp_request *r, void *reply,
+			   size_t max)
+{
+	const struct cp_rexec_settle *rq = r->payload;
+	struct cp_rexec_settle *out = reply;
+	struct cp_rexec_rec *rec;
+	bool found;
+	int err = 0, res = ECANCELED;
+
+	cp_count(CP_STAT_SVR_REXEC_SETTLE);
+	spin_lock(&cp_rexec_recs_lock);
+	rec = cp_rexec_rec_get(r->src_node, be32_to_cpu(rq->pid),
+			       be32_to_cpu(rq->seq), &found, CP_RXR_CANCELLED);
+	if (!rec)
+		err = -EAGAIN;
+	else if (found && rec->state == CP_RXR_RUNNING)
+		err = -EINPROGRESS;
+	else if (found && rec->state == CP_RXR_DONE)
+		res = -rec->err;
+	spin_unlock(&cp_rexec_recs_lock);
+	if (err)
+		return err;
+	out->pid = rq->pid;
+	out->seq = rq->seq;
+	out->err = cpu_to_be32(res);
+	out->pad = 0;
+	return sizeof(*out);
+}
+
 /**
  * cp_handle_rexec() - CP_MSG_REXEC: run a process of another node here
  * @r: the request (struct cp_rexec and its strings)
@@ -800,11 +979,29 @@ int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
 	struct cp_job job = { .kind = CP_JOB_SPAWN, .rq = rq,
 			      .pnode = r->src_node };
 	pid_t pid = be32_to_cpu(rq->pid);
+	struct cp_rexec_rec *rec;
+	bool found;
 	int err;
 
 	/* a node only moves its own pids (and pids it received) */
 	if (pid <= 0 || CP_PID_NODE(pid) == cp_self)
 		return -EINVAL;
+	spin_lock(&cp_rexec_recs_lock);
+	rec = cp_rexec_rec_get(r->src_node, pid, be32_to_cpu(rq->seq), &found,
+			       CP_RXR_RUNNING);
+	if (found)
+		/* settled first (CANCELLED), or a request seen twice */
+		err = rec->state == CP_RXR_CANCELLED ? -ECANCELED : -EALREADY;
+	else
+		err = rec ? 0 : -EAGAIN;
+	spin_unlock(&cp_rexec_recs_lock);
+	if (err) {
+		cp_count(CP_STAT_SVR_REXEC_CANCELLED);
+		return err;
+	}
+	cp_reap_rec_drop(r->src_node, pid);	/* the pid lives again */
+	/* a settle now answers EINPROGRESS until the exec's result */
+	cp_delay_point(CP_DP_REXEC_SPAWN);
 	err = cp_rexec_parse(r, &job);
 	if (!err)
 		err = cp_job_run(&job);
@@ -816,6 +1013,10 @@ int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
 			cp_count(CP_STAT_SVR_REXEC);
 	}
 	kfree(job.argv);
+	spin_lock(&cp_rexec_recs_lock);
+	rec->err = err;
+	rec->state = CP_RXR_DONE;	/* RUNNING: nobody reused the slot */
+	spin_unlock(&cp_rexec_recs_lock);
 	if (err)
 		return err;
 	out->pid = rq->pid;
@@ -848,15 +1049,35 @@ int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
 	if (p && p->kind == CP_PROC_RCHILD && p->pnode == r->src_node)
 		err = 0;
 	rcu_read_unlock();
+	if (err) {
+		/* reaped already, and the reply did not make it in time? */
+		if (job.flags & CP_REAP_STOPPED ||
+		    !cp_reap_rec_replay(r->src_node, pid, reply))
+			return err;
+		cp_count(CP_STAT_REAP_REPLAYED);
+		return sizeof(struct cp_reap_reply);
+	}
+	err = cp_job_run(&job);
 	if (err)
 		return err;
-	err = cp_job_run(&job);
-	return err ? err : sizeof(struct cp_reap_reply);
+	if (!(job.flags & (CP_REAP_NOWAIT | CP_REAP_STOPPED)) &&
+	    job.out->pid) {
+		cp_reap_rec_add(r->src_node, job.out);
+		/* reaped: a slow reply from here on */
+		cp_delay_point(CP_DP_REAP_DONE);
+	}
+	return sizeof(struct cp_reap_reply);
 }
 
 #else /* !CLUSTERPROC_HAVE_PROC_HELPERS */
 
 int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
+{
+	return -EOPNOTSUPP;
+}
+
+int cp_handle_rexec_settle(const struct cp_request *r, void *reply,
+			   size_t max)
 {
 	return -EOPNOTSUPP;
 }

@@ -18,11 +18,13 @@
 #include <linux/clusterproc.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/kernel.h>
 #include <linux/path.h>
 #include <linux/proc_fs.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -31,6 +33,8 @@
 #include "cp_proc.h"
 
 static struct proc_dir_entry *cp_proc_dir;
+/* move numbers (cp_rexec.seq), from a random start at each load */
+static atomic_t cp_rexec_seq;
 
 /* Append a NUL terminated string; -E2BIG when full. */
 static int cp_put_str(char *buf, size_t room, size_t *len, const char *s)
@@ -186,6 +190,7 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->pgrp = cpu_to_be32(task_pgrp_nr_ns(current, &init_pid_ns));
 	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	rq->umask = cpu_to_be32(current->fs->umask);
+	rq->seq = cpu_to_be32(atomic_inc_return(&cp_rexec_seq));
 	cp_sigstate_put(rq);
 
 	err = cp_put_str(rq->strings, room, &len, filename->name);
@@ -203,6 +208,41 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->envc = cpu_to_be32(envc);
 	rq->strings_len = cpu_to_be32(len);
 	return sizeof(*rq) + len;
+}
+
+#define CP_SETTLE_TRIES	20
+
+/*
+ * A REXEC call that timed out may still run on @node: the request may be
+ * queued there or its exec slow. Failing the execve() here then left the
+ * caller running while the same pid ran on @node too. Ask @node what
+ * became of the request (it answers from its records, remote_child.c),
+ * while it is still running every 200 ms, until it knows. No lock held;
+ * sleeps.
+ *
+ * Return: 0 (the process runs on @node), the exec's negative errno,
+ * -ECANCELED (it never ran and never will), -EHOSTDOWN/-EHOSTUNREACH,
+ * or -ETIMEDOUT if @node never said.
+ */
+static int cp_rexec_settle(unsigned int node, const struct cp_rexec *rx)
+{
+	struct cp_rexec_settle rq = { .pid = rx->pid, .seq = rx->seq };
+	struct cp_rexec_settle rep;
+	size_t rlen;
+	int i, err = -ETIMEDOUT;
+
+	for (i = 0; i < CP_SETTLE_TRIES; i++) {
+		cp_count(CP_STAT_REXEC_SETTLE);
+		err = cp_call(node, CP_MSG_REXEC_SETTLE, &rq, sizeof(rq), &rep,
+			      sizeof(rep), &rlen);
+		if (!err)
+			return -(int)be32_to_cpu(rep.err);
+		if (err != -EINPROGRESS && err != -ETIMEDOUT &&
+		    err != -EAGAIN && err != -EINTR)
+			return err;
+		msleep(200);
+	}
+	return err;
 }
 
 /**
@@ -271,6 +311,20 @@ int cp_op_execve(struct filename *filename,
 	cp_delay_point(CP_DP_REXEC_MOVING);
 
 	err = cp_call(node, CP_MSG_REXEC, rq, len, &rep, sizeof(rep), &rlen);
+	if (err == -ETIMEDOUT) {
+		err = cp_rexec_settle(node, rq);
+		cp_count(err ? CP_STAT_REXEC_SETTLED_FAILED :
+			 CP_STAT_REXEC_SETTLED_RAN);
+		if (err == -ETIMEDOUT) {
+			/*
+			 * Nobody knows whether the process runs on node:
+			 * this copy must not run on as well (after exec's
+			 * point of no return, a failure kills the caller).
+			 */
+			cp_count(CP_STAT_REXEC_UNSETTLED);
+			force_sig(SIGKILL);
+		}
+	}
 	if (err) {
 		spin_lock_irqsave(&p->lock, flags);
 		p->kind = CP_PROC_LOCAL;
@@ -424,6 +478,7 @@ int cp_rexec_start(void)
 	 * the writer's own exec target or query, like /proc/self/attr, so
 	 * that any user can run onnode and where.
 	 */
+	atomic_set(&cp_rexec_seq, get_random_u32());
 	cp_proc_dir = proc_mkdir("clusterproc", NULL);
 	if (!cp_proc_dir)
 		return -ENOMEM;

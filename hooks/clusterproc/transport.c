@@ -274,7 +274,8 @@ int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	};
 	const struct cp_msg_desc *d = cp_msg_desc(type);
 	unsigned long deadline = jiffies +
-		msecs_to_jiffies(max(cp_call_timeout_ms, d ? d->timeout_ms : 0));
+		msecs_to_jiffies(max(cp_call_timeout_ms,
+				     d && d->timeout_ms ? *d->timeout_ms : 0));
 	int err;
 
 	err = cp_call_start(&p, req, req_len);

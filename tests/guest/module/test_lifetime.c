@@ -12,6 +12,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -465,6 +466,110 @@ START_TEST(test_death_survives_failed_allocation)
 }
 END_TEST
 
+#define REXEC_TIMEOUT "/sys/module/clusterproc/parameters/rexec_timeout_ms"
+
+/*
+ * Item 11, remote exec: a REXEC whose call times out while node 2 still
+ * runs it. Node 1 waits 3 s for the answer (rexec_timeout_ms 1000, but
+ * never less than call_timeout_ms); node 2 starts the exec 4.5 s after
+ * the request came (delay rexec_spawn).
+ * Before, the caller's execve() failed with ETIMEDOUT and it ran on
+ * here while node 2 started the same pid: two live processes. Now node 1
+ * asks node 2 what became of the request (CP_MSG_REXEC_SETTLE) and
+ * learns that the process runs there: the move succeeds. _i == 1: the
+ * program does not exist: the settle answers ENOENT, the execve fails
+ * with it and nothing runs on node 2.
+ */
+START_TEST(test_rexec_timeout_settles)
+{
+	struct cpp_mark m[] = {
+		CPP_MARK(1, _i ? "rexec_settled_failed" : "rexec_settled_ran"),
+		CPP_MARK(2, "svr_rexec_settle"),
+	};
+	char path[256];
+	char *argv[] = { path, "sleep", "2000", NULL };
+	struct cp_ps_proc ps;
+	int fds[2], err = 0, w = 0;
+	ssize_t n;
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	if (_i)
+		snprintf(path, sizeof(path), "/nonexistent/cp_rchild");
+	cpp_marks_take(m, 2);
+	set_delay_on(2, "rexec_spawn", "4500000");
+	ck_assert_int_eq(cp_write_file(REXEC_TIMEOUT, "1000"), 0);
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		cp_rexecve(2, path, argv, environ);
+		err = errno;
+		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
+			_exit(101);
+		/* still here: while node 2 may run this pid too */
+		cp_sleep_ms(5000);
+		_exit(100);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(fds[0]);
+	/* on node 2 (also, if the failed move runs on here) within 4 s? */
+	for (int t = 0; t < 4000 && !(w = cp_ps_scan_pid(2, pid, &ps)); t += 200)
+		cp_sleep_ms(200);
+	/* the next test's moves: no timeout, no delay */
+	ck_assert_int_eq(cp_write_file(REXEC_TIMEOUT, "30000"), 0);
+	set_delay_on(2, "rexec_spawn", "0");
+	if (_i == 0) {
+		ck_assert_msg(n == 0,
+			      "the move of %d failed (%s) after its call timed out; it ran on here, and node 2 %s",
+			      pid, n == sizeof(err) ? strerror(err) : "?",
+			      w == 1 ? "ran it too" : "did not run it");
+		ck_assert_int_eq(wait_exit(pid), 0);
+	} else {
+		ck_assert_msg(n == sizeof(err) && err == ENOENT,
+			      "remote exec of a missing program after a timeout: read %zd, %s, want ENOENT",
+			      n, n == sizeof(err) ? strerror(err) : "moved");
+		ck_assert_int_eq(wait_exit(pid), 100);
+		ck_assert_msg(w == 0, "node 2 runs %d although its exec failed",
+			      pid);
+	}
+	cpp_marks_assert_rose(m, 2, "rexec settled");
+}
+END_TEST
+
+/*
+ * Item 11, reap: a REAP call that times out after the child's node has
+ * reaped the child. The child (on node 2) sets node 2's reap_done delay
+ * to 4.5 s and exits 0: node 2 reaps it at our wait and replies 4.5 s
+ * later, after our 3 s call timeout. Before, the wait asked again, node 2
+ * had no such child any more and we reported the exit as lost (killed by
+ * SIGKILL, no rusage). Now node 2 answers the retry from its record of
+ * the reap (reap_replayed) and the wait reports exit 0.
+ */
+START_TEST(test_reap_timeout_keeps_status)
+{
+	struct cpp_mark m[] = { CPP_MARK(2, "reap_replayed") };
+	pid_t pid, r;
+	int st = 0;
+
+	cpp_marks_take(m, 1);
+	pid = cpp_spawn(2, 0, ARGS("delay", "reap_done", "4500000"));
+	do
+		r = waitpid(pid, &st, 0);
+	while (r < 0 && errno == EINTR);
+	set_delay_on(2, "reap_done", "0");
+	ck_assert_int_eq(r, pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "remote child reaped by a timed-out call: status %#x, want exit 0",
+		      st);
+	cpp_marks_assert_rose(m, 1, "reap settled");
+}
+END_TEST
+
 static Suite *lifetime_suite(void)
 {
 	Suite *s = suite_create("lifetime");
@@ -495,6 +600,11 @@ static Suite *lifetime_suite(void)
 	tc = tcase_create("signals");
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_signal_reaches_moved, 0, 4);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rexec_timeout");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_rexec_timeout_settles, 0, 2);
+	tcase_add_test(tc, test_reap_timeout_keeps_status);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fault_exit");
 	tcase_set_timeout(tc, 400);
