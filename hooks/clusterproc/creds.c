@@ -10,8 +10,24 @@
 #include "cp_internal.h"
 #include "cp_proc.h"
 
-void cp_cap_put(__be64 *w, const kernel_cap_t *c)
+/**
+ * cp_cap_put() - a capability set of @cred, as it counts on every node
+ * @w: where to put it
+ * @cred: the sender's credentials
+ * @c: one of its sets
+ *
+ * The receiver applies the set in its initial user namespace. A task in
+ * any other user namespace has no capability there (ns_capable() of
+ * &init_user_ns is false whatever its sets say; `unshare -Ur` gives a
+ * full set in the new namespace only), so its sets go out empty: before,
+ * uid 1000 after `unshare -Ur` killed root's processes on other nodes.
+ */
+void cp_cap_put(__be64 *w, const struct cred *cred, const kernel_cap_t *c)
 {
+	if (cred->user_ns != &init_user_ns) {
+		*w = 0;
+		return;
+	}
 	*w = cpu_to_be64(((u64)c->cap[1] << 32) | c->cap[0]);
 }
 

@@ -36,6 +36,10 @@ CP_GUEST_LIB := $(TOP)/tests/guest/module/cp_test_util.c \
 	$(TOP)/tests/guest/module/cp_proc_util.c
 CP_GUEST_TESTS := $(patsubst $(TOP)/tests/guest/module/%.c,$(CP_GUEST_DIR)/%,\
 	$(filter-out $(CP_GUEST_LIB),$(CP_GUEST_SRCS)))
+# the security suite: the same helpers, its own folder
+CP_SEC_SRCS := $(wildcard $(TOP)/tests/guest/security/*.c)
+CP_SEC_TESTS := $(patsubst $(TOP)/tests/guest/security/%.c,$(CP_GUEST_DIR)/%,\
+	$(CP_SEC_SRCS))
 
 CP_USER_DIR := $(CP_HERE)/user
 CP_USER_LIB := $(CP_USER_DIR)/cp_ps_read.c
@@ -84,7 +88,7 @@ $(CP_USER_TOOLS): $(BIN)/%: $(CP_USER_DIR)/%.c $(CP_USER_LIB) $(CP_USER_DIR)/cp_
 	mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_USER_DIR) -o $@ $< $(CP_USER_LIB)
 
-module-tests: $(CP_GUEST_TESTS) $(CP_GUEST_DIR)/cp_true
+module-tests: $(CP_GUEST_TESTS) $(CP_SEC_TESTS) $(CP_GUEST_DIR)/cp_true
 
 # static: an exec that costs little and always the same (bench_module)
 $(CP_GUEST_DIR)/cp_true: $(TOP)/tests/guest/module/static/cp_true.c
@@ -94,6 +98,13 @@ $(CP_GUEST_DIR)/cp_true: $(TOP)/tests/guest/module/static/cp_true.c
 # the guest tests use the sim's TIPC barrier helpers (sim/cs_tipc.c)
 CP_GUEST_DEPS := $(CP_GUEST_LIB) $(TOP)/sim/cs_tipc.c $(CP_USER_DIR)/libclusterproc.c
 $(CP_GUEST_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/module/%.c $(CP_GUEST_DEPS) \
+		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h \
+		$(CP_USER_DIR)/libclusterproc.h $(TOP)/tests/guest/module/cp_proc_util.h
+	mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(CP_HERE) -I$(TOP)/tests/guest/module \
+		-I$(TOP)/sim -I$(CP_USER_DIR) -o $@ $< $(CP_GUEST_DEPS) $(CHECK_LIBS)
+
+$(CP_SEC_TESTS): $(CP_GUEST_DIR)/%: $(TOP)/tests/guest/security/%.c $(CP_GUEST_DEPS) \
 		$(TOP)/tests/guest/module/cp_test_util.h $(CP_HERE)/cp_wire.h \
 		$(CP_USER_DIR)/libclusterproc.h $(TOP)/tests/guest/module/cp_proc_util.h
 	mkdir -p $(dir $@)

@@ -455,8 +455,8 @@ static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
 	size_t rlen;
 
 	cp_ids_put(&rq.ids, c);
-	cp_cap_put(&rq.cap_effective, &c->cap_effective);
-	cp_cap_put(&rq.cap_permitted, &c->cap_permitted);
+	cp_cap_put(&rq.cap_effective, c, &c->cap_effective);
+	cp_cap_put(&rq.cap_permitted, c, &c->cap_permitted);
 	return cp_call(node, CP_MSG_PTRACE, &rq, sizeof(rq), r, sizeof(*r),
 		       &rlen);
 }

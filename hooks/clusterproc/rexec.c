@@ -182,10 +182,10 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->ppid = cpu_to_be32(task_tgid_nr(rcu_dereference(current->real_parent)));
 	rcu_read_unlock();
 	cp_ids_put(&rq->ids, c);
-	cp_cap_put(&rq->cap_effective, &c->cap_effective);
-	cp_cap_put(&rq->cap_permitted, &c->cap_permitted);
-	cp_cap_put(&rq->cap_inheritable, &c->cap_inheritable);
-	cp_cap_put(&rq->cap_bset, &c->cap_bset);
+	cp_cap_put(&rq->cap_effective, c, &c->cap_effective);
+	cp_cap_put(&rq->cap_permitted, c, &c->cap_permitted);
+	cp_cap_put(&rq->cap_inheritable, c, &c->cap_inheritable);
+	cp_cap_put(&rq->cap_bset, c, &c->cap_bset);
 	rq->securebits = cpu_to_be32(c->securebits);
 	rq->pgrp = cpu_to_be32(task_pgrp_nr_ns(current, &init_pid_ns));
 	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));

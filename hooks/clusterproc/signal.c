@@ -55,7 +55,7 @@ void cp_kill_prepare(struct cp_kill *k, enum cp_kill_scope scope, u32 id,
 	k->sender_tgid = cpu_to_be32(task_tgid_nr(current));
 	k->uid = cpu_to_be32(from_kuid(&init_user_ns, cred->uid));
 	k->euid = cpu_to_be32(from_kuid(&init_user_ns, cred->euid));
-	cp_cap_put(&k->cap_effective, &cred->cap_effective);
+	cp_cap_put(&k->cap_effective, cred, &cred->cap_effective);
 	k->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	if (info) {
 		k->info_code = cpu_to_be32(info->si_code);

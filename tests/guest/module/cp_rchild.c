@@ -13,6 +13,9 @@
  *   orphan PPID MS            wait up to MS for getppid() == PPID: 0 or 1
  *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
  *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
+ *   nskill PID SIG UID NS     become UID (no groups), with NS 1 also root
+ *                             of a new user namespace (unshare -Ur), then
+ *                             as kill: 0 or errno; 90+ set-up failed
  *   where PID NODE            exit 0 if cp_where(PID) == NODE, 1 if other
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
@@ -62,7 +65,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -72,6 +77,30 @@
 static long arg(char **argv, int i)
 {
 	return strtol(argv[i], NULL, 10);
+}
+
+/* nskill PID SIG UID NS: see the header */
+static int nskill(char **argv)
+{
+	uid_t uid = (uid_t)arg(argv, 4);
+	char map[64];
+
+	/* dumpable again after setuid: /proc/self/uid_map is ours to write */
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid) ||
+	    prctl(PR_SET_DUMPABLE, 1))
+		return 90;
+	if (arg(argv, 5)) {
+		if (unshare(CLONE_NEWUSER))
+			return 91;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
+		if (cp_write_file("/proc/self/setgroups", "deny") ||
+		    cp_write_file("/proc/self/uid_map", map) ||
+		    cp_write_file("/proc/self/gid_map", map))
+			return 92;
+		if (getuid() != 0)
+			return 93;
+	}
+	return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
 }
 
 static void sleep_ms(long ms)
@@ -294,6 +323,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "kill") && argc == 4)
 		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+	if (!strcmp(m, "nskill") && argc == 6)
+		return nskill(argv);
 	if (!strcmp(m, "where") && argc == 4) {
 		int node = cp_where((pid_t)arg(argv, 2));
 

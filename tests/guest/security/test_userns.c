@@ -1,0 +1,89 @@
+/*
+ * Security: a process has no more power over processes on other nodes
+ * than it would have on its own (the security issue's rule). Run on
+ * node 1 of 3 as root (module-security.scn): a root victim runs on
+ * node 2 (moved from here, so node 3 has no stand-in of it), the
+ * attacker on node 3 as uid 1000. Only kernel-observable facts: kill(2)'s
+ * errno on node 3, how the victim ended as its parent here sees it.
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define ATTACKER_UID "1000"
+
+/* The attacker's kill(victim, SIGKILL) on node 3: 0 or its errno. */
+static int kill_from_node3(pid_t victim, int userns)
+{
+	char v[16];
+	pid_t pid;
+	int st;
+
+	snprintf(v, sizeof(v), "%d", victim);
+	pid = cpp_spawn(3, 0, ARGS("nskill", v, "9", ATTACKER_UID,
+				   userns ? "1" : "0"));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 90,
+		      "attacker on node 3: set-up failed, status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Finding 1: uid 1000 that became root of its own user namespace
+ * (`unshare -Ur`) has CAP_KILL there, not over root's processes. On one
+ * machine its kill(2) of root's process fails with EPERM; across nodes
+ * the sender's raw capability bits went on the wire and the victim's
+ * node honoured them in its initial namespace: the victim was killed.
+ * _i == 0: the same attacker without a user namespace (EPERM before and
+ * after: the control).
+ */
+START_TEST(test_userns_root_cannot_kill_remote_root)
+{
+	pid_t victim, r;
+	int err, st = 0;
+
+	victim = cpp_spawn(2, 1, ARGS("sleep", "30000"));
+	err = kill_from_node3(victim, _i);
+	cp_sleep_ms(300);	/* a kill that went through has ended it */
+	r = waitpid(victim, &st, WNOHANG);
+	if (r == 0) {
+		kill(victim, SIGKILL);
+		waitpid(victim, &st, 0);
+	}
+	ck_assert_msg(err == EPERM,
+		      "uid %s%s on node 3: kill(%d, SIGKILL) of root's process on node 2: %s, want EPERM",
+		      ATTACKER_UID, _i ? " in its own user namespace" : "",
+		      victim, err ? strerror(err) : "0 (it worked)");
+	ck_assert_msg(r == 0,
+		      "root's process on node 2 ended (status %#x) after the refused kill",
+		      st);
+}
+END_TEST
+
+static Suite *userns_suite(void)
+{
+	Suite *s = suite_create("security-userns");
+	TCase *tc = tcase_create("kill");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_userns_root_cannot_kill_remote_root, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_userns: not all nodes up\n");
+	return cp_run_suite(userns_suite(), CK_NORMAL, CK_FORK) ?
+		EXIT_FAILURE : EXIT_SUCCESS;
+}
