@@ -16,6 +16,8 @@
  *   nskill PID SIG UID NS     become UID (no groups), with NS 1 also root
  *                             of a new user namespace (unshare -Ur), then
  *                             as kill: 0 or errno; 90+ set-up failed
+ *   nsattach PID UID NS       the same set-up, then PTRACE_ATTACH PID: 0
+ *                             (and detached) or errno
  *   where PID NODE            exit 0 if cp_where(PID) == NODE, 1 if other
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
@@ -69,6 +71,7 @@
 #include <sys/mman.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <time.h>
@@ -79,17 +82,16 @@ static long arg(char **argv, int i)
 	return strtol(argv[i], NULL, 10);
 }
 
-/* nskill PID SIG UID NS: see the header */
-static int nskill(char **argv)
+/* become uid, with userns also root of a new user namespace: 0 or 90+ */
+static int ns_become(uid_t uid, int userns)
 {
-	uid_t uid = (uid_t)arg(argv, 4);
 	char map[64];
 
 	/* dumpable again after setuid: /proc/self/uid_map is ours to write */
 	if (setgroups(0, NULL) || setgid(uid) || setuid(uid) ||
 	    prctl(PR_SET_DUMPABLE, 1))
 		return 90;
-	if (arg(argv, 5)) {
+	if (userns) {
 		if (unshare(CLONE_NEWUSER))
 			return 91;
 		snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
@@ -100,7 +102,32 @@ static int nskill(char **argv)
 		if (getuid() != 0)
 			return 93;
 	}
+	return 0;
+}
+
+/* nskill PID SIG UID NS: see the header */
+static int nskill(char **argv)
+{
+	int err = ns_become((uid_t)arg(argv, 4), (int)arg(argv, 5));
+
+	if (err)
+		return err;
 	return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+}
+
+/* nsattach PID UID NS: see the header */
+static int nsattach(char **argv)
+{
+	pid_t pid = (pid_t)arg(argv, 2);
+	int err = ns_become((uid_t)arg(argv, 3), (int)arg(argv, 4));
+
+	if (err)
+		return err;
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return errno;
+	waitpid(pid, NULL, __WALL);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return 0;
 }
 
 static void sleep_ms(long ms)
@@ -325,6 +352,8 @@ int main(int argc, char **argv)
 		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
 	if (!strcmp(m, "nskill") && argc == 6)
 		return nskill(argv);
+	if (!strcmp(m, "nsattach") && argc == 5)
+		return nsattach(argv);
 	if (!strcmp(m, "where") && argc == 4) {
 		int node = cp_where((pid_t)arg(argv, 2));
 

@@ -69,6 +69,36 @@ START_TEST(test_userns_root_cannot_kill_remote_root)
 }
 END_TEST
 
+/*
+ * Finding 1, ptrace: the same attacker's PTRACE_ATTACH of root's process
+ * on node 2. On one machine: EPERM (no CAP_SYS_PTRACE over the init
+ * namespace). The request carries the sender's capability sets too.
+ */
+START_TEST(test_userns_root_cannot_attach_remote_root)
+{
+	pid_t victim, pid, r;
+	char v[16];
+	int st, st2 = 0;
+
+	victim = cpp_spawn(2, 1, ARGS("sleep", "30000"));
+	snprintf(v, sizeof(v), "%d", victim);
+	pid = cpp_spawn(3, 0, ARGS("nsattach", v, ATTACKER_UID, "1"));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	r = waitpid(victim, &st2, WNOHANG);
+	if (r == 0) {
+		kill(victim, SIGKILL);
+		waitpid(victim, &st2, 0);
+	}
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 90,
+		      "attacker on node 3: set-up failed, status %#x", st);
+	ck_assert_msg(WEXITSTATUS(st) == EPERM,
+		      "uid %s in its own user namespace on node 3: PTRACE_ATTACH of root's process %d on node 2: %s, want EPERM",
+		      ATTACKER_UID, victim,
+		      WEXITSTATUS(st) ? strerror(WEXITSTATUS(st)) :
+		      "0 (attached)");
+}
+END_TEST
+
 static Suite *userns_suite(void)
 {
 	Suite *s = suite_create("security-userns");
@@ -76,6 +106,10 @@ static Suite *userns_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_userns_root_cannot_kill_remote_root, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ptrace");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_userns_root_cannot_attach_remote_root);
 	suite_add_tcase(s, tc);
 	return s;
 }
