@@ -23,12 +23,14 @@
 #include <linux/fs_struct.h>
 #include <linux/kernel.h>
 #include <linux/path.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include "cp_internal.h"
 #include "cp_proc.h"
 
@@ -283,6 +285,17 @@ int cp_op_execve(struct filename *filename,
 	if (!thread_group_empty(current) || current->ptrace) {
 		putname(filename);
 		return -EBUSY;
+	}
+	/*
+	 * The other node knows only its initial namespaces: a process of
+	 * another user or pid namespace would arrive outside its
+	 * confinement (a host uid, a global pid). Refused.
+	 */
+	if (current_user_ns() != &init_user_ns ||
+	    task_active_pid_ns(current) != &init_pid_ns) {
+		putname(filename);
+		cp_count(CP_STAT_REXEC_NS_REFUSED);
+		return -EPERM;
 	}
 	node = p->exec_node;
 	cp_count(CP_STAT_HOOK_EXECVE);

@@ -8,18 +8,23 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "libclusterproc.h"
 
 #include <check.h>
 #include <errno.h>
+#include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define ATTACKER_UID "1000"
+#define ATTACKER_ID 1000
 
 /* The attacker's kill(victim, SIGKILL) on node 3: 0 or its errno. */
 static int kill_from_node3(pid_t victim, int userns)
@@ -99,6 +104,64 @@ START_TEST(test_userns_root_cannot_attach_remote_root)
 }
 END_TEST
 
+/* In a child: become uid 1000, with userns also root of a user ns. */
+static int become_attacker(int userns)
+{
+	char map[32];
+
+	if (setgroups(0, NULL) || setgid(ATTACKER_ID) ||
+	    setuid(ATTACKER_ID) || prctl(PR_SET_DUMPABLE, 1))
+		return 90;
+	if (!userns)
+		return 0;
+	snprintf(map, sizeof(map), "0 %d 1", ATTACKER_ID);
+	if (unshare(CLONE_NEWUSER) ||
+	    cp_write_file("/proc/self/setgroups", "deny") ||
+	    cp_write_file("/proc/self/uid_map", map) ||
+	    cp_write_file("/proc/self/gid_map", map))
+		return 91;
+	return 0;
+}
+
+/*
+ * Finding 1/2, remote exec: a process of a user namespace of its own
+ * that moves to node 2 arrived there outside its namespace (uid 1000 of
+ * the host, its pid global). Now refused with EPERM; _i == 0, the same
+ * uid without a user namespace, moves (the control).
+ */
+START_TEST(test_userns_cannot_move)
+{
+	char path[256];
+	char *argv[] = { path, "exit", "0", NULL };
+	pid_t pid;
+	int st;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int err = become_attacker(_i);
+
+		if (err)
+			_exit(err);
+		cp_rexecve(2, path, argv, environ);
+		_exit(errno);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 90,
+		      "mover: set-up failed, status %#x", st);
+	if (_i)
+		ck_assert_msg(WEXITSTATUS(st) == EPERM,
+			      "uid %s in its own user namespace: remote exec to node 2: %s, want EPERM",
+			      ATTACKER_UID, WEXITSTATUS(st) ?
+			      strerror(WEXITSTATUS(st)) : "0 (it moved)");
+	else
+		ck_assert_msg(WEXITSTATUS(st) == 0,
+			      "uid %s: remote exec to node 2: %s, want it to move",
+			      ATTACKER_UID, strerror(WEXITSTATUS(st)));
+}
+END_TEST
+
 static Suite *userns_suite(void)
 {
 	Suite *s = suite_create("security-userns");
@@ -110,6 +173,10 @@ static Suite *userns_suite(void)
 	tc = tcase_create("ptrace");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_userns_root_cannot_attach_remote_root);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rexec");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_userns_cannot_move, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
