@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,8 +128,9 @@ void cpp_marks_take(struct cpp_mark *m, size_t n)
 		m[i].at = cpp_stat(m[i].node, m[i].name);
 }
 
-void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
-			   const char *what)
+/* Check every mark: rose (@rise) or unchanged (!@rise); fail naming the rest. */
+static void cpp_marks_check(const struct cpp_mark *m, size_t n,
+			    const char *what, bool rise)
 {
 	char bad[512];
 	size_t len = 0;
@@ -136,17 +138,31 @@ void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
 	bad[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		long long v = cpp_stat(m[i].node, m[i].name);
+		bool ok = rise ? v > m[i].at : v == m[i].at;
 
 		printf("# %s: node%d %s %lld -> %lld\n", what, m[i].node,
 		       m[i].name, m[i].at, v);
-		if (v > m[i].at || len >= sizeof(bad))
+		if (ok || len >= sizeof(bad))
 			continue;
 		len += (size_t)snprintf(bad + len, sizeof(bad) - len,
-					" node%d:%s=%lld", m[i].node,
-					m[i].name, v);
+					" node%d:%s %lld -> %lld", m[i].node,
+					m[i].name, m[i].at, v);
 	}
 	fflush(stdout);
-	ck_assert_msg(!bad[0], "%s: did not rise:%s", what, bad);
+	ck_assert_msg(!bad[0], "%s: %s:%s", what,
+		      rise ? "did not rise" : "rose", bad);
+}
+
+void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
+			   const char *what)
+{
+	cpp_marks_check(m, n, what, true);
+}
+
+void cpp_marks_assert_same(const struct cpp_mark *m, size_t n,
+			   const char *what)
+{
+	cpp_marks_check(m, n, what, false);
 }
 
 int cpp_set_delay(const char *point, unsigned int us)

@@ -46,6 +46,9 @@ struct cpp_mark {
 void cpp_marks_take(struct cpp_mark *m, size_t n);
 void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
 			   const char *what);
+/* Error counters: fails naming every one that moved since the mark. */
+void cpp_marks_assert_same(const struct cpp_mark *m, size_t n,
+			   const char *what);
 /* Set debugfs delay_us/<point> (0: off). 0 or -errno. */
 int cpp_set_delay(const char *point, unsigned int us);
 

@@ -698,15 +698,26 @@ static struct cpp_mark marks[] = {
 	CPP_MARK(2, "svr_reparent"),
 };
 
+/* nothing in this suite should time out, be settled, replayed or lost */
+static struct cpp_mark errors[] = {
+	CPP_MARK(1, "calls_timeout"), CPP_MARK(2, "calls_timeout"),
+	CPP_MARK(1, "rexec_settle"), CPP_MARK(1, "rexec_sig_dropped"),
+	CPP_MARK(2, "reap_replayed"), CPP_MARK(2, "notify_fail"),
+	CPP_MARK(2, "notify_drop"),
+};
+
 static void marks_setup(void)
 {
 	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+	cpp_marks_take(errors, sizeof(errors) / sizeof(errors[0]));
 }
 
 START_TEST(test_counters)
 {
 	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]),
 			      "rexec core");
+	cpp_marks_assert_same(errors, sizeof(errors) / sizeof(errors[0]),
+			      "rexec core errors");
 }
 END_TEST
 
