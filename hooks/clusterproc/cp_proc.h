@@ -152,6 +152,7 @@ void cp_proc_stop(void);
 
 /* creds.c: credentials on the wire */
 void cp_cap_put(__be64 *w, const struct cred *cred, const kernel_cap_t *c);
+bool cp_pid_ns_confined(void);
 void cp_cap_get(__be64 w, kernel_cap_t *c);
 void cp_ids_put(struct cp_ids *w, const struct cred *c);
 /* Set c's ids from w: 0, or -EINVAL if uid, euid, gid or egid is unmapped. */

@@ -5,6 +5,8 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include "cp_internal.h"
@@ -65,4 +67,26 @@ int cp_ids_get(struct cred *c, const struct cp_ids *w)
 	    !gid_valid(c->egid))
 		return -EINVAL;
 	return 0;
+}
+
+/**
+ * cp_pid_ns_confined() - does current see less than its node's pids?
+ *
+ * Clusterwide pids live in the initial pid namespace. A task of another
+ * pid namespace cannot name a process outside it on its own node
+ * (find_vpid() fails, kill(2) says ESRCH); a pid it gives that is not
+ * found there must not reach other nodes either, where it would name a
+ * host process by its global pid. Before, uid 1000 in its own pid
+ * namespace killed, traced and located its other processes on other
+ * nodes. The kill and ptrace ops and /proc/clusterproc/where keep such a
+ * task to its own namespace (cp_stat pid_ns_refused).
+ *
+ * Return: true when current is outside the initial pid namespace.
+ */
+bool cp_pid_ns_confined(void)
+{
+	if (task_active_pid_ns(current) == &init_pid_ns)
+		return false;
+	cp_count(CP_STAT_PID_NS_REFUSED);
+	return true;
 }

@@ -431,6 +431,14 @@ static ssize_t cp_where_write(struct file *f, const char __user *ubuf,
 	err = kstrtoint_from_user(ubuf, n, 10, &pid);
 	if (err)
 		return err;
+	if (pid > 0 && task_active_pid_ns(current) != &init_pid_ns) {
+		/* a pid of the caller's namespace, or none (see creds.c) */
+		rcu_read_lock();
+		pid = pid_nr(find_vpid(pid));
+		rcu_read_unlock();
+		if (!pid && cp_pid_ns_confined())
+			return -ESRCH;
+	}
 	node = cp_pid_location(pid);
 	if (node < 0)
 		return node;

@@ -457,6 +457,9 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 
 	if (pid != -1 && !cp_pids_clusterwide())
 		return local_ret;
+	/* a pid namespace's kill(2) stays in it: the local part was all */
+	if (cp_pid_ns_confined())
+		return local_ret;
 	/* kill_something_info() dropped tasklist_lock: we may sleep */
 	cp_delay_point(CP_DP_KILL_REMOTE);
 	if (pid > 0) {

@@ -14,10 +14,14 @@
  *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
  *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
  *   nskill PID SIG UID NS     become UID (no groups), with NS 1 also root
- *                             of a new user namespace (unshare -Ur), then
- *                             as kill: 0 or errno; 90+ set-up failed
+ *                             of a new user namespace (unshare -Ur), NS 3
+ *                             also pid 1 of a new pid namespace in it
+ *                             (unshare -Urpf), then as kill: 0 or errno;
+ *                             90+ set-up failed
  *   nsattach PID UID NS       the same set-up, then PTRACE_ATTACH PID: 0
  *                             (and detached) or errno
+ *   nswhere PID UID NS        the same set-up, then cp_where(PID): 0 if
+ *                             found (on any node), or errno
  *   where PID NODE            exit 0 if cp_where(PID) == NODE, 1 if other
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
@@ -82,16 +86,22 @@ static long arg(char **argv, int i)
 	return strtol(argv[i], NULL, 10);
 }
 
-/* become uid, with userns also root of a new user namespace: 0 or 90+ */
-static int ns_become(uid_t uid, int userns)
+/*
+ * Become uid; ns bit 1: also root of a new user namespace, bit 2: then
+ * pid 1 of a new pid namespace (the caller goes on in a child; this
+ * process only passes on its exit status). 0, or 90+ if set-up failed.
+ */
+static int ns_become(uid_t uid, int ns)
 {
 	char map[64];
+	pid_t child;
+	int st;
 
 	/* dumpable again after setuid: /proc/self/uid_map is ours to write */
 	if (setgroups(0, NULL) || setgid(uid) || setuid(uid) ||
 	    prctl(PR_SET_DUMPABLE, 1))
 		return 90;
-	if (userns) {
+	if (ns & 1) {
 		if (unshare(CLONE_NEWUSER))
 			return 91;
 		snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
@@ -102,7 +112,18 @@ static int ns_become(uid_t uid, int userns)
 		if (getuid() != 0)
 			return 93;
 	}
-	return 0;
+	if (!(ns & 2))
+		return 0;
+	if (unshare(CLONE_NEWPID))
+		return 94;
+	child = fork();
+	if (child < 0)
+		return 95;
+	if (child == 0)
+		return getpid() == 1 ? 0 : 96;
+	if (waitpid(child, &st, 0) != child || !WIFEXITED(st))
+		_exit(97);
+	_exit(WEXITSTATUS(st));
 }
 
 /* nskill PID SIG UID NS: see the header */
@@ -113,6 +134,16 @@ static int nskill(char **argv)
 	if (err)
 		return err;
 	return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+}
+
+/* nswhere PID UID NS: see the header */
+static int nswhere(char **argv)
+{
+	int err = ns_become((uid_t)arg(argv, 3), (int)arg(argv, 4));
+
+	if (err)
+		return err;
+	return cp_where((pid_t)arg(argv, 2)) < 0 ? errno : 0;
 }
 
 /* nsattach PID UID NS: see the header */
@@ -354,6 +385,8 @@ int main(int argc, char **argv)
 		return nskill(argv);
 	if (!strcmp(m, "nsattach") && argc == 5)
 		return nsattach(argv);
+	if (!strcmp(m, "nswhere") && argc == 5)
+		return nswhere(argv);
 	if (!strcmp(m, "where") && argc == 4) {
 		int node = cp_where((pid_t)arg(argv, 2));
 
