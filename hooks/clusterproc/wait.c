@@ -628,6 +628,14 @@ static int cp_wait_stopped(struct task_struct *t, struct cp_proc *p,
 		cp_count(CP_STAT_WAIT_RESCAN);
 		return CLUSTERPROC_WAIT_RESCAN;
 	}
+	/*
+	 * The stop signal as the child's node's wait_task_stopped() read it
+	 * under its siglock: the event's copy of group_exit_code may be 0
+	 * when a SIGCONT raced with the stop's notification (as the base's
+	 * SIGCHLD si_status can be), and a stop is never reported as 0.
+	 */
+	if (be32_to_cpu(rep.status) & 0x7f)
+		sig = be32_to_cpu(rep.status) & 0x7f;
 	if (!(wo_flags & WNOWAIT)) {
 		spin_lock_irqsave(&p->lock, flags);
 		p->stop_pending = false;
