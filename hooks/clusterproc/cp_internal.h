@@ -80,6 +80,7 @@ void cp_transport_serve_stop(void);
 void cp_transport_stop(void);
 void cp_transport_node_down(unsigned int node);
 int cp_transport_leave(bool leave);
+int cp_send_raw(unsigned int node, const void *msg, size_t len);
 bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);
@@ -162,5 +163,7 @@ int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 /* debugfs (debugfs.c). */
 int cp_debugfs_init(void);
 void cp_debugfs_exit(void);
+struct dentry;
+void cp_fuzz_debugfs_init(struct dentry *dir);
 
 #endif /* CLUSTERPROC_CP_INTERNAL_H */

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		3	/* 3: cp_rexec carries seq (settle) */
+#define CP_VERSION		4	/* 4: cp_rexec carries rlimits, flags */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -149,6 +149,9 @@ struct cp_ids {
 	__be32 gid, egid, sgid, fsgid;
 };
 
+#define CP_RLIM_N		16	/* RLIM_NLIMITS of every Linux arch */
+#define CP_REXEC_NNP		0x1	/* no_new_privs (PR_SET_NO_NEW_PRIVS) */
+
 /*
  * Remote exec: run filename on the receiving node as process pid, child
  * of ppid (on the sending node), with the sender's credentials. strings
@@ -168,6 +171,10 @@ struct cp_rexec {
 	__be32 argc, envc;
 	__be32 strings_len;
 	__be32 seq;		/* the source's move number: settle's key */
+	__be32 flags;		/* CP_REXEC_* */
+	__be32 pad;
+	/* RLIMIT_* 0..CP_RLIM_N - 1, as exec keeps them; ~0: infinity */
+	__be64 rlim_cur[CP_RLIM_N], rlim_max[CP_RLIM_N];
 	char strings[];
 };
 
@@ -243,7 +250,7 @@ struct cp_ptrace {
 	__be64 addr, data;
 	__be32 flags;		/* CP_PTRACE_* */
 	struct cp_ids ids;
-	__be32 pad;
+	__be32 tracer;		/* the tracing thread's clusterwide tid */
 	__be64 cap_effective, cap_permitted;
 };
 

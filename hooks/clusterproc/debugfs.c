@@ -17,6 +17,10 @@
  *   leave          write 1: leave the cluster (withdraw our TIPC
  *                  publication: peers see this node down), 0: join again
  *   delay_us/<pt>  injected delay at release point <pt>, microseconds
+ *   fuzz           write "NODE COUNT SEED": send COUNT mutated and
+ *                  random messages to NODE (fuzz.c); read: the outcome
+ *   inject         write "NODE TYPE HEX": one call with that payload
+ *                  (fails with the answer's errno); read: its outcome
  */
 #include <linux/bitmap.h>
 #include <linux/cred.h>
@@ -323,6 +327,7 @@ int cp_debugfs_init(void)
 	debugfs_create_file("ps", 0400, cp_dir, NULL, &cp_ps_fops);
 	debugfs_create_file("kill", 0600, cp_dir, NULL, &cp_kill_fops);
 	debugfs_create_file("leave", 0600, cp_dir, NULL, &cp_leave_fops);
+	cp_fuzz_debugfs_init(cp_dir);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)
 		debugfs_create_u32(cp_delay_slots[i].name, 0600, d,

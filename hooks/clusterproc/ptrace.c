@@ -113,6 +113,117 @@ out:
 	complete(&w->done);
 }
 
+/*
+ * Who traces each tracee of cp_ptracer: the node and thread that
+ * attached (their ATTACH/SEIZE request). Every later request for the
+ * tracee must come from them, as ptrace_check_attach() wants
+ * child->parent == current: another node's request, or a stale one of
+ * a tracer that detached before another attached (its poller's last
+ * WAIT would consume the new tracer's stop), gets ESRCH
+ * (ptrace_not_tracer). Added by a successful attach (replacing a stale
+ * binding of the pid), removed by a successful detach and by the WAIT
+ * that hands the tracee's zombie to its parent; at most
+ * CP_PTRACE_BINDS (an attach beyond gets EAGAIN). Under cp_binds_lock,
+ * a leaf lock (never held across a call or with tasklist_lock).
+ */
+struct cp_ptrace_bind {
+	struct list_head list;
+	pid_t pid;
+	unsigned int node;
+	pid_t tracer;
+};
+
+#define CP_PTRACE_BINDS	1024
+static LIST_HEAD(cp_binds);
+static unsigned int cp_nbinds;
+static DEFINE_SPINLOCK(cp_binds_lock);
+
+static struct cp_ptrace_bind *cp_bind_find(pid_t pid)
+{
+	struct cp_ptrace_bind *b;
+
+	lockdep_assert_held(&cp_binds_lock);
+	list_for_each_entry(b, &cp_binds, list)
+		if (b->pid == pid)
+			return b;
+	return NULL;
+}
+
+/* Is this request from the node and thread that attached @pid? */
+static bool cp_bind_check(pid_t pid, unsigned int node, pid_t tracer)
+{
+	struct cp_ptrace_bind *b;
+	bool ok;
+
+	spin_lock(&cp_binds_lock);
+	b = cp_bind_find(pid);
+	ok = b && b->node == node && b->tracer == tracer;
+	spin_unlock(&cp_binds_lock);
+	if (!ok)
+		cp_count(CP_STAT_PTRACE_NOT_TRACER);
+	return ok;
+}
+
+/* A binding for an attach to fill, or ERR_PTR(-EAGAIN/-ENOMEM). */
+static struct cp_ptrace_bind *cp_bind_alloc(void)
+{
+	struct cp_ptrace_bind *b;
+
+	if (READ_ONCE(cp_nbinds) >= CP_PTRACE_BINDS)
+		return ERR_PTR(-EAGAIN);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	return b ? b : ERR_PTR(-ENOMEM);
+}
+
+/* The attach of @pid by (@node, @tracer) succeeded: bind (@b consumed). */
+static void cp_bind_set(struct cp_ptrace_bind *b, pid_t pid,
+			unsigned int node, pid_t tracer)
+{
+	struct cp_ptrace_bind *old;
+
+	spin_lock(&cp_binds_lock);
+	old = cp_bind_find(pid);
+	if (old) {
+		list_del(&old->list);
+		cp_nbinds--;
+	}
+	b->pid = pid;
+	b->node = node;
+	b->tracer = tracer;
+	list_add(&b->list, &cp_binds);
+	cp_nbinds++;
+	spin_unlock(&cp_binds_lock);
+	kfree(old);
+}
+
+/* The trace of @pid ended here (detach, or its zombie handed over). */
+static void cp_bind_clear(pid_t pid)
+{
+	struct cp_ptrace_bind *b;
+
+	spin_lock(&cp_binds_lock);
+	b = cp_bind_find(pid);
+	if (b) {
+		list_del(&b->list);
+		cp_nbinds--;
+	}
+	spin_unlock(&cp_binds_lock);
+	kfree(b);
+}
+
+static void cp_bind_clear_all(void)
+{
+	struct cp_ptrace_bind *b, *n;
+
+	spin_lock(&cp_binds_lock);
+	list_for_each_entry_safe(b, n, &cp_binds, list) {
+		list_del(&b->list);
+		kfree(b);
+	}
+	cp_nbinds = 0;
+	spin_unlock(&cp_binds_lock);
+}
+
 /* Is @t traced by our cp_ptracer kthread? Caller holds tasklist_lock. */
 static bool cp_traced_here(struct task_struct *t)
 {
@@ -238,6 +349,8 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 	const struct cp_ptrace *in = rq->payload;
 	struct cp_ptrace_reply *out = reply;
 	long req = be32_to_cpu(in->request);
+	pid_t nr = be32_to_cpu(in->pid), tracer = be32_to_cpu(in->tracer);
+	struct cp_ptrace_bind *bind = NULL;
 	struct waitid_info info = { 0 };
 	struct task_struct *t;
 	unsigned long word = 0;
@@ -248,11 +361,22 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 	int sig = 0;
 
 	cp_count(CP_STAT_SVR_PTRACE);
-	pid = find_get_pid(be32_to_cpu(in->pid));
+	pid = find_get_pid(nr);
 	t = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
 	put_pid(pid);
 	if (!t || (t->flags & (PF_REMOTE | PF_KTHREAD)) ||
 	    !thread_group_leader(t)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	if (req == PTRACE_ATTACH || req == PTRACE_SEIZE) {
+		bind = cp_bind_alloc();
+		if (IS_ERR(bind)) {
+			ret = PTR_ERR(bind);
+			bind = NULL;
+			goto out;
+		}
+	} else if (!cp_bind_check(nr, rq->src_node, tracer)) {
 		ret = -ESRCH;
 		goto out;
 	}
@@ -262,15 +386,22 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 			ret = cp_ptrace_detach_gone(in, t);
 		else
 			ret = cp_ptracer_run(in, t, NULL);
+		if (!ret)
+			cp_bind_clear(nr);
 		break;
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
+		ret = cp_ptracer_run(in, t, NULL);
+		if (!ret) {
+			cp_bind_set(bind, nr, rq->src_node, tracer);
+			bind = NULL;
+			cp_count(CP_STAT_PTRACE_ATTACHED);
+		}
+		break;
 	case PTRACE_CONT:
 	case PTRACE_POKETEXT:
 	case PTRACE_POKEDATA:
 		ret = cp_ptracer_run(in, t, NULL);
-		if (!ret && (req == PTRACE_ATTACH || req == PTRACE_SEIZE))
-			cp_count(CP_STAT_PTRACE_ATTACHED);
 		break;
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
@@ -289,6 +420,9 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 			if (ret && cp_traced_zombie(t)) {
 				ret = cp_ptracer_run(in, t, &info);
 				cp_count(CP_STAT_PTRACE_EXIT);
+				/* handed to its parent unless WNOWAIT */
+				if (ret > 0 && !(flags & CP_PTRACE_NOWAIT))
+					cp_bind_clear(nr);
 				if (ret > 0)
 					ret = 0;
 				else if (!ret)
@@ -303,6 +437,7 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 		ret = -EIO;
 	}
 out:
+	kfree(bind);
 	if (t)
 		put_task_struct(t);
 	if (ret)
@@ -440,8 +575,10 @@ static void cp_link_put(struct cp_ptrace_link *l)
 	kfree(l);
 }
 
+/* A request of @tracer's (the caller's credentials) to @pid's node. */
 static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
 			  unsigned long addr, unsigned long data, u32 flags,
+			  struct task_struct *tracer,
 			  struct cp_ptrace_reply *r)
 {
 	const struct cred *c = current_cred();
@@ -451,6 +588,7 @@ static int cp_ptrace_call(unsigned int node, long request, pid_t pid,
 		.addr = cpu_to_be64(addr),
 		.data = cpu_to_be64(data),
 		.flags = cpu_to_be32(flags),
+		.tracer = cpu_to_be32(task_pid_nr(tracer)),
 	};
 	size_t rlen;
 
@@ -537,7 +675,7 @@ static void cp_link_poll_fn(struct work_struct *work)
 		gen = l->gen;
 		spin_unlock_irqrestore(&cp_links_lock, flags);
 		err = cp_ptrace_call(l->node, CP_PTRACE_WAIT, l->pid, 0, 0,
-				     CP_PTRACE_NOBLOCK, &r);
+				     CP_PTRACE_NOBLOCK, l->tracer, &r);
 		news = false;
 		spin_lock_irqsave(&cp_links_lock, flags);
 		if (err == -ETIMEDOUT || err == -ENOMEM || err == -EINTR) {
@@ -614,7 +752,7 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 	}
 	get_task_struct(s);
 	wait_for_completion(&ready);
-	err = cp_ptrace_call(node, request, pid, addr, data, 0, &r);
+	err = cp_ptrace_call(node, request, pid, addr, data, 0, current, &r);
 	if (err) {
 		kthread_stop(s);
 		put_task_struct(s);
@@ -683,7 +821,8 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 		l = cp_link_get(CP_LINK_TRACER, pid, NULL);
 		if (!l)
 			return -ESRCH;
-		err = cp_ptrace_call(node, request, pid, addr, 0, 0, &r);
+		err = cp_ptrace_call(node, request, pid, addr, 0, 0, current,
+				     &r);
 		cp_link_put(l);
 		if (err)
 			return err;
@@ -697,7 +836,8 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 		l = cp_link_get(CP_LINK_TRACER, pid, NULL);
 		if (!l)
 			return -ESRCH;
-		err = cp_ptrace_call(node, request, pid, addr, data, 0, &r);
+		err = cp_ptrace_call(node, request, pid, addr, data, 0,
+				     current, &r);
 		if (!err && request == PTRACE_DETACH) {
 			cp_count(CP_STAT_PTRACE_DETACH);
 			cp_link_remove(l);
@@ -832,6 +972,7 @@ static void cp_link_detach_remote(struct cp_ptrace_link *l)
 		.request = cpu_to_be32(PTRACE_DETACH),
 		.pid = cpu_to_be32(l->pid),
 		.flags = cpu_to_be32(CP_PTRACE_GONE),
+		.tracer = cpu_to_be32(task_pid_nr(l->tracer)),
 	};
 	size_t rlen;
 
@@ -945,6 +1086,7 @@ void cp_ptrace_stop(void)
 	if (cp_ptracer)
 		kthread_destroy_worker(cp_ptracer);
 	cp_ptracer = NULL;
+	cp_bind_clear_all();
 }
 
 #else

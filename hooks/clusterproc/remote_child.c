@@ -31,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -496,6 +497,27 @@ pid_t cp_op_getppid(struct task_struct *parent)
 
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 
+/*
+ * The mover's resource limits (checked: cur <= max), as its exec would
+ * have kept them. Single-threaded, not yet visible to prlimit(2) of
+ * others but under the same lock as do_prlimit().
+ */
+static void cp_rlimits_get(const struct cp_rexec *rq)
+{
+	struct rlimit *r = current->signal->rlim;
+	int i;
+
+	task_lock(current->group_leader);
+	for (i = 0; i < CP_RLIM_N; i++) {
+		u64 cur = be64_to_cpu(rq->rlim_cur[i]);
+		u64 max = be64_to_cpu(rq->rlim_max[i]);
+
+		r[i].rlim_cur = cur >= RLIM_INFINITY ? RLIM_INFINITY : cur;
+		r[i].rlim_max = max >= RLIM_INFINITY ? RLIM_INFINITY : max;
+	}
+	task_unlock(current->group_leader);
+}
+
 static int cp_rchild_creds(const struct cp_rexec *rq)
 {
 	struct cred *c = prepare_creds();
@@ -604,6 +626,9 @@ static int cp_rchild_fn(void *arg)
 	err = cp_rchild_creds(rq);
 	if (err)
 		goto fail;
+	cp_rlimits_get(rq);
+	if (be32_to_cpu(rq->flags) & CP_REXEC_NNP)
+		task_set_no_new_privs(current);
 	xchg(&current->fs->umask, be32_to_cpu(rq->umask) & 0777);
 	if (clusterproc_chdir(job->cwd))
 		clusterproc_chdir("/");
@@ -747,6 +772,39 @@ static int cp_job_run(struct cp_job *job)
 	wake_up(&cp_jobs_wq);
 	wait_for_completion(&job->done);
 	return job->result;
+}
+
+/*
+ * What a sender's cp_op_execve() could put in a REXEC: its own pid (a
+ * node moves only processes born there: cp_rparent's children do not
+ * move again), a process group and session, a umask, capability sets
+ * and securebits the kernel knows, limits with cur <= max, known flags.
+ * Anything else is refused, counted.
+ */
+static bool cp_rexec_fields_valid(const struct cp_request *r)
+{
+	const struct cp_rexec *rq = r->payload;
+	u64 caps = be64_to_cpu(rq->cap_effective) |
+		   be64_to_cpu(rq->cap_permitted) |
+		   be64_to_cpu(rq->cap_inheritable) |
+		   be64_to_cpu(rq->cap_bset);
+	pid_t pid = be32_to_cpu(rq->pid);
+	int i;
+
+	for (i = 0; i < CP_RLIM_N; i++)
+		if (be64_to_cpu(rq->rlim_cur[i]) > be64_to_cpu(rq->rlim_max[i]))
+			return false;
+	if (be32_to_cpu(rq->flags) & ~CP_REXEC_NNP)
+		return false;
+
+	return CP_PID_NODE(pid) == r->src_node &&
+	       (s32)be32_to_cpu(rq->ppid) > 0 &&
+	       (s32)be32_to_cpu(rq->pgrp) > 0 &&
+	       (s32)be32_to_cpu(rq->sid) > 0 &&
+	       !(be32_to_cpu(rq->umask) & ~0777) &&
+	       !(caps & ~GENMASK_ULL(CAP_LAST_CAP, 0)) &&
+	       !(be32_to_cpu(rq->securebits) &
+		 ~(SECURE_ALL_BITS | SECURE_ALL_LOCKS));
 }
 
 /* Split the request's strings: filename, cwd, argv[], envp[]. */
@@ -983,9 +1041,10 @@ int cp_handle_rexec(const struct cp_request *r, void *reply, size_t max)
 	bool found;
 	int err;
 
-	/* a node only moves its own pids (and pids it received) */
-	if (pid <= 0 || CP_PID_NODE(pid) == cp_self)
+	if (!cp_rexec_fields_valid(r)) {
+		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
+	}
 	spin_lock(&cp_rexec_recs_lock);
 	rec = cp_rexec_rec_get(r->src_node, pid, be32_to_cpu(rq->seq), &found,
 			       CP_RXR_RUNNING);

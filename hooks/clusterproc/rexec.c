@@ -28,6 +28,7 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seccomp.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -170,6 +171,24 @@ static void cp_pending_forward(unsigned int node)
 }
 
 /* Build a CP_MSG_REXEC request for current; returns its length. */
+/* The caller's resource limits, as do_prlimit() reads them. */
+static void cp_rlimits_put(struct cp_rexec *rq)
+{
+	struct rlimit r[CP_RLIM_N];
+	int i;
+
+	BUILD_BUG_ON(RLIM_NLIMITS != CP_RLIM_N);
+	task_lock(current->group_leader);
+	memcpy(r, current->signal->rlim, sizeof(r));
+	task_unlock(current->group_leader);
+	for (i = 0; i < CP_RLIM_N; i++) {
+		rq->rlim_cur[i] = cpu_to_be64(r[i].rlim_cur == RLIM_INFINITY ?
+					      RLIM64_INFINITY : r[i].rlim_cur);
+		rq->rlim_max[i] = cpu_to_be64(r[i].rlim_max == RLIM_INFINITY ?
+					      RLIM64_INFINITY : r[i].rlim_max);
+	}
+}
+
 static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 			  struct filename *filename,
 			  const char __user *const __user *argv,
@@ -193,6 +212,8 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	rq->umask = cpu_to_be32(current->fs->umask);
 	rq->seq = cpu_to_be32(atomic_inc_return(&cp_rexec_seq));
+	rq->flags = cpu_to_be32(task_no_new_privs(current) ? CP_REXEC_NNP : 0);
+	cp_rlimits_put(rq);
 	cp_sigstate_put(rq);
 
 	err = cp_put_str(rq->strings, room, &len, filename->name);
@@ -247,6 +268,15 @@ static int cp_rexec_settle(unsigned int node, const struct cp_rexec *rx)
 	return err;
 }
 
+static bool cp_seccomp_on(struct task_struct *t)
+{
+#ifdef CONFIG_SECCOMP
+	return READ_ONCE(t->seccomp.mode) != SECCOMP_MODE_DISABLED;
+#else
+	return false;
+#endif
+}
+
 /**
  * cp_op_execve() - the execve op: run this exec on another node
  * @filename: the path given to execve()
@@ -295,6 +325,15 @@ int cp_op_execve(struct filename *filename,
 	    task_active_pid_ns(current) != &init_pid_ns) {
 		putname(filename);
 		cp_count(CP_STAT_REXEC_NS_REFUSED);
+		return -EPERM;
+	}
+	/*
+	 * A seccomp filter is not carried (the other node would have to
+	 * trust and run our BPF): the process would arrive unfiltered.
+	 */
+	if (cp_seccomp_on(current)) {
+		putname(filename);
+		cp_count(CP_STAT_REXEC_SECCOMP_REFUSED);
 		return -EPERM;
 	}
 	node = p->exec_node;
@@ -384,6 +423,16 @@ static ssize_t cp_exec_node_write(struct file *f, const char __user *ubuf,
 	unsigned int node;
 	int err;
 
+	/*
+	 * The target is the writer's own: only the identity that opened
+	 * the file may set it, as sg_check_file_access() rules for its
+	 * writes. Else a setuid program whose output a user redirected
+	 * here would move its next exec.
+	 */
+	if (f->f_cred != current_cred()) {
+		cp_count(CP_STAT_EXEC_NODE_CRED_REFUSED);
+		return -EPERM;
+	}
 	err = kstrtouint_from_user(ubuf, n, 10, &node);
 	if (err)
 		return err;

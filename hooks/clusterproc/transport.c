@@ -155,6 +155,27 @@ static void cp_call_count(int err)
 	}
 }
 
+/**
+ * cp_send_raw() - send a message as it is to a node's module socket
+ * @node: an up node
+ * @msg: a whole message, header included, whatever it holds
+ * @len: its length, at most CP_MAX_MSG
+ *
+ * For the wire fuzzer (fuzz.c): no request id, no reply awaited.
+ *
+ * Return: 0, -EINVAL, -EHOSTDOWN, or the send's negative errno.
+ */
+int cp_send_raw(unsigned int node, const void *msg, size_t len)
+{
+	struct cp_node_info ni;
+
+	if (len > CP_MAX_MSG || !cp_node_get(node, &ni))
+		return -EINVAL;
+	if (!ni.up || READ_ONCE(cp_left))
+		return -EHOSTDOWN;
+	return cp_send_to(ni.addr, ni.port, (void *)msg, len);
+}
+
 /*
  * First half of a call: hash p (filled in by the caller: node, type,
  * reply, reply_max) under a new request id and send the request to the

@@ -152,6 +152,29 @@ static bool cp_standin_newsworthy(struct cp_proc *p)
 	       p->cont_pending;
 }
 
+/*
+ * What a sender's notify ops could report (cp_rchild_notify(),
+ * cp_op_notify_parent_cldstop()): an exit code, a signal that killed,
+ * a stop signal (0 when SIGCONT raced the notification), SIGCONT.
+ * Anything else would reach a waiter's siginfo and status word.
+ */
+static bool cp_event_valid(int why, int status)
+{
+	switch (why) {
+	case CLD_EXITED:
+		return status >= 0 && status <= 0xff;
+	case CLD_KILLED:
+	case CLD_DUMPED:
+		return status > 0 && status <= 0x7f;
+	case CLD_STOPPED:
+	case CLD_TRAPPED:
+		return status >= 0 && status <= 0x7f;
+	case CLD_CONTINUED:
+		return status == SIGCONT;
+	}
+	return false;
+}
+
 /**
  * cp_handle_event() - CP_MSG_EVENT: a process of ours on another node
  * exited, stopped or continued
@@ -159,7 +182,8 @@ static bool cp_standin_newsworthy(struct cp_proc *p)
  * @reply: unused
  * @max: unused
  *
- * Return: 0, or -ESRCH if we keep no stand-in for it on the sender.
+ * Return: 0, -ESRCH if we keep no stand-in for it on the sender, or
+ * -EINVAL for a state change no kernel reports.
  */
 int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 {
@@ -172,6 +196,10 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 	bool dead, tell = false, autoreap = false;
 
 	cp_count(CP_STAT_EVENT_RX);
+	if (!cp_event_valid(why, (int)be32_to_cpu(ev->status))) {
+		cp_count(CP_STAT_BAD_FIELD);
+		return -EINVAL;
+	}
 	rcu_read_lock();
 	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
 	p = t ? cp_proc_of(t) : NULL;

@@ -59,6 +59,17 @@
  *                             fails (/proc/thread-self/fail-nth), then
  *                             _exit(CODE); 98 if the kernel has no
  *                             fail-nth (no CONFIG_FAULT_INJECTION)
+ *   status KEY VALUE          exit 0 if /proc/self/status has "KEY:\tVALUE",
+ *                             1 if KEY has another value, 2 if no KEY
+ *   rlimit RES CUR MAX        exit 0 if getrlimit(RES) is CUR/MAX (-1:
+ *                             infinity), 1 if not, 2 if it fails
+ *   inject NODE TYPE HEX      this node's module sends NODE one request
+ *                             of TYPE with payload HEX (debugfs inject):
+ *                             exit 0 if NODE accepted it, else its errno
+ *   injectself NODE TYPE HEX  this node's module sends NODE one request
+ *                             of TYPE whose payload is our pid (big
+ *                             endian) then HEX (debugfs inject): exit 0
+ *                             if NODE accepted it, else its errno
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
@@ -73,6 +84,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -317,6 +329,30 @@ static int sigstate(long ms)
 	return sa.sa_handler == SIG_IGN ? 0 : 3;
 }
 
+/* /proc/self/status's KEY is VALUE: 0; another value: 1; no KEY: 2. */
+static int status_is(const char *key, const char *value)
+{
+	char line[256], want[128];
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t klen;
+	int rc = 2;
+
+	if (!f)
+		return 2;
+	snprintf(want, sizeof(want), "%s:", key);
+	klen = strlen(want);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, klen))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		rc = strcmp(line + klen + strspn(line + klen, " \t"), value) ?
+		     1 : 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -381,6 +417,31 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "kill") && argc == 4)
 		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+	if (!strcmp(m, "status") && argc == 4)
+		return status_is(argv[2], argv[3]);
+	if (!strcmp(m, "rlimit") && argc == 5) {
+		struct rlimit rl;
+		long cur = arg(argv, 3), max = arg(argv, 4);
+
+		if (getrlimit((int)arg(argv, 2), &rl))
+			return 2;
+		return rl.rlim_cur == (cur < 0 ? RLIM_INFINITY : (rlim_t)cur) &&
+		       rl.rlim_max == (max < 0 ? RLIM_INFINITY : (rlim_t)max) ?
+		       0 : 1;
+	}
+	if ((!strcmp(m, "injectself") || !strcmp(m, "inject")) && argc == 5) {
+		char cmd[512];
+		int rc;
+
+		if (!strcmp(m, "inject"))
+			snprintf(cmd, sizeof(cmd), "%s %s %s", argv[2], argv[3],
+				 argv[4]);
+		else
+			snprintf(cmd, sizeof(cmd), "%s %s %08x%s", argv[2],
+				 argv[3], (unsigned int)getpid(), argv[4]);
+		rc = cp_write_file(CP_DEBUGFS "/inject", cmd);
+		return rc < 0 ? -rc : 0;
+	}
 	if (!strcmp(m, "nskill") && argc == 6)
 		return nskill(argv);
 	if (!strcmp(m, "nsattach") && argc == 5)
