@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		4	/* 4: cp_rexec carries rlimits, flags */
+#define CP_VERSION		4	/* 4: cp_rexec: rlimits, groups, flags */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -151,6 +151,7 @@ struct cp_ids {
 
 #define CP_RLIM_N		16	/* RLIM_NLIMITS of every Linux arch */
 #define CP_REXEC_NNP		0x1	/* no_new_privs (PR_SET_NO_NEW_PRIVS) */
+#define CP_REXEC_GROUPS		32	/* supplementary groups carried */
 
 /*
  * Remote exec: run filename on the receiving node as process pid, child
@@ -172,9 +173,10 @@ struct cp_rexec {
 	__be32 strings_len;
 	__be32 seq;		/* the source's move number: settle's key */
 	__be32 flags;		/* CP_REXEC_* */
-	__be32 pad;
+	__be32 ngroups;		/* supplementary groups in groups[] */
 	/* RLIMIT_* 0..CP_RLIM_N - 1, as exec keeps them; ~0: infinity */
 	__be64 rlim_cur[CP_RLIM_N], rlim_max[CP_RLIM_N];
+	__be32 groups[CP_REXEC_GROUPS];	/* in the initial user namespace */
 	char strings[];
 };
 

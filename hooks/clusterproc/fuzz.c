@@ -172,6 +172,7 @@ static void cp_fuzz_payload(struct rnd_state *st, u8 type, void *p,
 			memset(r->rlim_cur, 0xff, sizeof(r->rlim_cur));
 			memset(r->rlim_max, 0xff, sizeof(r->rlim_max));
 			r->flags = 0;
+			r->ngroups = cpu_to_be32(cp_rnd(st, 4));
 		}
 		if (cp_rnd(st, 2) && plen > sizeof(*r))
 			cp_fuzz_rexec_strings(r, plen - sizeof(*r));

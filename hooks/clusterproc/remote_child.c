@@ -518,9 +518,32 @@ static void cp_rlimits_get(const struct cp_rexec *rq)
 	task_unlock(current->group_leader);
 }
 
+/* The mover's supplementary groups (validated: at most the array). */
+static int cp_rchild_groups(struct cred *c, const struct cp_rexec *rq)
+{
+	u32 i, n = be32_to_cpu(rq->ngroups);
+	struct group_info *gi = groups_alloc(n);
+
+	if (!gi)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		gi->gid[i] = make_kgid(&init_user_ns,
+				       be32_to_cpu(rq->groups[i]));
+		if (!gid_valid(gi->gid[i])) {
+			put_group_info(gi);
+			return -EINVAL;
+		}
+	}
+	groups_sort(gi);
+	set_groups(c, gi);
+	put_group_info(gi);
+	return 0;
+}
+
 static int cp_rchild_creds(const struct cp_rexec *rq)
 {
 	struct cred *c = prepare_creds();
+	int err;
 
 	if (!c)
 		return -ENOMEM;
@@ -533,15 +556,17 @@ static int cp_rchild_creds(const struct cp_rexec *rq)
 	cp_cap_get(rq->cap_inheritable, &c->cap_inheritable);
 	cp_cap_get(rq->cap_bset, &c->cap_bset);
 	c->securebits = be32_to_cpu(rq->securebits);
+	err = cp_rchild_groups(c, rq);
+	if (err) {
+		abort_creds(c);
+		return err;
+	}
 #ifdef CLUSTERPROC_EXECVE_EXIT	/* same 0017 version as the helper */
-	{
-		/* user_struct and RLIMIT_NPROC ucounts of the new uid */
-		int err = clusterproc_cred_set_user(c);
-
-		if (err) {
-			abort_creds(c);
-			return err;
-		}
+	/* user_struct and RLIMIT_NPROC ucounts of the new uid */
+	err = clusterproc_cred_set_user(c);
+	if (err) {
+		abort_creds(c);
+		return err;
 	}
 #endif
 	return commit_creds(c);
@@ -794,7 +819,8 @@ static bool cp_rexec_fields_valid(const struct cp_request *r)
 	for (i = 0; i < CP_RLIM_N; i++)
 		if (be64_to_cpu(rq->rlim_cur[i]) > be64_to_cpu(rq->rlim_max[i]))
 			return false;
-	if (be32_to_cpu(rq->flags) & ~CP_REXEC_NNP)
+	if (be32_to_cpu(rq->flags) & ~CP_REXEC_NNP ||
+	    be32_to_cpu(rq->ngroups) > CP_REXEC_GROUPS)
 		return false;
 
 	return CP_PID_NODE(pid) == r->src_node &&

@@ -189,6 +189,27 @@ static void cp_rlimits_put(struct cp_rexec *rq)
 	}
 }
 
+/*
+ * Supplementary groups: all of them or none moves (a group can deny, by
+ * an ACL entry, so arriving without one could grant access): -EPERM
+ * beyond CP_REXEC_GROUPS.
+ */
+static int cp_groups_put(struct cp_rexec *rq, const struct cred *c)
+{
+	const struct group_info *gi = c->group_info;
+	int i;
+
+	if (gi->ngroups > CP_REXEC_GROUPS) {
+		cp_count(CP_STAT_REXEC_GROUPS_REFUSED);
+		return -EPERM;
+	}
+	rq->ngroups = cpu_to_be32(gi->ngroups);
+	for (i = 0; i < gi->ngroups; i++)
+		rq->groups[i] = cpu_to_be32(from_kgid_munged(&init_user_ns,
+							     gi->gid[i]));
+	return 0;
+}
+
 static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 			  struct filename *filename,
 			  const char __user *const __user *argv,
@@ -214,6 +235,9 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->seq = cpu_to_be32(atomic_inc_return(&cp_rexec_seq));
 	rq->flags = cpu_to_be32(task_no_new_privs(current) ? CP_REXEC_NNP : 0);
 	cp_rlimits_put(rq);
+	err = cp_groups_put(rq, c);
+	if (err)
+		return err;
 	cp_sigstate_put(rq);
 
 	err = cp_put_str(rq->strings, room, &len, filename->name);

@@ -344,7 +344,9 @@ static int status_is(const char *key, const char *value)
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, want, klen))
 			continue;
-		line[strcspn(line, "\n")] = '\0';
+		/* the value without its trailing blanks (Groups: has one) */
+		for (size_t n = strlen(line); n && strchr(" \t\n", line[n - 1]);)
+			line[--n] = '\0';
 		rc = strcmp(line + klen + strspn(line + klen, " \t"), value) ?
 		     1 : 0;
 		break;

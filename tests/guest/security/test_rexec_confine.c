@@ -6,7 +6,9 @@
  * caller's seccomp filter. Run on node 1 of 3 as root
  * (module-security.scn): a child confines itself, then moves to node 2
  * running cp_rchild, which checks what it got (its exit status); the
- * seccomp case must not move at all (EPERM, rexec_seccomp_refused).
+ * seccomp case must not move at all (EPERM, rexec_seccomp_refused), nor
+ * a process with more supplementary groups than a REXEC carries (a
+ * group can deny access through an ACL: losing one could grant it).
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
@@ -14,6 +16,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -25,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum confine { C_RLIMIT, C_NNP, C_SECCOMP };
+enum confine { C_RLIMIT, C_NNP, C_SECCOMP, C_GROUPS, C_MANY_GROUPS };
 
 #define REFUSED 80	/* the child's exit when execve() failed EPERM */
 
@@ -40,6 +43,10 @@ static const struct confine_case {
 	{ "no_new_privs", C_NNP, { "status", "NoNewPrivs", "1", NULL }, 0 },
 	{ "a seccomp filter", C_SECCOMP, { "status", "Seccomp", "2", NULL },
 	  REFUSED },
+	{ "supplementary groups 4242 4343", C_GROUPS,
+	  { "status", "Groups", "4242 4343", NULL }, 0 },
+	{ "33 supplementary groups (more than a REXEC carries)",
+	  C_MANY_GROUPS, { "status", "Groups", "?", NULL }, REFUSED },
 };
 
 /* A filter that allows everything: only its presence counts. */
@@ -57,6 +64,7 @@ static int seccomp_allow_all(void)
 static void run_child(const struct confine_case *c)
 {
 	struct rlimit rl = { 77, 99 };
+	gid_t many[33];
 	char path[256];
 	char *argv[6];
 	int i;
@@ -80,20 +88,34 @@ static void run_child(const struct confine_case *c)
 		    seccomp_allow_all())
 			_exit(92);
 		break;
+	case C_GROUPS:
+		if (setgroups(2, (gid_t[]){ 4242, 4343 }))
+			_exit(94);
+		break;
+	case C_MANY_GROUPS:
+		for (i = 0; i < 33; i++)
+			many[i] = 5000 + (gid_t)i;
+		if (setgroups(33, many))
+			_exit(95);
+		break;
 	}
 	cp_rexecve(2, path, argv, environ);
 	_exit(errno == EPERM ? REFUSED : 93);
 }
 
 /*
- * Before: the rlimit and no_new_privs cases exited 1 on node 2 (the
- * kernel thread's RLIMIT_NOFILE, NoNewPrivs 0), and the seccomp case
- * moved and exited 1 (Seccomp 0: it arrived unfiltered).
+ * Before: the rlimit, no_new_privs and groups cases exited 1 on node 2
+ * (the kernel thread's RLIMIT_NOFILE, NoNewPrivs 0, no groups), and the
+ * seccomp and 33-groups cases moved and exited 1 (Seccomp 0: it arrived
+ * unfiltered; no groups).
  */
 START_TEST(test_rexec_keeps_confinement)
 {
 	const struct confine_case *c = &cases[_i];
-	struct cpp_mark m[] = { CPP_MARK(1, "rexec_seccomp_refused") };
+	struct cpp_mark m[] = {
+		CPP_MARK(1, c->how == C_MANY_GROUPS ? "rexec_groups_refused" :
+			 "rexec_seccomp_refused"),
+	};
 	pid_t pid;
 	int st;
 
@@ -114,7 +136,7 @@ START_TEST(test_rexec_keeps_confinement)
 		      WEXITSTATUS(st) == 1 ? "moved, it lost it" : "?",
 		      c->want, c->want == REFUSED ? "refused, EPERM" :
 		      "it kept it");
-	if (c->how == C_SECCOMP)
+	if (c->want == REFUSED)
 		cpp_marks_assert_rose(m, 1, "refused");
 	else
 		cpp_marks_assert_same(m, 1, "moved");
