@@ -21,6 +21,8 @@
  *                  random messages to NODE (fuzz.c); read: the outcome
  *   inject         write "NODE TYPE HEX": one call with that payload
  *                  (fails with the answer's errno); read: its outcome
+ *   flood          write "NODE COUNT": COUNT pings to NODE at once, none
+ *                  awaited (the server queue's bound per peer)
  */
 #include <linux/bitmap.h>
 #include <linux/cred.h>

@@ -36,6 +36,11 @@
  * call's errno (the receiver's answer), and a read gives "err E len L"
  * of the last one. A test forges what a real peer's module could send,
  * to check that the receiver refuses what its kernel could not produce.
+ *
+ * debugfs "flood": "NODE COUNT" sends COUNT well-formed PING requests to
+ * NODE at once, none awaited (their replies are stale here): what many
+ * callers on this node at the same moment would queue on NODE's server
+ * threads (transport.c, the bound per peer).
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -361,6 +366,7 @@ static int cp_fuzz_run(struct cp_fuzz_result *r)
 			err = -EINTR;
 			break;
 		}
+		cp_count(CP_STAT_FUZZ_SENT);
 		if (cp_rnd(&st, 2)) {
 			cp_fuzz_call(&st, r->node, msg, rep, r);
 			continue;
@@ -476,6 +482,41 @@ static ssize_t cp_inject_read(struct file *f, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+static ssize_t cp_flood_write(struct file *f, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct {
+		struct cp_hdr h;
+		struct cp_ping p;
+	} m = { };
+	unsigned int node, n, i;
+	char buf[32];
+	int err = 0;
+
+	if (count == 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%u %u", &node, &n) != 2 || node == cp_self ||
+	    n > 100000)
+		return -EINVAL;
+	for (i = 0; i < n && !err; i++) {
+		/* request ids no call of ours uses: the replies are stale */
+		cp_fuzz_hdr(&m.h, CP_MSG_PING, sizeof(m), node,
+			    BIT_ULL(62) | i);
+		err = cp_send_raw(node, &m, sizeof(m));
+	}
+	return err ? err : count;
+}
+
+static const struct file_operations cp_flood_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = cp_flood_write,
+	.llseek = default_llseek,
+};
+
 static const struct file_operations cp_inject_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -510,11 +551,12 @@ static const struct file_operations cp_fuzz_fops = {
 };
 
 /**
- * cp_fuzz_debugfs_init() - create debugfs "fuzz" and "inject"
+ * cp_fuzz_debugfs_init() - create debugfs "fuzz", "inject" and "flood"
  * @dir: /sys/kernel/debug/clusterproc
  */
 void cp_fuzz_debugfs_init(struct dentry *dir)
 {
 	debugfs_create_file("fuzz", 0600, dir, NULL, &cp_fuzz_fops);
 	debugfs_create_file("inject", 0600, dir, NULL, &cp_inject_fops);
+	debugfs_create_file("flood", 0200, dir, NULL, &cp_flood_fops);
 }

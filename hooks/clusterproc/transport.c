@@ -52,6 +52,7 @@ struct cp_work {
 	struct list_head link;
 	u32 from_addr, from_port;
 	unsigned int src_node;
+	unsigned long queued;	/* jiffies at receipt */
 	size_t len;
 	u8 msg[];
 };
@@ -78,8 +79,25 @@ static bool cp_stopping;
  */
 static bool cp_serving;
 
+/*
+ * The server threads' queue, under cp_svr_lock: two FIFOs, news first.
+ * News (EVENT, REPARENT: a process's exit or its parent's) is never
+ * refused, never expires and is served before any request: an exit
+ * must not be lost or wait behind a flood, and each one is about a real
+ * process. Requests of one peer queued at once are bounded
+ * (CP_SVR_PEER_MAX, cp_svr_peer[]): beyond, cp_rx_request() answers
+ * EBUSY at once (drop_busy), so one node's flood (or its users' calls)
+ * delays another node's calls by at most that many handler runs, and
+ * memory stays bounded. A request whose caller has given up by the time
+ * a thread takes it (queued longer than its call timeout), unless its
+ * caller waits for the outcome (REXEC, settle), is dropped unanswered
+ * (drop_expired): it would act after its caller was told it failed.
+ */
+#define CP_SVR_PEER_MAX	128
 static DEFINE_SPINLOCK(cp_svr_lock);
 static LIST_HEAD(cp_svr_queue);
+static LIST_HEAD(cp_svr_news);
+static unsigned int cp_svr_peer[CP_MAX_NODES + 1];
 static DECLARE_WAIT_QUEUE_HEAD(cp_svr_wq);
 static struct task_struct *cp_svr_threads[CP_MAX_SVR];
 static void *cp_svr_bufs[CP_MAX_SVR];
@@ -483,9 +501,16 @@ static void cp_rx_returned(const void *data, size_t dlen, u32 addr, u32 port)
 	spin_unlock_bh(&cp_pending_lock);
 }
 
+/* A process's news (cp_svr_queue's comment). */
+static bool cp_is_news(u8 type)
+{
+	return type == CP_MSG_EVENT || type == CP_MSG_REPARENT;
+}
+
 static void cp_rx_request(const struct cp_hdr *h, size_t len,
 			  unsigned int src, u32 addr, u32 port)
 {
+	bool news, busy = false;
 	struct cp_work *w;
 
 	if (!READ_ONCE(cp_serving)) {
@@ -506,11 +531,30 @@ static void cp_rx_request(const struct cp_hdr *h, size_t len,
 	w->from_addr = addr;
 	w->from_port = port;
 	w->src_node = src;
+	w->queued = jiffies;
 	w->len = len;
 	memcpy(w->msg, h, len);
+	news = cp_is_news(h->type);
 	spin_lock_bh(&cp_svr_lock);
-	list_add_tail(&w->link, &cp_svr_queue);
+	if (news) {
+		list_add_tail(&w->link, &cp_svr_news);
+	} else if (cp_svr_peer[src] < CP_SVR_PEER_MAX) {
+		cp_svr_peer[src]++;
+		list_add_tail(&w->link, &cp_svr_queue);
+	} else {
+		busy = true;
+	}
 	spin_unlock_bh(&cp_svr_lock);
+	if (busy) {
+		struct cp_hdr rep;
+
+		kfree(w);
+		cp_count(CP_STAT_DROP_BUSY);
+		cp_fill_hdr(&rep, h->type, CP_F_REPLY, sizeof(rep), src, EBUSY,
+			    be64_to_cpu(h->req_id));
+		cp_send_to(addr, port, &rep, sizeof(rep));
+		return;
+	}
 	cp_count(CP_STAT_RX_REQUESTS);
 	wake_up(&cp_svr_wq);
 }
@@ -640,12 +684,30 @@ static struct cp_work *cp_svr_next(void)
 	struct cp_work *w = NULL;
 
 	spin_lock_bh(&cp_svr_lock);
-	if (!list_empty(&cp_svr_queue)) {
-		w = list_first_entry(&cp_svr_queue, struct cp_work, link);
-		list_del(&w->link);
+	w = list_first_entry_or_null(&cp_svr_news, struct cp_work, link);
+	if (!w) {
+		w = list_first_entry_or_null(&cp_svr_queue, struct cp_work,
+					     link);
+		if (w)
+			cp_svr_peer[w->src_node]--;
 	}
+	if (w)
+		list_del(&w->link);
 	spin_unlock_bh(&cp_svr_lock);
 	return w;
+}
+
+/* Has the caller of @w given up (cp_svr_queue's comment)? */
+static bool cp_svr_expired(const struct cp_work *w,
+			   const struct cp_msg_desc *d, u8 type)
+{
+	unsigned int ms = cp_call_timeout_ms;
+
+	if (d->outcome || cp_is_news(type))
+		return false;
+	if (d->timeout_ms)
+		ms = max(ms, *d->timeout_ms);
+	return time_after(jiffies, w->queued + msecs_to_jiffies(ms));
 }
 
 static void cp_svr_run(struct cp_work *w, struct cp_hdr *rep)
@@ -658,6 +720,10 @@ static void cp_svr_run(struct cp_work *w, struct cp_hdr *rep)
 	};
 	int rc;
 
+	if (cp_svr_expired(w, d, h->type)) {
+		cp_count(CP_STAT_DROP_EXPIRED);
+		return;
+	}
 	cp_count(CP_STAT_SVR_REQUESTS);
 	cp_delay_point(CP_DP_SVR_DISPATCH);
 	rc = d->handle(&rq, rep + 1, CP_MAX_MSG - sizeof(*rep));
@@ -680,6 +746,7 @@ static int cp_svr_main(void *buf)
 
 		/* TASK_IDLE: no signal can make this loop spin */
 		wait_event_idle(cp_svr_wq, !list_empty(&cp_svr_queue) ||
+				!list_empty(&cp_svr_news) ||
 				kthread_should_stop());
 		while ((w = cp_svr_next())) {
 			cp_svr_run(w, buf);

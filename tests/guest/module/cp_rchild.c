@@ -63,6 +63,8 @@
  *                             1 if KEY has another value, 2 if no KEY
  *   rlimit RES CUR MAX        exit 0 if getrlimit(RES) is CUR/MAX (-1:
  *                             infinity), 1 if not, 2 if it fails
+ *   pingafter MS NODE         sleep MS, then ping NODE through the module
+ *                             (debugfs ping): exit 0 or its errno
  *   inject NODE TYPE HEX      this node's module sends NODE one request
  *                             of TYPE with payload HEX (debugfs inject):
  *                             exit 0 if NODE accepted it, else its errno
@@ -419,6 +421,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "kill") && argc == 4)
 		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+	if (!strcmp(m, "pingafter") && argc == 4) {
+		sleep_ms(arg(argv, 2));
+		return -cp_ping((int)arg(argv, 3));
+	}
 	if (!strcmp(m, "status") && argc == 4)
 		return status_is(argv[2], argv[3]);
 	if (!strcmp(m, "rlimit") && argc == 5) {

@@ -16,8 +16,10 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "libclusterproc.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,21 +111,56 @@ START_TEST(test_fuzz_wire)
 }
 END_TEST
 
-static Suite *fuzz_suite(void)
+/*
+ * With CP_FUZZ_BARRIER=1 (fuzz-wire.scn: "run all"), the other nodes
+ * wait here until node 1 has fuzzed, so that the suites after it run
+ * on every node at once, after the fuzzing.
+ */
+#define BAR_FUZZED 0x43500301u
+
+static int fuzzed_barrier(void)
+{
+	int rc = -ETIMEDOUT;
+
+	for (int i = 0; i < 60 && rc == -ETIMEDOUT; i++)
+		rc = cp_barrier(BAR_FUZZED, cp_self_node(),
+				cp_expected_nodes(), NULL);
+	return rc;
+}
+
+START_TEST(test_fuzz_wait_node1)
+{
+	int rc = fuzzed_barrier();
+
+	ck_assert_msg(rc == 0, "node %d: waiting for node 1's fuzzing: %s",
+		      cp_self_node(), strerror(-rc));
+}
+END_TEST
+
+static Suite *fuzz_suite(bool fuzzer)
 {
 	Suite *s = suite_create("security-fuzz-wire");
 	TCase *tc = tcase_create("fuzz");
 
-	tcase_set_timeout(tc, 1800);
-	tcase_add_test(tc, test_fuzz_wire);
+	tcase_set_timeout(tc, 3600);
+	if (fuzzer)
+		tcase_add_test(tc, test_fuzz_wire);
+	else
+		tcase_add_test(tc, test_fuzz_wait_node1);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
+	bool barrier = env_ull("CP_FUZZ_BARRIER", 0) != 0;
+	bool fuzzer = cp_self_node() == 1;
+	int failed;
+
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_fuzz_wire: not all nodes up\n");
-	return cp_run_suite(fuzz_suite(), CK_NORMAL, CK_FORK) ?
-		EXIT_FAILURE : EXIT_SUCCESS;
+	failed = cp_run_suite(fuzz_suite(fuzzer), CK_NORMAL, CK_FORK);
+	if (barrier && fuzzer && fuzzed_barrier())
+		fprintf(stderr, "test_fuzz_wire: the other nodes did not come\n");
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
