@@ -495,6 +495,56 @@ static const struct proc_ops cp_exec_node_ops = {
 	.proc_lseek = default_llseek,
 };
 
+/*
+ * Through a proc mount with hidepid=invisible (or =ptraceable), a
+ * caller locates only what that /proc shows it (proc's
+ * has_pid_permissions()): with the mount's gid= or CAP_SYS_PTRACE, any
+ * pid; else a local process (or stand-in) it may ptrace-read, by
+ * __ptrace_may_access()'s id rule (ptrace_may_access() is not
+ * exported). A process that runs elsewhere and was not born here has no owner known
+ * here: hidden (ESRCH), as /proc would hide another user's process.
+ */
+/* PTRACE_MODE_FSCREDS: current's fs ids are all of @tcred's ids */
+static bool cp_ids_match(const struct cred *tcred)
+{
+	kuid_t u = current_fsuid();
+	kgid_t g = current_fsgid();
+
+	return uid_eq(u, tcred->euid) && uid_eq(u, tcred->suid) &&
+	       uid_eq(u, tcred->uid) && gid_eq(g, tcred->egid) &&
+	       gid_eq(g, tcred->sgid) && gid_eq(g, tcred->gid);
+}
+
+static bool cp_where_visible(struct file *f, pid_t pid)
+{
+	struct proc_fs_info *fsi = proc_sb_info(file_inode(f)->i_sb);
+	struct task_struct *t;
+	bool ok;
+
+	if (fsi->hide_pid < HIDEPID_INVISIBLE)
+		return true;
+	if (fsi->hide_pid != HIDEPID_NOT_PTRACEABLE &&
+	    (in_group_p(fsi->pid_gid) ||
+	     ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE)))
+		return true;
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	if (!t) {
+		cp_count(CP_STAT_WHERE_HIDDEN);
+		return false;
+	}
+	rcu_read_lock();
+	ok = cp_ids_match(__task_cred(t));
+	rcu_read_unlock();
+	put_task_struct(t);
+	if (!ok)
+		cp_count(CP_STAT_WHERE_HIDDEN);
+	return ok;
+}
+
 /* /proc/clusterproc/where: write "PID", read "NODE" (per open file) */
 static ssize_t cp_where_write(struct file *f, const char __user *ubuf,
 			      size_t n, loff_t *pos)
@@ -512,6 +562,8 @@ static ssize_t cp_where_write(struct file *f, const char __user *ubuf,
 		if (!pid && cp_pid_ns_confined())
 			return -ESRCH;
 	}
+	if (pid > 0 && !cp_where_visible(f, pid))
+		return -ESRCH;
 	node = cp_pid_location(pid);
 	if (node < 0)
 		return node;

@@ -7,6 +7,8 @@
 #include <stdnoreturn.h>
 
 #define CI_RESULTS "/run/results"	/* the node's rw results dir */
+/* a second proc mount with hidepid=invisible (security tests) */
+#define CI_PROC_HIDEPID "/run/proc-hidepid"
 
 struct ci {
 	int node;

@@ -131,6 +131,15 @@ int ci_mount_all(const struct ci *ci)
 
 		do_mount(ci, &pts);
 	}
+	if (mkdir(CI_PROC_HIDEPID, 0555) == 0) {
+		struct mnt hp = { "proc", CI_PROC_HIDEPID, "proc", nx,
+				  "hidepid=invisible", true };
+
+		do_mount(ci, &hp);
+	} else {
+		ci_say(ci, "warning", "mkdir %s: %s", CI_PROC_HIDEPID,
+		       strerror(errno));
+	}
 	if (ci->tree && mount_tree(ci))
 		return -1;
 	if (mkdir(CI_RESULTS, 0755)) {
