@@ -156,6 +156,7 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 struct pid *cp_op_find_get_pid(pid_t nr);
 void cp_op_ptrace_unlink(struct task_struct *child);
 void cp_ptrace_exit_prepare(struct task_struct *tsk);
+void cp_ptrace_node_down(unsigned int node);
 int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 			struct waitid_info *infop, int *stat,
 			struct rusage *ru, int *notask_error, bool *handled);

@@ -50,6 +50,8 @@
 /* ---- tracee's node ---- */
 
 static struct kthread_worker *cp_ptracer;
+/* links' pollers and detach work; tracee side: node-down detaches */
+static struct workqueue_struct *cp_ptrace_wq;
 
 struct cp_ptrace_work {
 	struct kthread_work work;
@@ -136,6 +138,7 @@ struct cp_ptrace_bind {
 #define CP_PTRACE_BINDS	1024
 static LIST_HEAD(cp_binds);
 static unsigned int cp_nbinds;
+static bool cp_binds_open;	/* cp_ptrace_wq takes node-down work */
 static DEFINE_SPINLOCK(cp_binds_lock);
 
 static struct cp_ptrace_bind *cp_bind_find(pid_t pid)
@@ -209,6 +212,94 @@ static void cp_bind_clear(pid_t pid)
 	}
 	spin_unlock(&cp_binds_lock);
 	kfree(b);
+}
+
+/*
+ * The tracer's node went down: its tracees here are detached, as
+ * exit_ptrace() detaches a dead tracer's (a stopped one runs on, the
+ * signal it stopped for dropped). Work items on cp_ptrace_wq, one per
+ * tracee: the topology thread that reports the withdrawal must not
+ * wait for a detach (up to 1 s for a running tracee).
+ */
+struct cp_orphan_work {
+	struct work_struct work;
+	pid_t pid;
+	unsigned int node;
+	pid_t tracer;
+};
+
+static long cp_ptrace_detach_gone(const struct cp_ptrace *in,
+				  struct task_struct *t);
+
+static void cp_orphan_fn(struct work_struct *work)
+{
+	struct cp_orphan_work *o = container_of(work, struct cp_orphan_work,
+						work);
+	struct cp_ptrace d = {
+		.request = cpu_to_be32(PTRACE_DETACH),
+		.pid = cpu_to_be32(o->pid),
+		.flags = cpu_to_be32(CP_PTRACE_GONE),
+	};
+	struct task_struct *t;
+	struct cp_ptrace_bind *b;
+	bool ours;
+
+	/* still the dead node's trace (not detached, not re-attached)? */
+	spin_lock(&cp_binds_lock);
+	b = cp_bind_find(o->pid);
+	ours = b && b->node == o->node && b->tracer == o->tracer;
+	spin_unlock(&cp_binds_lock);
+	t = NULL;
+	if (ours) {
+		struct pid *pid = find_get_pid(o->pid);
+
+		t = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+		put_pid(pid);
+	}
+	if (t) {
+		if (!cp_ptrace_detach_gone(&d, t)) {
+			cp_bind_clear(o->pid);
+			cp_count(CP_STAT_PTRACE_DETACH_NODE_DOWN);
+		}
+		put_task_struct(t);
+	}
+	kfree(o);
+}
+
+/**
+ * cp_ptrace_node_down() - a node is down: detach the tracees it traced
+ * @node: the node
+ *
+ * From the topology thread (membership.c); queues the detaches.
+ */
+void cp_ptrace_node_down(unsigned int node)
+{
+	struct cp_ptrace_bind *b;
+	struct cp_orphan_work *o;
+
+	for (;;) {
+		o = kzalloc(sizeof(*o), GFP_KERNEL);
+		if (!o)
+			return;
+		INIT_WORK(&o->work, cp_orphan_fn);
+		spin_lock(&cp_binds_lock);
+		list_for_each_entry(b, &cp_binds, list)
+			if (b->node == node && b->tracer > 0)
+				break;
+		if (!cp_binds_open || list_entry_is_head(b, &cp_binds, list)) {
+			spin_unlock(&cp_binds_lock);
+			kfree(o);
+			return;
+		}
+		/* negated: queued once; no request of the dead node matches */
+		b->tracer = -b->tracer;
+		o->pid = b->pid;
+		o->node = node;
+		o->tracer = b->tracer;
+		/* under the lock: cp_ptrace_stop() closes before the wq goes */
+		queue_work(cp_ptrace_wq, &o->work);
+		spin_unlock(&cp_binds_lock);
+	}
 }
 
 static void cp_bind_clear_all(void)
@@ -502,7 +593,6 @@ struct cp_ptrace_link {
 	struct work_struct poll;
 };
 
-static struct workqueue_struct *cp_ptrace_wq;
 static LIST_HEAD(cp_links);
 static DEFINE_SPINLOCK(cp_links_lock);	/* irqsave: under tasklist_lock */
 
@@ -1060,6 +1150,9 @@ int cp_ptrace_start(void)
 		destroy_workqueue(cp_ptrace_wq);
 		return err;
 	}
+	spin_lock(&cp_binds_lock);
+	cp_binds_open = true;
+	spin_unlock(&cp_binds_lock);
 	return 0;
 }
 
@@ -1082,6 +1175,9 @@ void cp_ptrace_stop(void)
 		cp_link_remove(l);
 		cp_link_put(l);
 	}
+	spin_lock(&cp_binds_lock);
+	cp_binds_open = false;
+	spin_unlock(&cp_binds_lock);
 	destroy_workqueue(cp_ptrace_wq);
 	if (cp_ptracer)
 		kthread_destroy_worker(cp_ptracer);
@@ -1106,6 +1202,10 @@ void cp_ptrace_stop(void)
 }
 
 void cp_ptrace_exit_prepare(struct task_struct *tsk)
+{
+}
+
+void cp_ptrace_node_down(unsigned int node)
 {
 }
 

@@ -63,6 +63,11 @@
  *                             1 if KEY has another value, 2 if no KEY
  *   rlimit RES CUR MAX        exit 0 if getrlimit(RES) is CUR/MAX (-1:
  *                             infinity), 1 if not, 2 if it fails
+ *   attachleave PID MS STAY   PTRACE_ATTACH PID and wait for its stop,
+ *                             then this node leaves the cluster for MS
+ *                             (as leave), then stays (tracing) STAY ms:
+ *                             0, or 10 + errno of the attach or wait,
+ *                             2/3 for the leave or the join
  *   pingafter MS NODE         sleep MS, then ping NODE through the module
  *                             (debugfs ping): exit 0 or its errno
  *   inject NODE TYPE HEX      this node's module sends NODE one request
@@ -469,6 +474,25 @@ int main(int argc, char **argv)
 			return 1;
 		if (prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
 			return 2;
+		return 0;
+	}
+	if (!strcmp(m, "attachleave") && argc == 5) {
+		const char *path = "/sys/kernel/debug/clusterproc/leave";
+		pid_t pid = (pid_t)arg(argv, 2);
+		FILE *f;
+		int st;
+
+		if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) ||
+		    waitpid(pid, &st, 0) != pid)
+			return 10 + errno;
+		f = fopen(path, "w");
+		if (!f || fputs("1", f) < 0 || fclose(f))
+			return 2;
+		sleep_ms(arg(argv, 3));
+		f = fopen(path, "w");
+		if (!f || fputs("0", f) < 0 || fclose(f))
+			return 3;
+		sleep_ms(arg(argv, 4));
 		return 0;
 	}
 	if (!strcmp(m, "leave") && argc == 3) {
