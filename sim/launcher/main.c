@@ -294,6 +294,7 @@ static int check_node_access(const struct cs_cluster *c, const struct setup *s)
 	const struct cs_kimage *q = &c->img[CS_BACKEND_QEMU];
 	size_t max = 8 + 2 * (size_t)c->n + (s->have_sc ? s->sc.ncmds : 0);
 	struct cs_node_access *acc;
+	char jobs[PATH_MAX + 8];
 	size_t n = 0;
 	int rc;
 
@@ -321,9 +322,9 @@ static int check_node_access(const struct cs_cluster *c, const struct setup *s)
 		acc[n++] = (struct cs_node_access){ "the QEMU module", q->module,
 						    R_OK };
 	}
+	snprintf(jobs, sizeof(jobs), "%s/jobs", c->run_dir);
+	acc[n++] = (struct cs_node_access){ "the jobs in", jobs, X_OK };
 	for (int i = 0; i < c->n; i++) {
-		acc[n++] = (struct cs_node_access){ "the job", c->node[i].job,
-						    R_OK };
 		acc[n++] = (struct cs_node_access){ "the results directory",
 						    c->node[i].results,
 						    W_OK | X_OK };
@@ -362,8 +363,6 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		fprintf(stderr, "clustersim: %s\n", err);
 		return -1;
 	}
-	if (check_node_access(c, s))
-		return -1;
 	if (c->confined)
 		cs_progress(c, "clustersim is root: nodes, switches and cables run as user %s (uid %u, gid %u), writing only runs/%s/node<N>/, uml/ and the switch directories",
 			    c->node_user, (unsigned)c->node_uid,
@@ -440,11 +439,14 @@ int main(int argc, char **argv)
 			cs_scenario_free(&s.sc);
 		return rc;
 	}
-	/* runs/<id>/: an unusable --runs is bad usage, nothing started */
-	if (cs_rundir_create(&c, o.runs ? o.runs : "runs")) {
+	/* runs/<id>/: an unusable --runs is bad usage, nothing started;
+	 * so is a run the node user cannot reach (root) */
+	rc = cs_rundir_create(&c, o.runs ? o.runs : "runs") ? 1 :
+	     check_node_access(&c, &s) ? USAGE_ERR : 0;
+	if (rc) {
 		if (s.have_sc)
 			cs_scenario_free(&s.sc);
-		return c.bad_runs ? USAGE_ERR : 1;
+		return c.bad_runs ? USAGE_ERR : rc;
 	}
 	if (block_signals() || prctl(PR_SET_CHILD_SUBREAPER, 1)) {
 		fprintf(stderr, "clustersim: signal set-up: %s\n", strerror(errno));
