@@ -252,8 +252,8 @@ static void write_file(const char *path, const char *text)
 /*
  * Guest root regains CAP_SYS_ADMIN through the modprobe helper and writes
  * into a host directory root owns: the run's (runs/<id>/, the parent of
- * this node's results directory) when clustersim is root, else the host's
- * /. The host refuses (EACCES: the node's host user; EROFS: QEMU's
+ * this node's results directory) when clustersim is root and the node
+ * sees it, else the host's /. The host refuses (EACCES: the node's host user; EROFS: QEMU's
  * read-only share), and the file is not there.
  */
 START_TEST(test_root_cannot_write_host_via_helper)
@@ -271,9 +271,11 @@ START_TEST(test_root_cannot_write_host_via_helper)
 	snprintf(dir, sizeof(dir), "%s", results);
 	ck_assert_ptr_nonnull(strrchr(dir, '/'));
 	*strrchr(dir, '/') = '\0';
-	/* the host's view (the read-only root): whose is the run dir? */
-	ck_assert_msg(stat(dir, &st) == 0, "%s: %s", dir, strerror(errno));
-	if (st.st_uid != 0)
+	/*
+	 * The host's view (the read-only root): whose is the run dir? Not
+	 * root's, or hidden by a guest mount (runs under /tmp): the host's /.
+	 */
+	if (stat(dir, &st) || st.st_uid != 0)
 		snprintf(dir, sizeof(dir), "/");
 	snprintf(name, sizeof(name), "cs-escape-node%s", node);
 	snprintf(hostpath, sizeof(hostpath), "%s/%s",
