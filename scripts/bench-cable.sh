@@ -11,6 +11,8 @@ cs=$1 kernel=$2 module=$3
 runs=${BENCH_CABLE_RUNS:-3}
 scn=$(cd "$(dirname "$0")/../tests/scenarios" && pwd)/module-bench.scn
 tmp=$(mktemp -d)
+# runs/ in it: a root clustersim's nodes run as another user (nodeuser.c)
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 i=0
 while [ "$i" -lt "$runs" ]; do

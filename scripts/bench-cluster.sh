@@ -16,6 +16,8 @@ runs=${BENCH_RUNS:-5}
 sizes=${BENCH_NODES:-3 8 16 32 64}
 keep=${BENCH_KEEP:-runs/bench-failed}
 tmp=$(mktemp -d /tmp/cs-bench-XXXXXX)
+# runs/ in it: a root clustersim's nodes run as another user (nodeuser.c)
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2); else print "-"}'; }

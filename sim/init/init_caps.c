@@ -5,6 +5,14 @@
  * read-write, mount other host paths through hostfs) nor load modules.
  * A scenario with 'allow module' keeps CAP_SYS_MODULE (tests that unload
  * and load the module); CAP_SYS_ADMIN always goes.
+ *
+ * This keeps honest programs from changing the node by mistake; it is no
+ * wall against guest root: the kernel still runs its usermode helpers
+ * (the modprobe named in /proc/sys/kernel/modprobe, a core_pattern pipe)
+ * with every capability, and root may name them (tests/guest/isolation.c
+ * does, and mounts host paths read-write). What guards the host is the
+ * host user the node runs as when clustersim is root
+ * (sim/launcher/nodeuser.c).
  */
 #include "init.h"
 #include "jobfile.h"

@@ -87,6 +87,14 @@ struct cs_cluster {
 	/* wirefilter settings (--wire-*, else the scenario's 'wire'); NULL */
 	const char *wire_delay, *wire_loss, *wire_dup;
 	int shell_node;		/* shell mode: node on the terminal, else 0 */
+	/* clustersim is root: every process of the run runs as this host
+	 * user (nodeuser.c); not root: false, they run as we do */
+	bool confined;
+	char node_user[64];
+	uid_t node_uid;
+	gid_t node_gid;
+	gid_t node_groups[1];	/* /dev/kvm's group for QEMU with KVM */
+	size_t node_ngroups;
 	pid_t guard_pid;	/* see guard.c; 0 if none */
 	int guard_fd;		/* write end of the guard's pipe, -1 */
 	struct timespec t0;
@@ -138,6 +146,28 @@ void cs_run_name(const struct cs_run_cmd *rc, int seq, char *out, size_t len);
 /* child.c: default signal dispositions and an empty mask, before exec */
 void cs_child_reset_signals(void);
 
+/*
+ * nodeuser.c: the unprivileged host user the run's processes become when
+ * clustersim is root (CS_NODE_USER, else nobody). prepare: look it up
+ * (c->confined); 0, or -1 after a one-line error.
+ */
+#define CS_NODE_USER "clustersim-node"
+int cs_node_user_prepare(struct cs_cluster *c);
+/* in a child before exec: drop supplementary groups, gid and uid for
+ * good; 0, or -1 after a one-line error (on the child's stderr) */
+int cs_node_user_enter(const struct cs_cluster *c);
+/* mkdir @dir (@mode; may exist) and hand it to the node user if confined */
+int cs_node_user_dir(const struct cs_cluster *c, const char *dir, mode_t mode);
+/* what the node user must reach: access(2) @mode on @path, @what names it */
+struct cs_node_access {
+	const char *what;
+	const char *path;	/* "": nothing to check */
+	int mode;
+};
+/* each of @acc as the node user (a child); 0, or -1 after one line */
+int cs_node_user_check(const struct cs_cluster *c,
+		       const struct cs_node_access *acc, size_t n);
+
 /* guard.c: kills every started group if clustersim dies abruptly */
 int cs_guard_start(struct cs_cluster *c);
 void cs_guard_add(struct cs_cluster *c, pid_t pgid);
@@ -151,7 +181,7 @@ int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
 int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name);
 
 /*
- * A port of the switch on @dir, as its management console (@dir.mgmt)
+ * A port of the switch on @dir, as its management console (@dir/mgmt)
  * tells it: 0, or -1 if it could not be asked or has no such port.
  */
 struct cs_vde_port;

@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int write_env(FILE *f, const char *k, const char *v)
 {
@@ -113,8 +114,11 @@ int cs_jobs_write(struct cs_cluster *c, const struct cs_scenario *sc,
 		FILE *f = fopen(nd->job, "w");
 		int rc;
 
-		if (!f) {
+		/* what the node reads, as the node user when we are root */
+		if (!f || fchmod(fileno(f), 0644)) {
 			snprintf(err, errlen, "%s: %s", nd->job, strerror(errno));
+			if (f)
+				fclose(f);
 			return -1;
 		}
 		rc = write_node(c, sc, nd, f);

@@ -277,6 +277,63 @@ static int prepare(struct cs_cluster *c, const struct cs_opts *o,
 	for (int b = 0; !rc && b < CS_NBACKENDS; b++)
 		if (c->img[b].used)
 			rc = resolve_image(c, o, b);
+	/* root: the nodes run as an unprivileged host user (nodeuser.c) */
+	if (!rc && cs_node_user_prepare(c))
+		rc = USAGE_ERR;
+	return rc;
+}
+
+/*
+ * Root: can the node user reach everything a node opens on the host (its
+ * kernel, init, module, programs, job; its results directory to write)?
+ * A tree in a mode-0700 directory (mktemp -d) is the usual reason not.
+ */
+static int check_node_access(const struct cs_cluster *c, const struct setup *s)
+{
+	const struct cs_kimage *u = &c->img[CS_BACKEND_UML];
+	const struct cs_kimage *q = &c->img[CS_BACKEND_QEMU];
+	size_t max = 8 + 2 * (size_t)c->n + (s->have_sc ? s->sc.ncmds : 0);
+	struct cs_node_access *acc;
+	char jobs[PATH_MAX + 8];
+	size_t n = 0;
+	int rc;
+
+	if (!c->confined)
+		return 0;
+	acc = calloc(max, sizeof(*acc));
+	if (!acc) {
+		fprintf(stderr, "clustersim: out of memory\n");
+		return -1;
+	}
+	acc[n++] = (struct cs_node_access){ "the guest init", c->init, X_OK };
+	acc[n++] = (struct cs_node_access){ "the programs in", c->bindir,
+					    R_OK | X_OK };
+	acc[n++] = (struct cs_node_access){ "the build tree", c->tree,
+					    R_OK | X_OK };
+	if (u->used) {
+		acc[n++] = (struct cs_node_access){ "the kernel", u->kernel, X_OK };
+		acc[n++] = (struct cs_node_access){ "the module", u->module, R_OK };
+		acc[n++] = (struct cs_node_access){ "the umid directory",
+						    c->uml_dir, W_OK | X_OK };
+	}
+	if (q->used) {
+		acc[n++] = (struct cs_node_access){ "the QEMU kernel", q->kernel,
+						    R_OK };
+		acc[n++] = (struct cs_node_access){ "the QEMU module", q->module,
+						    R_OK };
+	}
+	snprintf(jobs, sizeof(jobs), "%s/jobs", c->run_dir);
+	acc[n++] = (struct cs_node_access){ "the jobs in", jobs, X_OK };
+	for (int i = 0; i < c->n; i++) {
+		acc[n++] = (struct cs_node_access){ "the results directory",
+						    c->node[i].results,
+						    W_OK | X_OK };
+	}
+	for (size_t i = 0; s->have_sc && i < s->sc.ncmds; i++)
+		acc[n++] = (struct cs_node_access){ "the program",
+						    s->sc.cmds[i].argv[0], X_OK };
+	rc = cs_node_user_check(c, acc, n);
+	free(acc);
 	return rc;
 }
 
@@ -306,6 +363,10 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 		fprintf(stderr, "clustersim: %s\n", err);
 		return -1;
 	}
+	if (c->confined)
+		cs_progress(c, "clustersim is root: nodes, switches and cables run as user %s (uid %u, gid %u), writing only runs/%s/node<N>/, uml/ and the switch directories",
+			    c->node_user, (unsigned)c->node_uid,
+			    (unsigned)c->node_gid, c->id);
 	for (int b = 0; b < CS_NBACKENDS; b++) {
 		const struct cs_kimage *k = &c->img[b];
 		int nb = 0;
@@ -378,11 +439,14 @@ int main(int argc, char **argv)
 			cs_scenario_free(&s.sc);
 		return rc;
 	}
-	/* runs/<id>/: an unusable --runs is bad usage, nothing started */
-	if (cs_rundir_create(&c, o.runs ? o.runs : "runs")) {
+	/* runs/<id>/: an unusable --runs is bad usage, nothing started;
+	 * so is a run the node user cannot reach (root) */
+	rc = cs_rundir_create(&c, o.runs ? o.runs : "runs") ? 1 :
+	     check_node_access(&c, &s) ? USAGE_ERR : 0;
+	if (rc) {
 		if (s.have_sc)
 			cs_scenario_free(&s.sc);
-		return c.bad_runs ? USAGE_ERR : 1;
+		return c.bad_runs ? USAGE_ERR : rc;
 	}
 	if (block_signals() || prctl(PR_SET_CHILD_SUBREAPER, 1)) {
 		fprintf(stderr, "clustersim: signal set-up: %s\n", strerror(errno));

@@ -86,7 +86,7 @@ static void link_diag(struct cs_cluster *c, const struct cs_node *nd,
 	fprintf(stderr, "clustersim: node%d: not joined at %.1fs: %s\n",
 		nd->num, cs_elapsed(c), p->detail);
 	if (cs_switch_port(sw, port, &vp))
-		fprintf(stderr, "clustersim: node%d: switch port %d: no answer from %s.mgmt\n",
+		fprintf(stderr, "clustersim: node%d: switch port %d: no answer from %s/mgmt\n",
 			nd->num, port, sw);
 	else
 		fprintf(stderr, "clustersim: node%d: port %d of %s (%s, %s): %ld frames in from the node, %ld out to it\n",

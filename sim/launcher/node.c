@@ -97,6 +97,13 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 			strerror(errno));
 		goto err;
 	}
+	/* QEMU reopens it (/dev/fd/3): the node user must own it */
+	if (shell && c->confined &&
+	    fchown(klog[1], c->node_uid, c->node_gid)) {
+		fprintf(stderr, "clustersim: node %d: chown of the kernel log pipe to user %s: %s\n",
+			nd->num, c->node_user, strerror(errno));
+		goto err;
+	}
 	nd->con_fd = open(nd->console, O_RDONLY | O_CLOEXEC);
 	if (nd->con_fd < 0) {
 		fprintf(stderr, "clustersim: %s: %s\n", nd->console,
@@ -111,8 +118,7 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 	if (pid == 0) {
 		struct rlimit core = { 0, 0 };
 
-		if (setpgid(0, 0) || prctl(PR_SET_PDEATHSIG, SIGKILL) ||
-		    setrlimit(RLIMIT_CORE, &core))
+		if (setpgid(0, 0) || setrlimit(RLIMIT_CORE, &core))
 			_exit(127);
 		if (shell) {
 			/* the terminal's foreground group becomes the node */
@@ -127,6 +133,10 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 			      dup2(klog[1], 3)) < 0)
 			_exit(127);
 		cs_child_reset_signals();
+		/* as the node user (root: nodeuser.c); a change of
+		 * credentials clears the parent-death signal: set after */
+		if (cs_node_user_enter(c) || prctl(PR_SET_PDEATHSIG, SIGKILL))
+			_exit(127);
 		/*
 		 * Without ASLR the heap starts right after the binary: UML
 		 * adds a randomized brk gap (up to 1 GiB) to "physical"

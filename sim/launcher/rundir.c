@@ -110,9 +110,12 @@ int cs_rundir_create(struct cs_cluster *c, const char *runs)
 		char jobs[PATH_MAX];
 
 		if (fmt(jobs, sizeof(jobs), "%s/jobs", c->run_dir, 0) ||
-		    mkdir(jobs, 0755) || mkdir(c->uml_dir, 0755))
+		    mkdir(jobs, 0755))
 			goto err;
 	}
+	/* the nodes' own: UML's umid directories (nodeuser.c) */
+	if (cs_node_user_dir(c, c->uml_dir, 0755))
+		return -1;
 	for (int i = 0; i < c->n; i++) {
 		struct cs_node *nd = &c->node[i];
 
@@ -125,9 +128,11 @@ int cs_rundir_create(struct cs_cluster *c, const char *runs)
 		    fmt(nd->console, sizeof(nd->console), "%s/node%d.console",
 			c->run_dir, nd->num) ||
 		    fmt(nd->job, sizeof(nd->job), "%s/jobs/node%d.job",
-			c->run_dir, nd->num) ||
-		    mkdir(nd->results, 0755))
+			c->run_dir, nd->num))
 			goto err;
+		/* the node's only host-writable directory */
+		if (cs_node_user_dir(c, nd->results, 0755))
+			return -1;
 	}
 	/* runs/latest -> <id>, replaced atomically; best effort */
 	if (fmt(link, sizeof(link), "%s/.latest.%d", abs, (int)getpid()) == 0) {

@@ -47,11 +47,14 @@ int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
 		return -1;
 	}
 	if (pid == 0) {
-		if (setpgid(0, 0) || prctl(PR_SET_PDEATHSIG, SIGKILL) ||
-		    dup2(pfd[0], 0) < 0 || dup2(logfd, 1) < 0 ||
-		    dup2(logfd, 2) < 0)
+		if (setpgid(0, 0) || dup2(pfd[0], 0) < 0 ||
+		    dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(127);
 		cs_child_reset_signals();
+		/* as the node user (root: nodeuser.c), then the parent-death
+		 * signal, which a change of credentials clears */
+		if (cs_node_user_enter(c) || prctl(PR_SET_PDEATHSIG, SIGKILL))
+			_exit(127);
 		execvp(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -79,7 +82,10 @@ int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name)
 
 	snprintf(d, sizeof(d), "%s", dir);
 	snprintf(log, sizeof(log), "%s.log", dir);
-	snprintf(mgmt, sizeof(mgmt), "%s.mgmt", dir);
+	/* in its own directory: the only place of the run it may write */
+	snprintf(mgmt, sizeof(mgmt), "%s/mgmt", dir);
+	if (cs_node_user_dir(c, d, 0700))
+		return -1;
 	snprintf(ports, sizeof(ports), "%d", c->n + 8);
 	idx = cs_helper_spawn(c, name, argv, log);
 	if (idx < 0)
@@ -137,7 +143,7 @@ int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp)
 	size_t used = 0;
 	int fd, n, rc = -1;
 
-	if ((size_t)snprintf(a.sun_path, sizeof(a.sun_path), "%s.mgmt", dir) >=
+	if ((size_t)snprintf(a.sun_path, sizeof(a.sun_path), "%s/mgmt", dir) >=
 	    sizeof(a.sun_path))
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

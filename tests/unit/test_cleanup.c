@@ -13,7 +13,9 @@
  * comes from the QEMU node.
  * Before stopping it checks that the run's processes exist (every node's
  * UML processes, the vde_plug helpers and the vde_switch: all of them carry
- * the run's private directory in their command line), afterwards that none
+ * the run's private directory in their command line), and, when the test
+ * runs as root, that none of them runs as root (the launcher starts them
+ * as its node user, sim/launcher/nodeuser.c); afterwards that none
  * survives, and that the exit status is what the launcher documents.
  */
 #define _XOPEN_SOURCE 700
@@ -44,7 +46,31 @@ struct census {
 	int plug;		/* exe is vde_plug */
 	int filter;		/* exe is wirefilter */
 	int qemu;		/* exe is qemu-system-x86_64 */
+	int as_root;		/* of those kinds: a uid (real, effective,
+				 * saved or fs) is 0 */
 };
+
+/* Has process @pid (a /proc name) uid 0 in any of its four uids? */
+static bool runs_as_root(const char *pid)
+{
+	char path[300], line[256];
+	bool root = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;	/* gone */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int u[4];
+
+		if (sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2],
+			   &u[3]) == 4)
+			root = !u[0] || !u[1] || !u[2] || !u[3];
+	}
+	fclose(f);
+	return root;
+}
 
 /* Live processes whose cmdline contains needle, by kind. */
 static void census(const char *needle, struct census *c)
@@ -96,6 +122,9 @@ static void census(const char *needle, struct census *c)
 			c->filter++;
 		else if (strstr(exe, "/qemu-system-x86_64"))
 			c->qemu++;
+		else
+			continue;	/* the launcher and its guard */
+		c->as_root += runs_as_root(e->d_name);
 	}
 	closedir(d);
 }
@@ -197,6 +226,15 @@ static void wait_for(const struct launch *l, const char *rel, double secs)
 	}
 }
 
+/* Run as root, the launcher starts nodes and helpers as its node user. */
+static void assert_none_root(const struct census *c)
+{
+	if (geteuid() == 0)
+		ck_assert_msg(c->as_root == 0,
+			      "%d of the run's node and helper processes run as host root",
+			      c->as_root);
+}
+
 /* Wait until the run's processes are all there (or fail). */
 static void wait_running_wire(const struct launch *l, double secs, bool wire)
 {
@@ -207,8 +245,10 @@ static void wait_running_wire(const struct launch *l, double secs, bool wire)
 		census(l->tmp.runs, &c);
 		if (c.kernel >= NODES && c.plug >= NODES &&
 		    c.vswitch == (wire ? 1 + NODES : 1) &&
-		    c.filter == (wire ? NODES : 0))
+		    c.filter == (wire ? NODES : 0)) {
+			assert_none_root(&c);
 			return;
+		}
 		ck_assert_msg(unit_now() < end,
 			      "cluster not up in %.0f s: %d kernel, %d switch, %d vde_plug, %d wirefilter processes",
 			      secs, c.kernel, c.vswitch, c.plug, c.filter);
@@ -229,8 +269,10 @@ static void wait_running_mixed(const struct launch *l, double secs)
 
 	for (;;) {
 		census(l->tmp.runs, &c);
-		if (c.kernel >= NODES - 1 && c.qemu == 1 && c.vswitch == 1)
+		if (c.kernel >= NODES - 1 && c.qemu == 1 && c.vswitch == 1) {
+			assert_none_root(&c);
 			return;
+		}
 		ck_assert_msg(unit_now() < end,
 			      "mixed cluster not up in %.0f s: %d kernel, %d qemu, %d switch processes",
 			      secs, c.kernel, c.qemu, c.vswitch);

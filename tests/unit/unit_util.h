@@ -39,11 +39,16 @@ struct unit_tmp {
 	char runs[96];
 };
 
-/* Make /tmp/cs-<tag>-XXXXXX (the test fails if it cannot). */
+/*
+ * Make /tmp/cs-<tag>-XXXXXX (the test fails if it cannot), mode 0755: a
+ * root clustersim's nodes run as another host user, who must reach the
+ * runs/ in it (sim/launcher/nodeuser.c).
+ */
 static inline void unit_tmp_make(struct unit_tmp *t, const char *tag)
 {
 	snprintf(t->dir, sizeof(t->dir), "/tmp/cs-%s-XXXXXX", tag);
 	ck_assert_ptr_nonnull(mkdtemp(t->dir));
+	ck_assert_int_eq(chmod(t->dir, 0755), 0);
 	snprintf(t->runs, sizeof(t->runs), "%s/runs", t->dir);
 }
 
