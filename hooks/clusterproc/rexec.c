@@ -327,8 +327,10 @@ int cp_op_execve(struct filename *filename,
 {
 	struct cp_proc *p = cp_proc_of(current);
 	struct cp_rexec_reply rep;
+	struct cp_node_info ni;
 	struct cp_rexec *rq;
 	unsigned int node;
+	u32 gen = 0;
 	unsigned long flags;
 	size_t rlen;
 	int len, err;
@@ -385,6 +387,8 @@ int cp_op_execve(struct filename *filename,
 	cp_standin_add(p, current);
 	/* the move is under way: where says node, this task still runs */
 	cp_delay_point(CP_DP_REXEC_MOVING);
+	if (cp_node_get(node, &ni))
+		gen = ni.generation;
 
 	err = cp_call(node, CP_MSG_REXEC, rq, len, &rep, sizeof(rep), &rlen);
 	if (err == -ETIMEDOUT) {
@@ -416,12 +420,32 @@ int cp_op_execve(struct filename *filename,
 	putname(filename);
 
 	/* the process runs on node now: this task is only its stand-in */
+	cp_delay_point(CP_DP_REXEC_REPLIED);
 	current->flags |= PF_REMOTE;
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->rstate == CP_RS_STARTING)
 		p->rstate = CP_RS_RUNNING;
 	p->exec_node = 0;
 	spin_unlock_irqrestore(&p->lock, flags);
+	/*
+	 * The node-down sweep (wait.c) passes a stand-in by while it is
+	 * STARTING (its call may still fail). If node went down since the
+	 * call began, the sweep may have passed us by: the process is lost
+	 * as every other one there (killed by SIGKILL for its parent). Set
+	 * after RUNNING, so a sweep after this check finds us itself.
+	 */
+	if (!cp_node_get(node, &ni) || !ni.up || ni.generation != gen) {
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->rstate < CP_RS_EXITED) {
+			p->rstate = CP_RS_EXITED;
+			p->why = CLD_KILLED;
+			p->status = SIGKILL;
+			p->stop_pending = false;
+			p->cont_pending = false;
+		}
+		spin_unlock_irqrestore(&p->lock, flags);
+		cp_count(CP_STAT_REXEC_LOST_STARTING);
+	}
 	cp_delay_point(CP_DP_REXEC_STANDIN);
 	cp_pending_forward(node);
 #ifdef CLUSTERPROC_EXECVE_EXIT

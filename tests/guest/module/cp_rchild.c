@@ -68,6 +68,7 @@
  *                             (as leave), then stays (tracing) STAY ms:
  *                             0, or 10 + errno of the attach or wait,
  *                             2/3 for the leave or the join
+ *   leaveafter WAIT MS        sleep WAIT ms, then as leave MS
  *   pingafter MS NODE         sleep MS, then ping NODE through the module
  *                             (debugfs ping): exit 0 or its errno
  *   inject NODE TYPE HEX      this node's module sends NODE one request
@@ -494,6 +495,12 @@ int main(int argc, char **argv)
 			return 3;
 		sleep_ms(arg(argv, 4));
 		return 0;
+	}
+	if (!strcmp(m, "leaveafter") && argc == 4) {
+		sleep_ms(arg(argv, 2));
+		argv[2] = argv[3];
+		m = "leave";
+		argc = 3;
 	}
 	if (!strcmp(m, "leave") && argc == 3) {
 		const char *path = "/sys/kernel/debug/clusterproc/leave";

@@ -11,8 +11,10 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "libclusterproc.h"
 
 #include <check.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +61,52 @@ START_TEST(test_tracer_node_down_detaches)
 }
 END_TEST
 
+/*
+ * A move whose reply and its target's down event cross: node 1's mover
+ * has the REXEC reply but is not yet the process's stand-in proper
+ * (delay point rexec_replied holds it 2 s there) when the process on
+ * node 3 has its node leave the cluster. The node-down sweep passes a
+ * stand-in that is still STARTING by. Before: the process was not
+ * counted lost; node 3 came back and the process's exit 0 reached its
+ * parent ("exited 0"), where every other process of a node that went
+ * down is killed by SIGKILL for its parent.
+ */
+START_TEST(test_move_crosses_node_down)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "rexec_lost_starting") };
+	char path[256];
+	char *argv[] = { path, "leaveafter", "500", "3000", NULL };
+	pid_t pid, r = 0;
+	int st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	ck_assert_int_eq(cpp_set_delay("rexec_replied", 2000000), 0);
+	cpp_marks_take(m, 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		cp_rexecve(3, path, argv, environ);
+		_exit(100 + errno);
+	}
+	for (int i = 0; i < 200 && r == 0; i++) {
+		r = waitpid(pid, &st, WNOHANG);
+		if (r == 0)
+			cp_sleep_ms(100);
+	}
+	cpp_set_delay("rexec_replied", 0);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 20000), 0);
+	ck_assert_msg(r == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "process %d moved to node 3, which went down as the move completed: %s, status %#x, want killed by SIGKILL",
+		      pid, r ? (WIFEXITED(st) ? "exited" : "killed") :
+		      "no news in 20 s", st);
+	cpp_marks_assert_rose(m, 1, "lost while starting");
+}
+END_TEST
+
 static Suite *node_down_suite(void)
 {
 	Suite *s = suite_create("node-down");
@@ -66,6 +114,7 @@ static Suite *node_down_suite(void)
 
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_tracer_node_down_detaches);
+	tcase_add_test(tc, test_move_crosses_node_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
