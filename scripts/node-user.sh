@@ -6,8 +6,11 @@
 # (no home, no login, its own group) if missing, then lets it search
 # every directory from / down to the tree (TOP) that it could not: a
 # checkout in a `mktemp -d` directory (mode 0700) is closed to it. It gets
-# search (x) only, by an ACL entry for it alone; where the file system
-# takes no ACL, search for others (chmod o+x), said on stderr.
+# search and read (rx), by an ACL entry for it alone: QEMU's 9p server
+# (security_model=none) opens each directory of a path for reading, and
+# a guest's init under a search-only directory failed with EACCES (-13);
+# UML's hostfs needs search only. Where the file system takes no ACL,
+# chmod o+rx, said on stderr.
 # Not root: nothing to do (the nodes run as the caller).
 set -eu
 USER_NAME=clustersim-node
@@ -22,7 +25,7 @@ fi
 
 can_search() {
 	setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --clear-groups \
-		test -x "$1"
+		sh -c 'test -x "$1" && test -r "$1"' sh "$1"
 }
 
 # setfacl (package acl) only when a directory needs it
@@ -47,11 +50,11 @@ echo "$dirs" | while IFS= read -r dir; do
 	[ -n "$dir" ] || continue
 	can_search "$dir" && continue
 	need_acl
-	if setfacl -m "u:$USER_NAME:x" "$dir" 2>/dev/null; then
-		echo "setup: $USER_NAME may search $dir (ACL, search only)"
+	if setfacl -m "u:$USER_NAME:rx" "$dir" 2>/dev/null; then
+		echo "setup: $USER_NAME may search and read $dir (ACL)"
 	else
-		chmod o+x "$dir"
-		echo "setup: $dir takes no ACL: chmod o+x (search only) for $USER_NAME" >&2
+		chmod o+rx "$dir"
+		echo "setup: $dir takes no ACL: chmod o+rx for $USER_NAME" >&2
 	fi
 	can_search "$dir" || {
 		echo "setup: $USER_NAME still cannot search $dir" >&2
