@@ -28,7 +28,7 @@ for spec in "$@"; do
 	(
 		$sim --nodes 1 --timeout 900 --kernel "$kernel" \
 			$(if [ -n "$module" ]; then echo --module "$module"; else echo --no-module; fi) \
-			exec 1 -- /bin/sh -c "$links; cp -a '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
+			exec 1 -- /bin/sh -c "$links; cp -a --no-preserve=ownership '$inst' \"\$CS_RESULTS_DIR/kst\" && cd \"\$CS_RESULTS_DIR/kst\" && ./run_kselftest.sh; exit 0" \
 			>"$out/$name.out" 2>&1
 		echo $? >"$out/$name.rc"
 	) &
