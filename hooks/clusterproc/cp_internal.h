@@ -81,6 +81,8 @@ void cp_transport_stop(void);
 void cp_transport_node_down(unsigned int node);
 int cp_transport_leave(bool leave);
 int cp_send_raw(unsigned int node, const void *msg, size_t len);
+void cp_fill_hdr(struct cp_hdr *h, u8 type, u16 flags, size_t len,
+		 unsigned int dst, int status, u64 req_id);
 bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);

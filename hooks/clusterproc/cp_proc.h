@@ -141,6 +141,7 @@ void cp_standin_add(struct cp_proc *p, struct task_struct *t);
 void cp_standin_del(struct cp_proc *p);
 bool cp_have_standins(void);
 void cp_proc_node_down(unsigned int node);
+bool cp_standin_lost(struct cp_proc *p);
 int cp_wait_start(void);
 void cp_wait_stop(void);
 

@@ -203,20 +203,6 @@ static void cp_fuzz_payload(struct rnd_state *st, u8 type, void *p,
 	}
 }
 
-/* A header the receiver would accept, for @len bytes in all. */
-static void cp_fuzz_hdr(struct cp_hdr *h, u8 type, size_t len,
-			unsigned int node, u64 req_id)
-{
-	memset(h, 0, sizeof(*h));
-	h->magic = cpu_to_be32(CP_MAGIC);
-	h->version = CP_VERSION;
-	h->type = type;
-	h->len = cpu_to_be32(len);
-	h->src_node = cpu_to_be32(cp_self);
-	h->dst_node = cpu_to_be32(node);
-	h->req_id = cpu_to_be64(req_id);
-}
-
 /* A request type with a handler, at random. */
 static u8 cp_fuzz_type(struct rnd_state *st)
 {
@@ -243,7 +229,7 @@ static size_t cp_fuzz_raw(struct rnd_state *st, struct cp_hdr *h,
 	u32 v;
 
 	cp_rnd_fill(st, h + 1, plen);
-	cp_fuzz_hdr(h, type, len, node, prandom_u32_state(st));
+	cp_fill_hdr(h, type, 0, len, node, 0, prandom_u32_state(st));
 	switch (cp_rnd(st, CP_FD_NR)) {
 	case CP_FD_SHORT:
 		len = 1 + cp_rnd(st, sizeof(*h) - 1);
@@ -503,7 +489,7 @@ static ssize_t cp_flood_write(struct file *f, const char __user *ubuf,
 		return -EINVAL;
 	for (i = 0; i < n && !err; i++) {
 		/* request ids no call of ours uses: the replies are stale */
-		cp_fuzz_hdr(&m.h, CP_MSG_PING, sizeof(m), node,
+		cp_fill_hdr(&m.h, CP_MSG_PING, 0, sizeof(m), node, 0,
 			    BIT_ULL(62) | i);
 		err = cp_send_raw(node, &m, sizeof(m));
 	}

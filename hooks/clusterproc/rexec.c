@@ -435,15 +435,7 @@ int cp_op_execve(struct filename *filename,
 	 * after RUNNING, so a sweep after this check finds us itself.
 	 */
 	if (!cp_node_get(node, &ni) || !ni.up || ni.generation != gen) {
-		spin_lock_irqsave(&p->lock, flags);
-		if (p->rstate < CP_RS_EXITED) {
-			p->rstate = CP_RS_EXITED;
-			p->why = CLD_KILLED;
-			p->status = SIGKILL;
-			p->stop_pending = false;
-			p->cont_pending = false;
-		}
-		spin_unlock_irqrestore(&p->lock, flags);
+		cp_standin_lost(p);	/* not a zombie yet: its exit tells */
 		cp_count(CP_STAT_REXEC_LOST_STARTING);
 	}
 	cp_delay_point(CP_DP_REXEC_STANDIN);

@@ -123,8 +123,18 @@ static int cp_send_to(u32 addr, u32 port, void *buf, size_t len)
 	return 0;
 }
 
-static void cp_fill_hdr(struct cp_hdr *h, u8 type, u16 flags, size_t len,
-			unsigned int dst, int status, u64 req_id)
+/**
+ * cp_fill_hdr() - a header from this node, as the receiver checks it
+ * @h: the header
+ * @type: enum cp_msg_type
+ * @flags: CP_F_*
+ * @len: the whole message's length
+ * @dst: the destination node
+ * @status: a reply's positive errno, else 0
+ * @req_id: the request id (a reply echoes its request's)
+ */
+void cp_fill_hdr(struct cp_hdr *h, u8 type, u16 flags, size_t len,
+		 unsigned int dst, int status, u64 req_id)
 {
 	h->magic = cpu_to_be32(CP_MAGIC);
 	h->version = CP_VERSION;

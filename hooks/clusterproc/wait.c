@@ -412,6 +412,34 @@ static struct task_struct *cp_next_lost(const unsigned long *down,
 	return t;
 }
 
+/**
+ * cp_standin_lost() - a stand-in's process died with its node
+ * @p: the stand-in's state
+ *
+ * Its exit, unless one is known, is "killed by SIGKILL" (as the OOM
+ * killer's victims look to their parents).
+ *
+ * Return: whether the stand-in is a zombie already (its parent may be
+ * told now; else its own exit tells it).
+ */
+bool cp_standin_lost(struct cp_proc *p)
+{
+	unsigned long flags;
+	bool dead;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->rstate < CP_RS_EXITED) {
+		p->rstate = CP_RS_EXITED;
+		p->why = CLD_KILLED;
+		p->status = SIGKILL;
+		p->stop_pending = false;
+		p->cont_pending = false;
+	}
+	dead = p->dead;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return dead;
+}
+
 /*
  * A node left: its processes are gone. Each stand-in of a process that ran
  * there becomes "killed by SIGKILL" here, and its parent is told.
@@ -421,7 +449,6 @@ static void cp_node_down_fn(struct work_struct *w)
 	DECLARE_BITMAP(down, CP_MAX_NODES + 1);
 	struct task_struct *t;
 	struct cp_proc *p;
-	unsigned long flags;
 	unsigned int n;
 	bool dead, autoreap = false;
 
@@ -430,16 +457,7 @@ static void cp_node_down_fn(struct work_struct *w)
 		if (test_and_clear_bit(n, cp_down_nodes))
 			set_bit(n, down);
 	while ((t = cp_next_lost(down, &p))) {
-		spin_lock_irqsave(&p->lock, flags);
-		if (p->rstate < CP_RS_EXITED) {
-			p->rstate = CP_RS_EXITED;
-			p->why = CLD_KILLED;
-			p->status = SIGKILL;
-			p->stop_pending = false;
-			p->cont_pending = false;
-		}
-		dead = p->dead;
-		spin_unlock_irqrestore(&p->lock, flags);
+		dead = cp_standin_lost(p);
 		cp_count(CP_STAT_WAIT_LOST);
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 		if (dead) {
