@@ -9,6 +9,8 @@
 #                       cs_tipc.c (TIPC barriers: init, guest tests, demo)
 #   sim/launcher/       $(BIN)/clustersim, host side
 #   sim/init/           $(BIN)/cluster-init, guest side (PID 1 in every node)
+#   sim/fail/           $(BIN)/cs-fail, guest command: ask the launcher for
+#                       a failure (a partition) mid-run
 
 SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
@@ -20,7 +22,7 @@ SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick
 SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
                switch.c node.c argbuf.c node_uml.c node_qemu.c monitor.c \
                stats.c teardown.c report.c guard.c wire.c silent.c \
-               junit_run.c cable.c nodeuser.c)
+               junit_run.c cable.c nodeuser.c faults.c)
 SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
                 init_module.c init_caps.c init_run.c init_wait.c) cs_tipc.c
@@ -48,10 +50,14 @@ $(BIN)/cluster-init: $(SIM_INIT_OBJ) $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $(SIM_INIT_OBJ) $(SIM_LIB)
 
-sim: $(BIN)/clustersim $(BIN)/cluster-init
+$(BIN)/cs-fail: $(SIM_DIR)/fail/cs_fail.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
+sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail
 
 sim-clean:
-	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init
+	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail
 
 .PHONY: sim sim-clean
 

@@ -142,6 +142,7 @@ void cp_standin_del(struct cp_proc *p);
 bool cp_have_standins(void);
 void cp_proc_node_down(unsigned int node);
 bool cp_standin_lost(struct cp_proc *p);
+int cp_wstat(int why, int status);
 int cp_wait_start(void);
 void cp_wait_stop(void);
 

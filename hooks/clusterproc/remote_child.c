@@ -684,8 +684,14 @@ static int cp_job_spawn(struct cp_job *job)
 	return got < 0 ? got : 0;
 }
 
-/* the wait(2) status word of a waitid() result */
-static int cp_wstat(int why, int status)
+/**
+ * cp_wstat() - the wait(2) status word of a waitid() result
+ * @why: its si_code (CLD_EXITED, CLD_KILLED, ...)
+ * @status: its si_status
+ *
+ * Return: the word wait4() stores, as the base kernel builds it.
+ */
+int cp_wstat(int why, int status)
 {
 	switch (why) {
 	case CLD_EXITED:

@@ -614,14 +614,36 @@ static int cp_wait_exited(struct task_struct *t, struct cp_proc *p,
 
 	ret = cp_reap_call(p, pid, nowait ? CP_REAP_NOWAIT : 0, &rep);
 	if (ret == -EHOSTDOWN || ret == -ECHILD) {
-		/* its node left, or it is no longer there: lost, as if killed */
+		/*
+		 * Its node left, or it is no longer there. An exit its EVENT
+		 * told (why, status and times, under p->lock) stands, as a
+		 * child's exit does on one machine; else it is lost: killed
+		 * by SIGKILL, as cp_standin_lost() records when the node-down
+		 * sweep comes first.
+		 */
+		int why = CLD_KILLED, status = SIGKILL;
+		u64 utime = 0, stime = 0;
+		unsigned long flags;
+
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->rstate >= CP_RS_EXITED && cp_why_exit(p->why)) {
+			why = p->why;
+			status = p->status;
+			utime = p->utime;
+			stime = p->stime;
+		}
+		spin_unlock_irqrestore(&p->lock, flags);
 		cp_count(CP_STAT_WAIT_LOST);
 		memset(&rep, 0, sizeof(rep));
 		rep.pid = cpu_to_be32(pid);
-		rep.wstat = cpu_to_be32(SIGKILL);
-		rep.why = cpu_to_be32(CLD_KILLED);
-		rep.status = cpu_to_be32(SIGKILL);
+		rep.wstat = cpu_to_be32(cp_wstat(why, status));
+		rep.why = cpu_to_be32(why);
+		rep.status = cpu_to_be32(status);
 		rep.uid = cpu_to_be32(p->uid);
+		rep.ru[CP_RU_UTIME_US] = cpu_to_be64(div_u64(utime,
+							     NSEC_PER_USEC));
+		rep.ru[CP_RU_STIME_US] = cpu_to_be64(div_u64(stime,
+							     NSEC_PER_USEC));
 		ret = pid;
 	}
 	if (ret <= 0) {

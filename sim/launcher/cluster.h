@@ -34,6 +34,7 @@ struct cs_node {
 	char results[PATH_MAX];	/* host path of the rw results dir */
 	char job[PATH_MAX];	/* host path of the job file */
 	int nexpect;		/* number of TAP files expected */
+	double heal_at;		/* faults.c: partitioned until then, 0 not */
 };
 
 /* A host process the run needs (vde_switch, wirefilter). */
@@ -179,6 +180,10 @@ int cs_helper_spawn(struct cs_cluster *c, const char *name, char *const argv[],
 		    const char *log);
 /* vde_switch on dir (waits for its ctl socket); index or -1 */
 int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name);
+/* Read from a vde management socket until @end is in buf (NUL-terminated;
+ * or 1 s passes); 0 if it came. */
+int cs_read_until(int fd, char *buf, size_t len, size_t *used,
+		  const char *end);
 
 /*
  * A port of the switch on @dir, as its management console (@dir/mgmt)
@@ -235,6 +240,11 @@ void cs_scan_consoles(struct cs_cluster *c, bool close_after);
 
 /* silent.c: report nodes silent past the join bound (once each) */
 void cs_silent_check(struct cs_cluster *c);
+/* faults.c: take the nodes' cs-fail requests, heal partitions when due */
+void cs_faults_check(struct cs_cluster *c);
+/* faults.c: the management socket of node @i's wirefilter (0-based) */
+int cs_wire_mgmt_path(const struct cs_cluster *c, int i, char *out,
+		      size_t len);
 
 /* teardown.c: stop and reap everything started; returns leftovers (0) */
 int cs_teardown(struct cs_cluster *c);

@@ -280,6 +280,7 @@ void cs_monitor(struct cs_cluster *c)
 		if (c->failed_early || all_exited(c))
 			return;
 		cs_silent_check(c);
+		cs_faults_check(c);
 		if (c->shell_node && c->node[c->shell_node - 1].exited)
 			return;
 		if (c->timeout && cs_elapsed(c) >= c->timeout) {

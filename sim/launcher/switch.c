@@ -105,9 +105,8 @@ int cs_switch_start(struct cs_cluster *c, const char *dir, const char *name)
 	return -1;
 }
 
-/* Read from fd until @end is in buf (or 1 s passes); 0 if it came. */
-static int read_until(int fd, char *buf, size_t len, size_t *used,
-		      const char *end)
+int cs_read_until(int fd, char *buf, size_t len, size_t *used,
+		  const char *end)
 {
 	struct timespec t0, now;
 
@@ -151,10 +150,10 @@ int cs_switch_port(const char *dir, int port, struct cs_vde_port *vp)
 		return -1;
 	n = snprintf(cmd, sizeof(cmd), "port/print %d\n", port);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    read_until(fd, buf, sizeof(buf), &used, "vde$ ") == 0 &&
+	    cs_read_until(fd, buf, sizeof(buf), &used, "vde$ ") == 0 &&
 	    write(fd, cmd, (size_t)n) == n) {
 		used = 0;
-		if (read_until(fd, buf, sizeof(buf), &used, "\n1000 ") == 0)
+		if (cs_read_until(fd, buf, sizeof(buf), &used, "\n1000 ") == 0)
 			rc = cs_vde_port_parse(buf, port, vp);
 	}
 	close(fd);

@@ -25,8 +25,8 @@ int cs_wire_start(struct cs_cluster *c)
 		return -1;
 	for (int i = 0; i < c->n; i++) {
 		char dir[PATH_MAX + 16], plugs[3 * PATH_MAX], log[PATH_MAX + 32];
-		char name[32];
-		char *argv[12];
+		char name[32], mgmt[PATH_MAX];
+		char *argv[14];
 		int k = 0;
 
 		if (!wire) {
@@ -46,9 +46,14 @@ int cs_wire_start(struct cs_cluster *c)
 		snprintf(log, sizeof(log), "%s/wire%d.filter.log", c->run_dir,
 			 i + 1);
 		snprintf(name, sizeof(name), "wirefilter of node%d", i + 1);
+		/* its management socket: cs-fail partitions (faults.c) */
+		if (cs_wire_mgmt_path(c, i, mgmt, sizeof(mgmt)))
+			return -1;
 		argv[k++] = "wirefilter";
 		argv[k++] = "-v";
 		argv[k++] = plugs;
+		argv[k++] = "-M";
+		argv[k++] = mgmt;
 		if (o->wire_delay) {
 			argv[k++] = "-d";
 			argv[k++] = (char *)o->wire_delay;

@@ -24,6 +24,9 @@ pid_t cpp_spawn_in(int node, pid_t pgrp, const char *const *args);
 void cpp_noop_handler(int sig);
 /* cpp_spawn_in() in our group, or (own_pgrp) in its own. */
 pid_t cpp_spawn(int node, int own_pgrp, const char *const *args);
+/* As cpp_spawn() in our group, but a failed exec or move is no test
+ * failure: -1 and its errno (the child reaped). */
+pid_t cpp_spawn_try(int node, const char *const *args);
 /* Wait (up to ms) until cp_where(pid) == node: 0, or -1. */
 int cpp_wait_where(pid_t pid, int node, int ms);
 /* Counter of node (this node directly, others through peer_stats). */

@@ -207,6 +207,29 @@ int cp_wait_nodes_up(int want, int timeout_ms)
 	return -ETIMEDOUT;
 }
 
+static int node_state(int node)
+{
+	struct cp_node_line l[64];
+	int i, n = cp_read_nodes(l, 64);
+
+	for (i = 0; i < n; i++)
+		if (l[i].node == node)
+			return l[i].up;
+	return 0;
+}
+
+int cp_wait_node_state(int node, int up, int timeout_ms)
+{
+	int t;
+
+	for (t = 0; t <= timeout_ms; t += 50) {
+		if (node_state(node) == up)
+			return 0;
+		cp_sleep_ms(50);
+	}
+	return -ETIMEDOUT;
+}
+
 long long cp_wait_stat(const char *name, long long target, int timeout_ms)
 {
 	long long v = 0;

@@ -42,6 +42,8 @@ int cp_read_nodes(struct cp_node_line *lines, int max);
 int cp_count_up(void);
 /* Wait until n nodes are up. 0 or -ETIMEDOUT. */
 int cp_wait_nodes_up(int n, int timeout_ms);
+/* Wait until this node sees @node up (1) or down (0): 0, or -ETIMEDOUT. */
+int cp_wait_node_state(int node, int up, int timeout_ms);
 /* Wait until counter name >= target. Returns its last value. */
 long long cp_wait_stat(const char *name, long long target, int timeout_ms);
 /* Expected cluster size: $CP_NODES, default 3. */

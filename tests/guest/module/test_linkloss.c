@@ -58,29 +58,6 @@ static int link_set(int up)
 	return rc;
 }
 
-static int node_state(int node)
-{
-	struct cp_node_line l[64];
-	int i, n = cp_read_nodes(l, 64);
-
-	for (i = 0; i < n; i++)
-		if (l[i].node == node)
-			return l[i].up;
-	return 0;
-}
-
-static int wait_state(int node, int up, int ms)
-{
-	int t;
-
-	for (t = 0; t <= ms; t += 50) {
-		if (node_state(node) == up)
-			return 0;
-		cp_sleep_ms(50);
-	}
-	return -ETIMEDOUT;
-}
-
 START_TEST(test_link_fails)
 {
 	int n, st;
@@ -95,13 +72,13 @@ START_TEST(test_link_fails)
 	barrier(BAR_FOUND);
 	ck_assert_int_eq(link_set(0), 0);
 	for (n = 1; n < nodes; n++)
-		ck_assert_int_eq(wait_state(n, 0, DOWN_MS), 0);
+		ck_assert_int_eq(cp_wait_node_state(n, 0, DOWN_MS), 0);
 	ck_assert_int_eq(cp_ping(1), -EHOSTDOWN);
 	/* stay away longer than the peers' link tolerance */
 	cp_sleep_ms(OUT_MS);
 	ck_assert_int_eq(link_set(1), 0);
 	for (n = 1; n < nodes; n++)
-		ck_assert_msg(wait_state(n, 1, UP_MS) == 0,
+		ck_assert_msg(cp_wait_node_state(n, 1, UP_MS) == 0,
 			      "node %d not up again", n);
 	/* a peer accepts us once its topology thread saw us again */
 	barrier(BAR_BACK);
@@ -123,7 +100,7 @@ START_TEST(test_link_observed)
 	vpid = p.pid;
 	ck_assert_int_eq(kill(vpid, 0), 0);
 	barrier(BAR_FOUND);
-	ck_assert_msg(wait_state(victim, 0, DOWN_MS) == 0,
+	ck_assert_msg(cp_wait_node_state(victim, 0, DOWN_MS) == 0,
 		      "node %d still up %d ms after its link failed", victim,
 		      DOWN_MS);
 	ck_assert_int_ge(cp_stat("node_down_events"), down0 + 1);
@@ -131,7 +108,7 @@ START_TEST(test_link_observed)
 	errno = 0;
 	ck_assert_int_eq(kill(vpid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
-	ck_assert_msg(wait_state(victim, 1, UP_MS) == 0,
+	ck_assert_msg(cp_wait_node_state(victim, 1, UP_MS) == 0,
 		      "node %d not up again", victim);
 	barrier(BAR_BACK);
 	ck_assert_int_eq(cp_ping(victim), 0);

@@ -1,9 +1,10 @@
 /*
- * Races of the process model, on node 1 of a 3-node
- * cluster: many iterations, with seeded random delays (CP_SEED, default
- * the time; printed), of
+ * Races of the process model, on node 1 of a cluster of CP_NODES (3 in
+ * races.scn, 8 in races-8.scn, 3 behind lossy wires in races-wire.scn):
+ * many iterations, with seeded random delays (CP_SEED, default the time;
+ * printed), of
  *   - child exit vs parent wait (blocking, WNOHANG polling, WNOWAIT then
- *     reap), children on nodes 2 and 3;
+ *     reap), children on nodes 2..CP_NODES in turn;
  *   - parent exit vs child exit (the test is the subreaper and must reap
  *     every child exactly once, with its status);
  *   - stop/continue vs wait(WSTOPPED|WCONTINUED): the child's node
@@ -12,7 +13,7 @@
  *     when the wait asks: do_wait() must rescan (E10);
  * first without, then with injected delays at the release points: in the
  * delayed pass every iteration arms a schedule of its own (which points on
- * node 1 and on nodes 2 and 3, and how long each sleeps). Afterwards the
+ * node 1 and on its child's node, and how long each sleeps). Afterwards the
  * counters of the remote-notify paths and of the do_wait rescan must be
  * nonzero, or the test fails.
  *
@@ -45,6 +46,8 @@
 static unsigned int seed;	/* CP_SEED: the run's */
 static unsigned int iseed;	/* the iteration's generator */
 static int iters = 30;
+static int nodes = 3;		/* CP_NODES: children on 2..nodes */
+static bool bench;		/* CP_RACE_BENCH=1: no sleeps, rates */
 static char where[128] = "setup";	/* "seed S FAMILY iteration I" */
 
 #define race_assert(cond, fmt, ...) \
@@ -53,6 +56,32 @@ static char where[128] = "setup";	/* "seed S FAMILY iteration I" */
 static int rnd(int max)
 {
 	return max > 0 ? rand_r(&iseed) % (max + 1) : 0;
+}
+
+/* a sleep of up to @max ms, drawn as always; none in the benchmark */
+static int rnd_ms(int max)
+{
+	int ms = rnd(max);
+
+	return bench ? 0 : ms;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "# rate FAMILY: N iterations in S s, R/s", for make bench-races */
+static void rate(const char *family, int n, double t0)
+{
+	double s = now_s() - t0;
+
+	printf("# rate %s: %d iterations in %.2f s, %.1f/s\n", family, n, s,
+	       s > 0 ? n / s : 0.0);
+	fflush(stdout);
 }
 
 /* Start iteration @i of @family: its own generator, its name in the log. */
@@ -80,9 +109,15 @@ static void set_remote_delay(int node, const char *point, unsigned int us)
 		    "delay %s on node %d: status %#x", point, node, st);
 }
 
+/* the node of iteration @i's child: 2..nodes in turn */
+static int child_node(int i)
+{
+	return 2 + i % (nodes - 1);
+}
+
 /*
  * The delayed pass's release points: on node 1 (the waiter's) and on
- * nodes 2 and 3 (the children's). armed[] is what is set now, so that
+ * nodes 2..nodes (the children's). armed[] is what is set now, so that
  * only changes cost a remote command.
  */
 static const char *const here_points[] = {
@@ -91,7 +126,7 @@ static const char *const here_points[] = {
 static const char *const there_points[] = {
 	"notify_parent_flush", "exit_flush",
 };
-static unsigned int armed_here[3], armed_there[2][2];
+static unsigned int armed_here[3], armed_there[CP_MAX_NODES][2];
 
 static void arm(int node, const char *point, unsigned int *now,
 		unsigned int us)
@@ -107,10 +142,13 @@ static void arm(int node, const char *point, unsigned int *now,
 }
 
 /*
- * This iteration's schedule, from its generator: each point off or on
- * with 0.5, 1, 3 or 6 ms; printed, so a failure's log shows it.
+ * This iteration's schedule, from its generator: each point of node 1
+ * and of the child's node @child off or on with 0.5, 1, 3 or 6 ms;
+ * printed, so a failure's log shows it. (The other nodes' points hold no
+ * process of this iteration; re-arming all of them would cost 2 remote
+ * commands per node and iteration, too slow on 8 nodes.)
  */
-static void arm_schedule(void)
+static void arm_schedule(int child)
 {
 	static const unsigned int us[] = { 0, 0, 0, 0, 500, 1000, 3000, 6000 };
 	char line[256];
@@ -125,16 +163,14 @@ static void arm_schedule(void)
 			n += snprintf(line + n, sizeof(line) - n, " 1:%s=%u",
 				      here_points[i], d);
 	}
-	for (int node = 2; node <= 3; node++)
-		for (unsigned int i = 0; i < 2; i++) {
-			unsigned int d = us[rnd(7)];
+	for (unsigned int i = 0; i < 2; i++) {
+		unsigned int d = us[rnd(7)];
 
-			arm(node, there_points[i], &armed_there[node - 2][i], d);
-			if (d && n < sizeof(line))
-				n += snprintf(line + n, sizeof(line) - n,
-					      " %d:%s=%u", node, there_points[i],
-					      d);
-		}
+		arm(child, there_points[i], &armed_there[child - 2][i], d);
+		if (d && n < sizeof(line))
+			n += snprintf(line + n, sizeof(line) - n, " %d:%s=%u",
+				      child, there_points[i], d);
+	}
 	printf("%s\n", line);
 	fflush(stdout);
 }
@@ -143,7 +179,7 @@ static void set_delays(unsigned int us)
 {
 	for (unsigned int i = 0; i < 3; i++)
 		arm(1, here_points[i], &armed_here[i], us);
-	for (int node = 2; node <= 3; node++)
+	for (int node = 2; node <= nodes; node++)
 		for (unsigned int i = 0; i < 2; i++)
 			arm(node, there_points[i], &armed_there[node - 2][i], us);
 }
@@ -187,6 +223,7 @@ static void reap_once(pid_t pid, int code, int how)
 
 static void exit_vs_wait(int n, bool sched)
 {
+	double t0 = now_s();
 	char ms[16];
 
 	for (int i = 0; i < n; i++) {
@@ -194,16 +231,18 @@ static void exit_vs_wait(int n, bool sched)
 
 		iteration(sched ? "exit_vs_wait/delayed" : "exit_vs_wait", i);
 		if (sched)
-			arm_schedule();
-		snprintf(ms, sizeof(ms), "%d", rnd(20));
-		pid = cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
-		cp_sleep_ms(rnd(20));
+			arm_schedule(child_node(i));
+		snprintf(ms, sizeof(ms), "%d", rnd_ms(20));
+		pid = cpp_spawn(child_node(i), 0, ARGS("sleep", ms));
+		cp_sleep_ms(rnd_ms(20));
 		reap_once(pid, 0, i % 3);
 	}
+	rate(sched ? "exit_vs_wait/delayed" : "exit_vs_wait", n, t0);
 }
 
 static void parent_exit_vs_child_exit(int n, bool sched)
 {
+	double t0 = now_s();
 	char ms[16];
 	int st;
 
@@ -215,17 +254,18 @@ static void parent_exit_vs_child_exit(int n, bool sched)
 
 		iteration(sched ? "parent_exit/delayed" : "parent_exit", i);
 		if (sched)
-			arm_schedule();
-		snprintf(ms, sizeof(ms), "%d", rnd(20));
+			arm_schedule(child_node(i));
+		snprintf(ms, sizeof(ms), "%d", rnd_ms(20));
 		mid = fork();
 		race_assert(mid >= 0, "fork: %s", strerror(errno));
 		if (mid == 0) {
-			pid_t c = cpp_spawn(2 + i % 2, 0, ARGS("sleep", ms));
+			pid_t c = cpp_spawn(child_node(i), 0,
+					    ARGS("sleep", ms));
 
 			/* every other time, exit only once c is a stand-in */
-			if (i % 2 && cpp_wait_where(c, 2 + i % 2, 5000))
+			if (i % 2 && cpp_wait_where(c, child_node(i), 5000))
 				_exit(8);
-			cp_sleep_ms(rnd(20));
+			cp_sleep_ms(rnd_ms(20));
 			_exit(9);
 		}
 		/* both come to us: the middle one (9), its remote child (0) */
@@ -245,6 +285,7 @@ static void parent_exit_vs_child_exit(int n, bool sched)
 	}
 	race_assert(prctl(PR_SET_CHILD_SUBREAPER, 0) == 0, "subreaper: %s",
 		    strerror(errno));
+	rate(sched ? "parent_exit/delayed" : "parent_exit", n, t0);
 }
 
 static void stop_vs_wait(void)
@@ -295,6 +336,8 @@ static void *waiter_main(void *arg)
 /* two threads wait for the same remote child: exactly one reaps it */
 static void two_waiters(int n, bool sched)
 {
+	double t0 = now_s();
+
 	for (int i = 0; i < n; i++) {
 		struct waiter w[2] = { { 0 }, { 0 } };
 		pthread_t th[2];
@@ -303,9 +346,9 @@ static void two_waiters(int n, bool sched)
 
 		iteration(sched ? "two_waiters/delayed" : "two_waiters", i);
 		if (sched)
-			arm_schedule();
-		pid = cpp_spawn(2 + i % 2, 0, ARGS("exit", "4"));
-		cp_sleep_ms(rnd(10));
+			arm_schedule(child_node(i));
+		pid = cpp_spawn(child_node(i), 0, ARGS("exit", "4"));
+		cp_sleep_ms(rnd_ms(10));
 		for (int k = 0; k < 2; k++) {
 			w[k].pid = pid;
 			race_assert(pthread_create(&th[k], NULL, waiter_main,
@@ -327,6 +370,7 @@ static void two_waiters(int n, bool sched)
 		}
 		race_assert(got == 1, "%d waiters reaped %d", got, pid);
 	}
+	rate(sched ? "two_waiters/delayed" : "two_waiters", n, t0);
 }
 
 START_TEST(test_races_plain)
@@ -383,23 +427,36 @@ END_TEST
 int main(void)
 {
 	const char *s = getenv("CP_SEED"), *it = getenv("CP_RACE_ITERS");
+	const char *b = getenv("CP_RACE_BENCH");
 	Suite *su = suite_create("races");
 	TCase *tc = tcase_create("races");
 
 	seed = s ? (unsigned int)strtoul(s, NULL, 10) : (unsigned int)time(NULL);
+	bench = b && !strcmp(b, "1");
+	nodes = cp_expected_nodes();
+	if (nodes < 3 || nodes > CP_MAX_NODES) {
+		fprintf(stderr, "test_races: CP_NODES %d: want 3..%d\n", nodes,
+			CP_MAX_NODES);
+		return EXIT_FAILURE;
+	}
 	if (it)
 		iters = atoi(it) > 0 ? atoi(it) : iters;
-	printf("# test_races: seed %u, %d iterations\n", seed, iters);
+	printf("# test_races: seed %u, %d iterations, %d nodes\n", seed, iters,
+	       nodes);
 	printf("# replay: make race SEED=%u ITERS=%d (on the host; SCN=races)\n",
 	       seed, iters);
 	fflush(stdout);
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_races: not all nodes up\n");
 	tcase_set_timeout(tc, 200);
-	tcase_add_unchecked_fixture(tc, marks_setup, NULL);
+	/* the benchmark: the plain pass without sleeps, for its rates */
+	if (!bench)
+		tcase_add_unchecked_fixture(tc, marks_setup, NULL);
 	tcase_add_test(tc, test_races_plain);
-	tcase_add_test(tc, test_races_delayed);
-	tcase_add_test(tc, test_race_counters);
+	if (!bench) {
+		tcase_add_test(tc, test_races_delayed);
+		tcase_add_test(tc, test_race_counters);
+	}
 	suite_add_tcase(su, tc);
 	return cp_run_suite(su, CK_NORMAL, CK_FORK_GETENV) ? EXIT_FAILURE :
 							       EXIT_SUCCESS;

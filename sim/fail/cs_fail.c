@@ -1,0 +1,138 @@
+/*
+ * cs-fail: ask the launcher, from inside a node, for a failure now.
+ *
+ *   cs-fail NODE partition SECONDS
+ *
+ * cuts node NODE off from every other node (its wirefilter drops every
+ * frame both ways) for SECONDS, then heals it; the run needs wirefilters
+ * (a scenario 'wire' line). It returns once the launcher has cut the
+ * link: 0, or 1 with the launcher's reason; bad usage: 2. The request and
+ * the answer are files in this node's results directory
+ * ($CS_RESULTS_DIR, sim/launcher/faults.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ACK_WAIT_MS 5000
+
+static int usage(const char *why)
+{
+	fprintf(stderr, "cs-fail: %s\nusage: cs-fail NODE partition SECONDS\n",
+		why);
+	return 2;
+}
+
+static int number(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
+}
+
+static int write_request(const char *dir, const char *line)
+{
+	char tmp[4096], req[4096];
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.fail.req", dir) >=
+		    sizeof(tmp) ||
+	    (size_t)snprintf(req, sizeof(req), "%s/fail.req", dir) >=
+		    sizeof(req))
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		close(fd);
+		return -1;
+	}
+	if (close(fd) || rename(tmp, req))
+		return -1;
+	return 0;
+}
+
+/* The launcher's answer: 0 "ok", 1 an error (printed), -1 none came. */
+static int read_answer(const char *dir)
+{
+	char ack[4096], buf[256];
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	if ((size_t)snprintf(ack, sizeof(ack), "%s/fail.ack", dir) >=
+	    sizeof(ack))
+		return -1;
+	for (int ms = 0; ms < ACK_WAIT_MS; ms += 10) {
+		int fd = open(ack, O_RDONLY | O_CLOEXEC);
+		ssize_t r;
+
+		if (fd < 0) {
+			if (errno != ENOENT)
+				return -1;
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (unlink(ack))
+			perror("cs-fail: unlink fail.ack");
+		if (r < 0)
+			return -1;
+		buf[r] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strcmp(buf, "ok"))
+			return 0;
+		fprintf(stderr, "cs-fail: launcher: %s\n", buf);
+		return 1;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = getenv("CS_RESULTS_DIR");
+	char line[64];
+	long node, secs;
+	int o, rc;
+
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		if (o == 'h') {
+			printf("usage: cs-fail NODE partition SECONDS\n");
+			return 0;
+		} else {
+			return usage("bad option");
+		}
+	if (argc - optind != 3)
+		return usage("want three arguments");
+	if (number(argv[optind], 1, 64, &node))
+		return usage("NODE: a node number 1..64");
+	if (strcmp(argv[optind + 1], "partition"))
+		return usage("the only failure so far is 'partition'");
+	if (number(argv[optind + 2], 1, 600, &secs))
+		return usage("SECONDS: 1..600");
+	if (!dir || !*dir)
+		return usage("CS_RESULTS_DIR is not set (run inside a clustersim node)");
+	snprintf(line, sizeof(line), "partition %ld %ld\n", node, secs);
+	if (write_request(dir, line)) {
+		fprintf(stderr, "cs-fail: request in %s: %s\n", dir,
+			strerror(errno));
+		return 1;
+	}
+	rc = read_answer(dir);
+	if (rc < 0) {
+		fprintf(stderr, "cs-fail: no answer from the launcher in %d ms\n",
+			ACK_WAIT_MS);
+		return 1;
+	}
+	return rc;
+}

@@ -1,0 +1,183 @@
+/*
+ * faults.c: failures a node asks for mid-run, so that a test can put one
+ * exactly where its race is (the guest command cs-fail, sim/fail/).
+ *
+ * The request: cs-fail writes one line "partition NODE SECONDS" to
+ * fail.req in its node's results directory (renamed into place, so it is
+ * read whole). The monitor loop (every 20 ms) takes it, acts, and answers
+ * in fail.ack: "ok" or "error: why". A partition makes node NODE's
+ * wirefilter (the run has one per node: a scenario 'wire' line or
+ * --wire-*) drop 100 % of the frames both ways, then, SECONDS later,
+ * restores the run's loss: the node is cut off from every other node, as
+ * a pulled cable looks to both sides, and comes back. Every action goes
+ * to runs/<id>/faults.log and the progress line.
+ *
+ * Trust: the request comes from a guest, i.e. from code under test; it is
+ * parsed strictly, may name only this run's nodes, and can do nothing
+ * but set this run's filters.
+ */
+#include "cluster.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define CS_FAIL_MAX_S 600	/* longest partition a request may ask */
+
+int cs_wire_mgmt_path(const struct cs_cluster *c, int i, char *out,
+		      size_t len)
+{
+	return (size_t)snprintf(out, len, "%s/wire%d/filter.mgmt", c->run_dir,
+				i + 1) >= len ? -1 : 0;
+}
+
+static void fault_log(const struct cs_cluster *c, const char *fmt, ...)
+{
+	char path[PATH_MAX + 16], line[512];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	cs_progress(c, "fault: %s", line);
+	snprintf(path, sizeof(path), "%s/faults.log", c->run_dir);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "%.3f %s\n", cs_elapsed(c), line);
+	fclose(f);
+}
+
+/* Set node @i's wirefilter loss to @pct (both ways); 0 if it said so. */
+static int filter_loss(const struct cs_cluster *c, int i, const char *pct)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char buf[1024], cmd[32];
+	size_t used = 0;
+	int fd, n, rc = -1;
+
+	if (cs_wire_mgmt_path(c, i, a.sun_path, sizeof(a.sun_path)))
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "loss %s\n", pct);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    cs_read_until(fd, buf, sizeof(buf), &used, "$ ") == 0 &&
+	    write(fd, cmd, (size_t)n) == n) {
+		used = 0;
+		if (cs_read_until(fd, buf, sizeof(buf), &used, "$ ") == 0 &&
+		    strstr(buf, "1000 Success"))
+			rc = 0;
+	}
+	close(fd);
+	return rc;
+}
+
+static bool have_wires(const struct cs_cluster *c)
+{
+	return c->wire_delay || c->wire_loss || c->wire_dup;
+}
+
+/* Act on one request line; @why gets the error. */
+static int fault_do(struct cs_cluster *c, int from, const char *req,
+		    char *why, size_t wlen)
+{
+	char what[16], extra;
+	int node, secs;
+
+	if (sscanf(req, "%15s %d %d %c", what, &node, &secs, &extra) != 3 ||
+	    strcmp(what, "partition")) {
+		snprintf(why, wlen, "bad request (want: partition NODE SECONDS)");
+		return -1;
+	}
+	if (node < 1 || node > c->n || secs < 1 || secs > CS_FAIL_MAX_S) {
+		snprintf(why, wlen, "node %d or %d s out of range (1..%d, 1..%d)",
+			 node, secs, c->n, CS_FAIL_MAX_S);
+		return -1;
+	}
+	if (!have_wires(c)) {
+		snprintf(why, wlen, "no wirefilters in this run (add a 'wire' line to the scenario)");
+		return -1;
+	}
+	if (c->node[node - 1].heal_at) {
+		snprintf(why, wlen, "node %d is partitioned already", node);
+		return -1;
+	}
+	if (filter_loss(c, node - 1, "100")) {
+		snprintf(why, wlen, "node %d's wirefilter did not take 'loss 100'",
+			 node);
+		return -1;
+	}
+	c->node[node - 1].heal_at = cs_elapsed(c) + secs;
+	fault_log(c, "node %d asked: node %d partitioned for %d s", from, node,
+		  secs);
+	return 0;
+}
+
+/* fail.ack in @dir: the answer cs-fail waits for (written, then renamed) */
+static void fault_answer(const char *dir, const char *text)
+{
+	char tmp[PATH_MAX + 16], ack[PATH_MAX + 16];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.fail.ack", dir);
+	snprintf(ack, sizeof(ack), "%s/fail.ack", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0 || close(fd) || rename(tmp, ack))
+		unlink(tmp);
+}
+
+static void fault_take(struct cs_cluster *c, struct cs_node *nd)
+{
+	char path[PATH_MAX + 16], req[128], why[160], ans[192];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fail.req", nd->results);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	r = read(fd, req, sizeof(req) - 1);
+	close(fd);
+	unlink(path);
+	req[r > 0 ? r : 0] = '\0';
+	req[strcspn(req, "\n")] = '\0';
+	if (fault_do(c, nd->num, req, why, sizeof(why)) == 0) {
+		fault_answer(nd->results, "ok\n");
+		return;
+	}
+	fault_log(c, "node %d asked '%.60s': %s", nd->num, req, why);
+	snprintf(ans, sizeof(ans), "error: %s\n", why);
+	fault_answer(nd->results, ans);
+}
+
+void cs_faults_check(struct cs_cluster *c)
+{
+	double now = cs_elapsed(c);
+
+	for (int i = 0; i < c->n; i++) {
+		struct cs_node *nd = &c->node[i];
+
+		if (!nd->exited && nd->results[0])
+			fault_take(c, nd);
+		if (!nd->heal_at || now < nd->heal_at)
+			continue;
+		nd->heal_at = 0;
+		if (filter_loss(c, i, c->wire_loss ? c->wire_loss : "0"))
+			fault_log(c, "node %d: its wirefilter did not take the heal",
+				  nd->num);
+		else
+			fault_log(c, "node %d healed (loss %s%%)", nd->num,
+				  c->wire_loss ? c->wire_loss : "0");
+	}
+}

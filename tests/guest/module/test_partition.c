@@ -1,0 +1,234 @@
+/*
+ * Node failure, partition mid-race (nodefail-partition.scn, node 1 of 3,
+ * every node behind a wirefilter): node 1 keeps children running on
+ * nodes 2 and 3 and reaps them as they exit (the races' exit-vs-wait),
+ * and in the middle of it asks the launcher (cs-fail) to cut node 3 off
+ * for PART_S seconds, longer than the link tolerance (1.5 s). The
+ * survivors' view, as the node-failure rules say: no wait hangs; a child
+ * that was on node 3 is reaped once, exited 0 (its exit came through
+ * before the cut) or killed by SIGKILL (lost with its node); node 2's
+ * children all exit 0. Then node 3 is back, and a child there exits with
+ * the status it chose. A child on node 3 whose exit node 1 heard of
+ * (SIGCHLD: exited 5) before the cut is reaped as exited 5, not as lost.
+ * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
+ * errno, node_down_events during this test. Nodes 2 and 3 wait at a
+ * barrier until node 1 is done (an idle node would end its run when it
+ * saw node 1 go away).
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define PART_S		"5"	/* the cut: above 1.5 s link tolerance */
+#define ROUNDS		40	/* children per node, 25 ms apart */
+#define WAIT_MS		30000	/* no wait may take longer than this */
+#define BAR_DONE	0x43500501u	/* node 1 has checked everything */
+#define DOWN_MS		8000	/* link tolerance (1.5 s) and margin */
+
+struct kid {
+	pid_t pid;
+	int node;
+	int st;
+	bool done;
+};
+
+/* One WNOHANG pass over the kids not yet reaped: how many are left. */
+static int reap_pass(struct kid *k, int n)
+{
+	int left = 0;
+
+	for (int i = 0; i < n; i++) {
+		pid_t r;
+
+		if (k[i].done)
+			continue;
+		r = waitpid(k[i].pid, &k[i].st, WNOHANG);
+		ck_assert_msg(r >= 0, "waitpid %d (node %d): %s", k[i].pid,
+			      k[i].node, strerror(errno));
+		if (r == k[i].pid)
+			k[i].done = true;
+		else
+			left++;
+	}
+	return left;
+}
+
+/* Reap every kid in @k within WAIT_MS: 0, or -1. */
+static int reap_all(struct kid *k, int n)
+{
+	for (int t = 0; t <= WAIT_MS; t += 20) {
+		if (!reap_pass(k, n))
+			return 0;
+		cp_sleep_ms(20);
+	}
+	return -1;
+}
+
+static int run_cs_fail(const char *node, const char *secs)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		execlp("cs-fail", "cs-fail", node, "partition", secs,
+		       (char *)NULL);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* A child on node 3 that exited 5, its SIGCHLD (blocked) received. */
+static pid_t exited_before_cut(void)
+{
+	struct timespec ts = { 10, 0 };
+	siginfo_t si;
+	sigset_t set;
+	pid_t k;
+	int r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	k = cpp_spawn(3, 0, ARGS("exit", "5"));
+	do {
+		memset(&si, 0, sizeof(si));
+		r = sigtimedwait(&set, &si, &ts);
+	} while (r == SIGCHLD && si.si_pid != k);
+	ck_assert_msg(r == SIGCHLD && si.si_code == CLD_EXITED &&
+		      si.si_status == 5,
+		      "SIGCHLD of %d on node 3: %d (%s), code %d status %d, want CLD_EXITED 5",
+		      k, r, r < 0 ? strerror(errno) : "", si.si_code,
+		      si.si_status);
+	return k;
+}
+
+/*
+ * Children of 0..300 ms on nodes 2 and 3 while node 3 is cut off: before
+ * the cut, during it (a REXEC to node 3 fails: the spawn reports it) and
+ * after the links time out.
+ */
+START_TEST(test_partition_mid_race)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events") };
+	struct kid k[2 * ROUNDS];
+	int n = 0, lost = 0, ok3 = 0, refused = 0, est;
+	pid_t early;
+	char ms[16];
+
+	cpp_marks_take(m, 1);
+	memset(k, 0, sizeof(k));
+	early = exited_before_cut();
+	for (int i = 0; i < ROUNDS; i++) {
+		if (i == ROUNDS / 4) {
+			ck_assert_msg(run_cs_fail("3", PART_S) == 0,
+				      "cs-fail 3 partition %s failed", PART_S);
+			ck_assert_msg(cp_wait_node_state(3, 0, DOWN_MS) == 0,
+				      "node 3 still up %d ms after the cut",
+				      DOWN_MS);
+			/*
+			 * Before: "killed by SIGKILL" (0x9): the failed REAP
+			 * call to the down node overrode the exit its EVENT
+			 * had told.
+			 */
+			ck_assert_int_eq(waitpid(early, &est, 0), early);
+			ck_assert_msg(WIFEXITED(est) && WEXITSTATUS(est) == 5,
+				      "child %d on node 3, SIGCHLD said exited 5 before node 3 was cut off: wait status %#x, want exited 5",
+				      early, est);
+		}
+		snprintf(ms, sizeof(ms), "%d", (i * 37) % 300);
+		for (int node = 2; node <= 3; node++) {
+			pid_t p = cpp_spawn_try(node, ARGS("sleep", ms));
+
+			if (p < 0) {
+				/* only node 3's, only while it is away */
+				ck_assert_msg(node == 3,
+					      "spawn on node 2 (round %d): %s",
+					      i, strerror(errno));
+				refused++;
+				continue;
+			}
+			k[n].pid = p;
+			k[n++].node = node;
+		}
+		/* reap as they come, during the cut too */
+		reap_pass(k, n);
+		cp_sleep_ms(25);
+	}
+	ck_assert_msg(reap_all(k, n) == 0,
+		      "a wait hung: children still unreaped %d s after the partition",
+		      WAIT_MS / 1000);
+	for (int i = 0; i < n; i++) {
+		int st = k[i].st;
+
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			ok3 += k[i].node == 3;
+			continue;
+		}
+		ck_assert_msg(k[i].node == 3 && WIFSIGNALED(st) &&
+			      WTERMSIG(st) == SIGKILL,
+			      "child %d on node %d: status %#x, want exited 0%s",
+			      k[i].pid, k[i].node, st,
+			      k[i].node == 3 ? " or killed by SIGKILL" : "");
+		lost++;
+	}
+	printf("# partition: %d children, node 3: %d exited, %d lost, %d refused\n",
+	       n, ok3, lost, refused);
+	/* the cut was seen as a node going down, during this test */
+	cpp_marks_assert_rose(m, 1, "partition");
+	/* node 3 back, and working */
+	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 20000), 0);
+	for (int t = 0; t < 100; t++) {
+		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
+		int st;
+
+		if (p < 0) {	/* a peer accepts it once it saw it again */
+			cp_sleep_ms(100);
+			continue;
+		}
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+			      "child on node 3 after the heal: status %#x, want exited 7",
+			      st);
+		return;
+	}
+	ck_abort_msg("no remote exec to node 3 worked in 10 s after the heal");
+}
+END_TEST
+
+/* nodes 2 and 3: stay until node 1 is done, partition and all */
+START_TEST(test_partition_peer)
+{
+	cp_barrier_ck(BAR_DONE, cp_env_node(), cp_expected_nodes());
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("clusterproc_partition");
+	TCase *tc = tcase_create("partition");
+	int self = cp_env_node(), failed;
+
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_partition: not all nodes up\n");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, self == 1 ? test_partition_mid_race :
+				       test_partition_peer);
+	suite_add_tcase(s, tc);
+	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
+	/* pass or fail, let the peers go */
+	if (self == 1 && cp_barrier(BAR_DONE, self, cp_expected_nodes(), NULL))
+		fprintf(stderr, "test_partition: end barrier failed\n");
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
