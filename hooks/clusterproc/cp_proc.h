@@ -126,6 +126,7 @@ void cp_queue_reparent(struct cp_proc *pool, unsigned int node, pid_t pid,
 void cp_queue_autoreap(struct cp_proc *pool, struct task_struct *t);
 int cp_rchild_start(void);
 void cp_rchild_stop(void);
+void cp_rchild_node_down(unsigned int node);
 
 /* wait.c */
 int cp_handle_event(const struct cp_request *r, void *reply, size_t max);

@@ -107,6 +107,8 @@ CP_STAT(HOOK_EXIT_FLUSH, hook_exit_flush)
 CP_STAT(STANDIN_RELEASED, standin_released)
 CP_STAT(AUTOREAP_REMOTE, autoreap_remote)
 CP_STAT(REAP_ORPHAN, reap_orphan)
+CP_STAT(FENCE_KILLED, fence_killed)
+CP_STAT(FENCE_REAPED, fence_reaped)
 /* ptrace across nodes: ptrace.c */
 CP_STAT(HOOK_PTRACE, hook_ptrace)
 CP_STAT(PTRACE_ATTACH_OK, ptrace_attach_ok)

@@ -165,6 +165,7 @@ static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 	pr_info("node %u down\n", inst);
 	cp_transport_node_down(inst);
 	cp_proc_node_down(inst);	/* its processes are lost (wait.c) */
+	cp_rchild_node_down(inst);	/* its children here die (fencing) */
 	cp_ptrace_node_down(inst);	/* its tracers too: detach */
 }
 

@@ -38,7 +38,7 @@
 #include "cp_internal.h"
 #include "cp_proc.h"
 
-enum cp_job_kind { CP_JOB_SPAWN, CP_JOB_REAP };
+enum cp_job_kind { CP_JOB_SPAWN, CP_JOB_REAP, CP_JOB_FENCE };
 
 struct cp_job {
 	struct list_head link;
@@ -56,11 +56,14 @@ struct cp_job {
 	pid_t pid;
 	u32 flags;
 	struct cp_reap_reply *out;
+	/* fence: the node that went down (allocated; cp_rparent frees it) */
+	unsigned int down;
 };
 
 static struct task_struct *cp_rparent;
 static LIST_HEAD(cp_jobs);
 static DEFINE_SPINLOCK(cp_jobs_lock);
+static bool cp_fence_open;	/* under cp_jobs_lock: FENCE jobs may queue */
 static DECLARE_WAIT_QUEUE_HEAD(cp_jobs_wq);
 
 /* ---- outbound queue: messages recorded under locks, sent later ---- */
@@ -751,6 +754,63 @@ static int cp_job_reap(struct cp_job *job)
 /* Run a job in cp_rparent (the parent of every remote child here). */
 static int cp_job_run(struct cp_job *job);
 
+#define CP_FENCE_BATCH 32
+
+/*
+ * Fencing, in cp_rparent (the parent of every remote child here): node
+ * @job->down went down, so the processes here whose parent is there are
+ * dead for it (its wait reports them killed by SIGKILL, or their told
+ * exit) and their pids are its own, free for it to use again. They must
+ * not live on: each live one is killed and marked noreap (its exit is
+ * autoreaped, nobody is told), each zombie is reaped here. Then, once the
+ * partition heals, one pid never names two processes.
+ *
+ * Locking: the children are looked at under tasklist_lock (read): a
+ * child's exit_notify() (write) either ran before, and it is a zombie
+ * whose death was recorded for the parent's node, or runs after and
+ * sees noreap. SIGKILL is sent under the read lock, as kill_pgrp() does;
+ * the zombies are reaped after the unlock, in batches.
+ */
+static void cp_job_fence(struct cp_job *job)
+{
+	pid_t zombies[CP_FENCE_BATCH];
+	struct task_struct *t;
+	bool more;
+	int n;
+
+	do {
+		n = 0;
+		more = false;
+		clusterproc_tasklist_read_lock();
+		list_for_each_entry(t, &current->children, sibling) {
+			struct cp_proc *p = cp_proc_of(t);
+
+			if (!p || p->kind != CP_PROC_RCHILD ||
+			    p->pnode != job->down)
+				continue;
+			if (t->exit_state == EXIT_ZOMBIE) {
+				if (n < CP_FENCE_BATCH)
+					zombies[n++] = task_tgid_nr(t);
+				else
+					more = true;
+			} else if (!READ_ONCE(p->noreap)) {
+				WRITE_ONCE(p->noreap, true);
+				send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
+				cp_count(CP_STAT_FENCE_KILLED);
+			}
+		}
+		clusterproc_tasklist_read_unlock();
+		for (int i = 0; i < n; i++) {
+			struct waitid_info info = { };
+			struct rusage ru;
+
+			if (clusterproc_waitid(zombies[i], WNOHANG | WEXITED |
+					       __WALL, &info, &ru) > 0)
+				cp_count(CP_STAT_FENCE_REAPED);
+		}
+	} while (more);
+}
+
 /* The parent's node is gone or forgot the child: release its zombie. */
 static void cp_rchild_reap_orphan(pid_t pid)
 {
@@ -783,6 +843,11 @@ static int cp_rparent_main(void *unused)
 		wait_event_idle(cp_jobs_wq, !list_empty(&cp_jobs) ||
 				kthread_should_stop());
 		while ((job = cp_job_next())) {
+			if (job->kind == CP_JOB_FENCE) {
+				cp_job_fence(job);
+				kfree(job);
+				continue;
+			}
 			job->result = job->kind == CP_JOB_SPAWN ?
 				      cp_job_spawn(job) : cp_job_reap(job);
 			complete(&job->done);
@@ -803,6 +868,32 @@ static int cp_job_run(struct cp_job *job)
 	wake_up(&cp_jobs_wq);
 	wait_for_completion(&job->done);
 	return job->result;
+}
+
+/**
+ * cp_rchild_node_down() - membership: @node went down; fence its children
+ * @node: its number
+ *
+ * From the topology thread. Queues a fencing job for cp_rparent (see
+ * cp_job_fence()); none once cp_rchild_stop() has begun.
+ */
+void cp_rchild_node_down(unsigned int node)
+{
+	struct cp_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
+
+	if (!job)
+		return;
+	job->kind = CP_JOB_FENCE;
+	job->down = node;
+	spin_lock(&cp_jobs_lock);
+	if (!cp_fence_open) {
+		spin_unlock(&cp_jobs_lock);
+		kfree(job);
+		return;
+	}
+	list_add_tail(&job->link, &cp_jobs);
+	spin_unlock(&cp_jobs_lock);
+	wake_up(&cp_jobs_wq);
 }
 
 /*
@@ -1178,6 +1269,10 @@ int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
 	return -EOPNOTSUPP;
 }
 
+void cp_rchild_node_down(unsigned int node)
+{
+}
+
 static void cp_rchild_reap_orphan(pid_t pid)
 {
 }
@@ -1244,6 +1339,9 @@ int cp_rchild_start(void)
 		return PTR_ERR(t);
 	}
 	cp_rparent = t;
+	spin_lock(&cp_jobs_lock);
+	cp_fence_open = true;
+	spin_unlock(&cp_jobs_lock);
 	return 0;
 }
 
@@ -1252,11 +1350,19 @@ int cp_rchild_start(void)
  */
 void cp_rchild_stop(void)
 {
+	struct cp_job *job;
 	struct cp_out *o;
 
+	spin_lock(&cp_jobs_lock);
+	cp_fence_open = false;
+	spin_unlock(&cp_jobs_lock);
 	if (cp_rparent)
 		kthread_stop(cp_rparent);
 	cp_rparent = NULL;
+	/* fencing jobs it did not take (only those queue without a waiter) */
+	while ((job = cp_job_next()))
+		if (job->kind == CP_JOB_FENCE)
+			kfree(job);
 	if (cp_out_wq) {
 		flush_workqueue(cp_out_wq);
 		destroy_workqueue(cp_out_wq);

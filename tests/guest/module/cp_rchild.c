@@ -74,6 +74,8 @@
  *   inject NODE TYPE HEX      this node's module sends NODE one request
  *                             of TYPE with payload HEX (debugfs inject):
  *                             exit 0 if NODE accepted it, else its errno
+ *   zombies                   exit with the number of zombies on this
+ *                             node (/proc/PID/stat state Z; at most 100)
  *   injectself NODE TYPE HEX  this node's module sends NODE one request
  *                             of TYPE whose payload is our pid (big
  *                             endian) then HEX (debugfs inject): exit 0
@@ -83,6 +85,7 @@
 #include "cp_test_util.h"
 #include "libclusterproc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -363,6 +366,40 @@ static int status_is(const char *key, const char *value)
 	return rc;
 }
 
+/* Processes in state Z on this node (at most 100); 101 on error. */
+static int count_zombies(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 101;
+	while ((e = readdir(d)) && n < 100) {
+		char path[300], buf[512], *p;
+		ssize_t r;
+		int fd;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* gone meanwhile */
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		/* pid (comm) state ...: comm may hold blanks and ')' */
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'Z')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -456,6 +493,8 @@ int main(int argc, char **argv)
 		rc = cp_write_file(CP_DEBUGFS "/inject", cmd);
 		return rc < 0 ? -rc : 0;
 	}
+	if (!strcmp(m, "zombies") && argc == 2)
+		return count_zombies();
 	if (!strcmp(m, "nskill") && argc == 6)
 		return nskill(argv);
 	if (!strcmp(m, "nsattach") && argc == 5)

@@ -10,6 +10,10 @@
  * children all exit 0. Then node 3 is back, and a child there exits with
  * the status it chose. A child on node 3 whose exit node 1 heard of
  * (SIGCHLD: exited 5) before the cut is reaped as exited 5, not as lost.
+ * Fencing: a child still running on node 3 when node 1 declared it lost
+ * (reaped here as killed by SIGKILL) does not live on there: after the
+ * heal its pid names no process on node 3, and node 3 keeps no zombie
+ * of ours (one pid never names two processes).
  * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
  * errno, node_down_events during this test. Nodes 2 and 3 wait at a
  * barrier until node 1 is done (an idle node would end its run when it
@@ -121,15 +125,20 @@ static pid_t exited_before_cut(void)
  */
 START_TEST(test_partition_mid_race)
 {
-	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events") };
+	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events"),
+				CPP_MARK(3, "fence_killed") };
 	struct kid k[2 * ROUNDS];
 	int n = 0, lost = 0, ok3 = 0, refused = 0, est;
-	pid_t early;
-	char ms[16];
+	pid_t early, longer;
+	char ms[16], v[16];
 
-	cpp_marks_take(m, 1);
+	cpp_marks_take(m, 2);
 	memset(k, 0, sizeof(k));
 	early = exited_before_cut();
+	/* outlives the cut: lost for node 1, must die on node 3 */
+	longer = cpp_spawn(3, 0, ARGS("sleep", "30000"));
+	k[n].pid = longer;
+	k[n++].node = 3;
 	for (int i = 0; i < ROUNDS; i++) {
 		if (i == ROUNDS / 4) {
 			ck_assert_msg(run_cs_fail("3", PART_S) == 0,
@@ -185,10 +194,13 @@ START_TEST(test_partition_mid_race)
 	}
 	printf("# partition: %d children, node 3: %d exited, %d lost, %d refused\n",
 	       n, ok3, lost, refused);
-	/* the cut was seen as a node going down, during this test */
-	cpp_marks_assert_rose(m, 1, "partition");
+	ck_assert_msg(WIFSIGNALED(k[0].st) && WTERMSIG(k[0].st) == SIGKILL,
+		      "child %d on node 3 through the cut: status %#x, want killed by SIGKILL",
+		      longer, k[0].st);
 	/* node 3 back, and working */
 	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 20000), 0);
+	/* the cut was a node going down here, and fenced there */
+	cpp_marks_assert_rose(m, 2, "partition");
 	for (int t = 0; t < 100; t++) {
 		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
 		int st;
@@ -201,6 +213,22 @@ START_TEST(test_partition_mid_race)
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
 			      "child on node 3 after the heal: status %#x, want exited 7",
 			      st);
+		/*
+		 * Before fencing: "kill(longer, 0) on node 3: exit 0 (it
+		 * lives)": it ran on with the pid node 1 had freed.
+		 */
+		snprintf(v, sizeof(v), "%d", longer);
+		p = cpp_spawn(3, 0, ARGS("kill", v, "0"));
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == ESRCH,
+			      "kill(%d, 0) on node 3 after the heal: status %#x (exit %d), want exit %d (ESRCH: fenced)",
+			      longer, st, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+			      ESRCH);
+		p = cpp_spawn(3, 0, ARGS("zombies"));
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			      "zombies on node 3 after the heal: %d, want 0",
+			      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return;
 	}
 	ck_abort_msg("no remote exec to node 3 worked in 10 s after the heal");
