@@ -5,7 +5,8 @@
 #
 #   sim/*.c             $(SIM_LIB): pure-logic parts (CLI, scenario,
 #                       console scan, TAP, JUnit, job file, kernel pick,
-#                       vde port lines), also linked by the unit tests;
+#                       vde port lines, cs-fail requests), also linked by
+#                       the unit tests;
 #                       cs_tipc.c (TIPC barriers: init, guest tests, demo)
 #   sim/launcher/       $(BIN)/clustersim, host side
 #   sim/init/           $(BIN)/cluster-init, guest side (PID 1 in every node)
@@ -16,7 +17,7 @@ SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
 SIM_LIB     := $(BUILD)/sim/libclustersim.a
 SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick.c \
-               vde_port.c junit.c junit_tap.c
+               vde_port.c junit.c junit_tap.c fault_req.c
 # the launcher: nodes of both backends (node_uml.c, node_qemu.c), the
 # switch and its cables (--switches K), wirefilters, the run's JUnit file
 SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
@@ -50,9 +51,10 @@ $(BIN)/cluster-init: $(SIM_INIT_OBJ) $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $(SIM_INIT_OBJ) $(SIM_LIB)
 
-$(BIN)/cs-fail: $(SIM_DIR)/fail/cs_fail.c
+# Static, as cluster-init: a node execs it over hostfs.
+$(BIN)/cs-fail: $(SIM_DIR)/fail/cs_fail.c $(SIM_LIB)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+	$(HOST_CC) $(SIM_CFLAGS) -static -o $@ $< $(SIM_LIB)
 
 sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail
 

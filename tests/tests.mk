@@ -21,7 +21,8 @@ GUEST_OUT   := $(BUILD)/tests/guest
 TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
-               test_jobfile test_cleanup test_run test_kernel_pick test_vde_port
+               test_jobfile test_cleanup test_run test_kernel_pick test_vde_port \
+               test_fault_req
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))

@@ -10,6 +10,8 @@
  * the answer are files in this node's results directory
  * ($CS_RESULTS_DIR, sim/launcher/faults.c).
  */
+#include "fault_req.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,15 +28,6 @@ static int usage(const char *why)
 	fprintf(stderr, "cs-fail: %s\nusage: cs-fail NODE partition SECONDS\n",
 		why);
 	return 2;
-}
-
-static int number(const char *s, long lo, long hi, long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	return errno || end == s || *end || *v < lo || *v > hi ? -1 : 0;
 }
 
 static int write_request(const char *dir, const char *line)
@@ -101,8 +94,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = getenv("CS_RESULTS_DIR");
-	char line[64];
-	long node, secs;
+	struct cs_fault_req req;
+	char line[160], why[128];
 	int o, rc;
 
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
@@ -114,15 +107,13 @@ int main(int argc, char **argv)
 		}
 	if (argc - optind != 3)
 		return usage("want three arguments");
-	if (number(argv[optind], 1, 64, &node))
-		return usage("NODE: a node number 1..64");
-	if (strcmp(argv[optind + 1], "partition"))
-		return usage("the only failure so far is 'partition'");
-	if (number(argv[optind + 2], 1, 600, &secs))
-		return usage("SECONDS: 1..600");
+	/* the launcher parses it again, with the run's node count */
+	snprintf(line, sizeof(line), "%.40s %.40s %.40s\n", argv[optind + 1],
+		 argv[optind], argv[optind + 2]);
+	if (cs_fault_parse(line, 64, &req, why, sizeof(why)))
+		return usage(why);
 	if (!dir || !*dir)
 		return usage("CS_RESULTS_DIR is not set (run inside a clustersim node)");
-	snprintf(line, sizeof(line), "partition %ld %ld\n", node, secs);
 	if (write_request(dir, line)) {
 		fprintf(stderr, "cs-fail: request in %s: %s\n", dir,
 			strerror(errno));

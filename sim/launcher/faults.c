@@ -17,6 +17,7 @@
  * but set this run's filters.
  */
 #include "cluster.h"
+#include "fault_req.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +28,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#define CS_FAIL_MAX_S 600	/* longest partition a request may ask */
 
 int cs_wire_mgmt_path(const struct cs_cluster *c, int i, char *out,
 		      size_t len)
@@ -90,19 +89,12 @@ static bool have_wires(const struct cs_cluster *c)
 static int fault_do(struct cs_cluster *c, int from, const char *req,
 		    char *why, size_t wlen)
 {
-	char what[16], extra;
-	int node, secs;
+	struct cs_fault_req r;
+	int node;
 
-	if (sscanf(req, "%15s %d %d %c", what, &node, &secs, &extra) != 3 ||
-	    strcmp(what, "partition")) {
-		snprintf(why, wlen, "bad request (want: partition NODE SECONDS)");
+	if (cs_fault_parse(req, c->n, &r, why, wlen))
 		return -1;
-	}
-	if (node < 1 || node > c->n || secs < 1 || secs > CS_FAIL_MAX_S) {
-		snprintf(why, wlen, "node %d or %d s out of range (1..%d, 1..%d)",
-			 node, secs, c->n, CS_FAIL_MAX_S);
-		return -1;
-	}
+	node = r.node;
 	if (!have_wires(c)) {
 		snprintf(why, wlen, "no wirefilters in this run (add a 'wire' line to the scenario)");
 		return -1;
@@ -116,9 +108,9 @@ static int fault_do(struct cs_cluster *c, int from, const char *req,
 			 node);
 		return -1;
 	}
-	c->node[node - 1].heal_at = cs_elapsed(c) + secs;
+	c->node[node - 1].heal_at = cs_elapsed(c) + r.seconds;
 	fault_log(c, "node %d asked: node %d partitioned for %d s", from, node,
-		  secs);
+		  r.seconds);
 	return 0;
 }
 
