@@ -172,7 +172,7 @@ enum cp_trace_kind {
 	CP_TR_SEND,	/* a message leaves (what: type, peer: dst, req) */
 	CP_TR_RECV,	/* a valid message arrives (peer: src) */
 	CP_TR_HOOK,	/* a hook op entered (what: its hook_* counter) */
-	CP_TR_RET,	/* a hook op returns with tasklist_lock dropped (arg) */
+	CP_TR_RET,	/* a hook op's result (arg; 0: nothing, lock held) */
 	CP_TR_RELEASE,	/* a release point passed (what: enum cp_delay_point) */
 	CP_TR_RETAKE,	/* tasklist_lock retaken after that point */
 	CP_TR_QUEUE,	/* a record queued (what: type, peer, subj, arg: seq) */

@@ -755,6 +755,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		/* still moving: its own exit will wake us */
 		*notask_error = 0;
 		spin_unlock_irqrestore(&p->lock, flags);
+		cp_trace(CP_TR_RET, CP_STAT_HOOK_WAIT_TASK, 0, 0, task_tgid_nr(t),
+			 0);
 		return 0;
 	}
 	if (st == CP_RS_EXITED && (wo_flags & WEXITED)) {
@@ -809,6 +811,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 	if (st != CP_RS_GONE && st != CP_RS_REAPING)
 		*notask_error = 0;
 	spin_unlock_irqrestore(&p->lock, flags);
+	/* nothing to report: the lock is still held, do_wait() scans on */
+	cp_trace(CP_TR_RET, CP_STAT_HOOK_WAIT_TASK, 0, 0, task_tgid_nr(t), 0);
 	return 0;
 }
 

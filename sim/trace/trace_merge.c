@@ -531,6 +531,8 @@ static void row(const struct chart *c, FILE *f, size_t i)
 		q(f, strncmp(e->what, "hook_", 5) ? e->what : e->what + 5);
 		if (e->arg == CS_TR_RESCAN)
 			fputs(" op: RESCAN, do_wait() scans again", f);
+		else if (e->arg == 0)
+			fputs(" op: nothing to report, lock still held", f);
 		else
 			fprintf(f, " op returns %d", e->arg);
 	} else if (is(e, "release")) {
