@@ -1,4 +1,11 @@
 /*
+ * The run's chart: its last rows only (where a failure is; a whole suite
+ * is thousands of events, a chart mscgen takes minutes over and no one
+ * reads). clustersim-trace draws any other window of trace.txt.
+ */
+#define CS_TRACE_CHART_ROWS 300
+
+/*
  * trace_run.c: `clustersim --trace`: after the run, the nodes' trace
  * rings (node<N>/trace.txt, copied by cluster-init before power-off)
  * merged into runs/<id>/trace.txt, drawn as trace.msc and, by mscgen,
@@ -28,7 +35,12 @@ static int write_out(const char *path, const struct cs_trace *t, bool chart,
 		return -1;
 	}
 	if (chart) {
-		rc = cs_trace_msc(t, NULL, f, err, errlen) < 0 ? -1 : 0;
+		struct cs_msc_opts mo = {
+			.last = CS_TRACE_CHART_ROWS,
+			.title = "the run's last rows (clustersim --trace); any other window: clustersim-trace --since/--until/--last trace.txt",
+		};
+
+		rc = cs_trace_msc(t, &mo, f, err, errlen) < 0 ? -1 : 0;
 	} else {
 		rc = cs_trace_write(t, f);
 		if (rc)
@@ -109,7 +121,8 @@ int cs_trace_run(const struct cs_cluster *c)
 	snprintf(path, sizeof(path), "%s/trace.svg", c->run_dir);
 	if (render(msc, path, err, sizeof(err)))
 		goto out;
-	cs_progress(c, "trace: %zu events of %d nodes: %s", t.n, found, path);
+	cs_progress(c, "trace: %zu events of %d nodes in trace.txt, the last %d rows at most in %s",
+		    t.n, found, CS_TRACE_CHART_ROWS, path);
 	rc = 0;
 out:
 	if (rc)

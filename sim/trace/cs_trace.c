@@ -37,6 +37,7 @@ static const char usage[] =
 "      --since MARK    the chart starts at the first mark MARK\n"
 "      --until MARK    and ends at the next mark MARK\n"
 "      --all-points    also the transport's release points\n"
+"      --last N        only the last N rows of the chart's window\n"
 "      --title TEXT    a comment at the top of the chart\n"
 "  -h, --help          this text\n";
 
@@ -158,7 +159,7 @@ static int write_file(const char *path, const struct cs_trace *t,
 
 int main(int argc, char **argv)
 {
-	enum { O_MSC = 256, O_SVG, O_SINCE, O_UNTIL, O_ALL, O_TITLE };
+	enum { O_MSC = 256, O_SVG, O_SINCE, O_UNTIL, O_ALL, O_TITLE, O_LAST };
 	static const struct option opts[] = {
 		{ "run", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
 		{ "until", required_argument, NULL, O_UNTIL },
 		{ "all-points", no_argument, NULL, O_ALL },
 		{ "title", required_argument, NULL, O_TITLE },
+		{ "last", required_argument, NULL, O_LAST },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,6 +189,17 @@ int main(int argc, char **argv)
 		case O_UNTIL: mo.until = optarg; break;
 		case O_ALL: mo.all_points = true; break;
 		case O_TITLE: mo.title = optarg; break;
+		case O_LAST: {
+			char *end;
+
+			errno = 0;
+			mo.last = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' ||
+			    !mo.last)
+				return die2("--last '%s': want a number of rows > 0%s",
+					    optarg, "");
+			break;
+		}
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fputs("clustersim-trace: bad usage (--help)\n", stderr);

@@ -597,6 +597,14 @@ int cs_trace_msc(const struct cs_trace *t, const struct cs_msc_opts *o,
 		free(c.row);
 		return fail(err, errlen, "out of memory");
 	}
+	if (o && o->last) {
+		size_t keep = 0, i = c.hi;
+
+		/* move the window's start so that only the last rows stay */
+		while (i > c.lo && keep < o->last)
+			keep += shown(&c, --i);
+		c.lo = i;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		c.row[i] = shown(&c, i) ? nrows++ : -1;
 		if (c.row[i] >= 0 && !is(&t->ev[i], "mark"))

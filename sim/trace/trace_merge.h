@@ -59,6 +59,7 @@ struct cs_msc_opts {
 	const char *since;	/* start after the first mark with this text */
 	const char *until;	/* stop at the first later mark with this text */
 	bool all_points;	/* also the transport's points (call_send...) */
+	size_t last;		/* only the last rows of the window (0: all) */
 	const char *title;	/* a comment line at the top, or NULL */
 };
 

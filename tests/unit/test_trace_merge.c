@@ -141,6 +141,14 @@ START_TEST(test_chart)
 	/* the event was sent before the window: its receive stands alone */
 	ck_assert_ptr_nonnull(strstr(s, "[label=\"received event from node 2 (its send not traced)\"]"));
 	free(s);
+	/* the last rows of the window only: the mark 'reaped' among them */
+	o.last = 3;
+	s = chart(&t, &o, &rows, err, sizeof(err));
+	ck_assert_int_eq(rows, 3);
+	ck_assert_ptr_nonnull(strstr(s, "--- [label=\"reaped (node 1, pid 100)\"];"));
+	ck_assert_ptr_null(strstr(s, "\"reap\""));
+	free(s);
+	o.last = 0;
 	o.since = "nope";
 	s = chart(&t, &o, &rows, err, sizeof(err));
 	ck_assert_int_eq(rows, -1);
