@@ -189,24 +189,30 @@ CP_UML = $(if $(UML_LINUX),$(UML_LINUX),$(KDIR)/linux)
 CP_SIM = $(BIN)/clustersim --kernel $(CP_UML) --module $(MODULE_KO) $(CP_SIM_OPTS)
 CP_CHECK_DEPS = module module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
 
-# Message sequence charts of the module's paths (mscgen): drawn by hand
-# (msc/*.msc), or recorded (msc/*.trace: a merged `clustersim --trace`
-# timeline, drawn by clustersim-trace between two marks of its run;
-# `make docs-record` records them again). No cluster boots here.
-CP_MSC := $(wildcard $(CP_HERE)/msc/*.msc)
-CP_TRACES := $(wildcard $(CP_HERE)/msc/*.trace)
-CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC)) \
-	$(patsubst $(CP_HERE)/msc/%.trace,$(BUILD)/docs/%.svg,$(CP_TRACES))
-# the window of each recorded chart: marks its test writes (test_trace.c)
+# Message sequence charts of the module's paths (mscgen), recorded: the
+# merged `clustersim --trace` timeline of a real run of module-trace.scn
+# (msc/module-trace.trace; `make docs-record` records it again) drawn by
+# clustersim-trace between two marks its test wrote (test_trace.c); any
+# hand-drawn msc/*.msc too. No cluster boots here: `make check` runs it.
+CP_TRACE_REC := $(CP_HERE)/msc/module-trace.trace
+CP_REC_CHARTS := remote-exec remote-wait kill-pgrp
+CP_TRACE_OPTS_remote-exec := --since exec --until wait \
+	--title "remote exec: node 1's child moves to node 2 (onnode 2 sh)"
 CP_TRACE_OPTS_remote-wait := --since wait --until reaped \
-	--title "remote wait: node 1 waits for its child that moved to node 2 (recorded by make docs-record)"
+	--title "remote wait: node 1 waits for its child that moved to node 2"
+CP_TRACE_OPTS_kill-pgrp := --since kill --until killed \
+	--title "kill(-pgrp) of a group with a member moved to node 2"
+CP_MSC := $(wildcard $(CP_HERE)/msc/*.msc)
+CP_REC_SVG := $(patsubst %,$(BUILD)/docs/%.svg,$(CP_REC_CHARTS))
+CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC)) \
+	$(CP_REC_SVG)
 
 docs: $(CP_SVG)
 	@echo "docs: $(words $(CP_SVG)) charts in $(BUILD)/docs/"
 	@# the README's pictures are committed: say when one is stale
-	@for t in $(CP_TRACES); do n=$$(basename $$t .trace); \
+	@for n in $(CP_REC_CHARTS); do \
 		cmp -s $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/$$n.svg || \
-		echo "docs: warning: $(CP_HERE)/msc/$$n.svg differs from the chart of $$n.trace (cp $(BUILD)/docs/$$n.svg there, or make docs-record)" >&2; \
+		echo "docs: warning: $(CP_HERE)/msc/$$n.svg is not the chart of $(notdir $(CP_TRACE_REC)) (cp $(BUILD)/docs/$$n.svg there, or make docs-record)" >&2; \
 	done
 
 $(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.msc
@@ -215,22 +221,22 @@ $(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.msc
 	@mkdir -p $(dir $@)
 	mscgen -T svg -o $@ $<
 
-$(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.trace $(BIN)/clustersim-trace
+$(CP_REC_SVG): $(BUILD)/docs/%.svg: $(CP_TRACE_REC) $(BIN)/clustersim-trace
 	@command -v mscgen >/dev/null 2>&1 || \
 		{ echo "docs: mscgen missing: run 'make setup'" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	$(BIN)/clustersim-trace $(CP_TRACE_OPTS_$*) --msc $(BUILD)/docs/$*.msc --svg $@ $<
 
-# Record the charts' runs again (boots 2 nodes: not in `make check`):
-# module-trace.scn with --trace, its merged timeline kept as
-# msc/remote-wait.trace, the chart drawn and copied beside it for the
-# README.
+# Record the charts' run again (boots 2 nodes: not in `make check`):
+# module-trace.scn with --trace; its merged timeline is kept as
+# msc/module-trace.trace and the charts, drawn, are copied beside it for
+# the README.
 docs-record: $(CP_CHECK_DEPS) $(BIN)/clustersim-trace
 	$(CP_SIM) -q --trace --runs $(BUILD)/docs-runs run $(CP_SCN_DIR)/module-trace.scn
-	cp $(BUILD)/docs-runs/latest/trace.txt $(CP_HERE)/msc/remote-wait.trace
-	@$(MAKE) --no-print-directory docs CP_TRACES=$(CP_HERE)/msc/remote-wait.trace 2>/dev/null
-	cp $(BUILD)/docs/remote-wait.svg $(CP_HERE)/msc/remote-wait.svg
-	@echo "docs-record: msc/remote-wait.trace and .svg from $$(readlink -f $(BUILD)/docs-runs/latest)"
+	cp $(BUILD)/docs-runs/latest/trace.txt $(CP_TRACE_REC)
+	@$(MAKE) --no-print-directory docs 2>/dev/null
+	for n in $(CP_REC_CHARTS); do cp $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/; done
+	@echo "docs-record: $(CP_TRACE_REC) and its charts from $$(readlink -f $(BUILD)/docs-runs/latest)"
 
 CHECK_HOST_TARGETS += docs
 

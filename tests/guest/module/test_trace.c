@@ -12,8 +12,11 @@
  *   node 2: hook notify_parent for the child, the event queued for node 1,
  *           flushed with result 0, sent to node 1; REAP received from
  *           node 1 and its reply sent with the same request id.
- * The chart of this run is the module README's remote-wait picture
- * (make docs-record).
+ * Before that, the mark "exec" starts the move itself (REXEC); after it,
+ * kill(-pgrp) of a group with a member on node 2, between the marks
+ * "kill" and "killed" (a kill sent to node 2 and answered).
+ * The charts of this run are the module README's remote-exec,
+ * remote-wait and kill-pgrp pictures (make docs-record).
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
@@ -116,6 +119,64 @@ static void trace_restore(void)
 		cp_write_file(TRACE_DIR "trace_on", "0");
 }
 
+static pid_t group;
+
+static void on_term(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * kill(-pgrp) of a group spread over two nodes: leader L here (catches
+ * SIGTERM), its child M moved to node 2 (sleep 30, default SIGTERM).
+ * Between the marks "kill" and "killed": the kill op, the group's kill
+ * sent to node 2 and M's stand-in's kill forwarded there. L then reaps
+ * M (killed by SIGTERM) and exits 0.
+ */
+static void kill_group(void)
+{
+	int fds[2], st, n;
+	pid_t m = 0, r;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	group = fork();
+	ck_assert_int_ge(group, 0);
+	if (group == 0) {
+		setpgid(0, 0);
+		signal(SIGTERM, on_term);
+		m = fork();
+		if (m == 0) {
+			char *argv[] = { "sleep", "30", NULL };
+
+			cp_rexecvp(2, "sleep", argv);
+			_exit(126);
+		}
+		if (write(fds[1], &m, sizeof(m)) != sizeof(m))
+			_exit(3);
+		do
+			r = waitpid(m, &st, 0);
+		while (r < 0 && errno == EINTR);
+		_exit(r == m && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM ? 0 : 4);
+	}
+	setpgid(group, group);
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &m, sizeof(m)), (int)sizeof(m));
+	close(fds[0]);
+	for (n = 0; cp_where(m) != 2 && n < 500; n++)
+		cp_sleep_ms(10);
+	ck_assert_int_eq(cp_where(m), 2);
+	mark("kill");
+	ck_assert_int_eq(kill(-group, SIGTERM), 0);
+	mark("killed");
+	do
+		r = waitpid(group, &st, 0);
+	while (r < 0 && errno == EINTR);
+	ck_assert_int_eq(r, group);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "the group's leader: status %#x (4: its child on node 2 not killed by SIGTERM)",
+		      st);
+}
+
 START_TEST(test_remote_wait_traced)
 {
 	int nodes = cp_expected_nodes();
@@ -145,11 +206,15 @@ START_TEST(test_remote_wait_traced)
 		rsend = find(reap, "send", "reap.reply", 1, 0);
 		ck_assert_msg(rsend >= 0 && evs[rsend].req == evs[reap].req,
 			      "no REAP reply with the request's id %llx", evs[reap].req);
+		ck_assert_msg(find(0, "recv", "rexec", 1, 0) >= 0, "no REXEC received from node 1");
+		ck_assert_msg(find(rsend, "recv", "kill", 1, 0) >= 0,
+			      "no kill received from node 1 after the REAP");
 		trace_restore();
 		return;
 	}
 	ck_assert_int_eq(self_node, 1);
 	ck_assert_int_ge(nodes, 2);
+	mark("exec");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -169,8 +234,24 @@ START_TEST(test_remote_wait_traced)
 	mark("reaped");
 	ck_assert_int_eq(r, pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7, "status %#x", st);
+	kill_group();
 	read_ring();
 	cp_barrier_ck(BARRIER_DONE, 1, 2);
+	/* the move: execve hook, REXEC to node 2 and its reply */
+	i = find_mark("exec");
+	ck_assert_msg(i >= 0 && find(i, "hook", "hook_execve", 2, pid) >= 0,
+		      "no hook_execve of %d to node 2 after the mark 'exec'", pid);
+	i = find(i, "send", "rexec", 2, 0);
+	ck_assert_msg(i >= 0 && find(i, "recv", "rexec.reply", 2, 0) >= 0,
+		      "no REXEC to node 2 answered");
+	/* kill(-pgrp): the group's op, a kill to node 2 answered */
+	i = find_mark("kill");
+	ck_assert_msg(i >= 0 && find(i, "hook", "hook_kill_pgrp", -1, group) >= 0,
+		      "no hook_kill_pgrp of group %d after the mark 'kill'", group);
+	i = find(i, "send", "kill", 2, 0);
+	ck_assert_msg(i >= 0 && find(i, "recv", "kill.reply", 2, 0) >= 0 &&
+		      find(i, "recv", "kill.reply", 2, 0) < find_mark("killed"),
+		      "no kill sent to node 2 and answered before kill(2) returned");
 	w = find_mark("wait");
 	ck_assert_msg(w >= 0, "no mark 'wait' in node 1's ring (%d events)", nev);
 	ck_assert_msg(find(w, "recv", "event", 2, 0) >= 0, "no death event received from node 2");
