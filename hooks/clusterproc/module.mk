@@ -210,7 +210,7 @@ CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC)) \
 docs: $(CP_SVG)
 	@echo "docs: $(words $(CP_SVG)) charts in $(BUILD)/docs/"
 	@# the README's pictures are committed: say when one is stale
-	@for n in $(CP_REC_CHARTS); do \
+	@[ -n "$(CP_DOCS_RECORDING)" ] || for n in $(CP_REC_CHARTS); do \
 		cmp -s $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/$$n.svg || \
 		echo "docs: warning: $(CP_HERE)/msc/$$n.svg is not the chart of $(notdir $(CP_TRACE_REC)) (cp $(BUILD)/docs/$$n.svg there, or make docs-record)" >&2; \
 	done
@@ -234,7 +234,7 @@ $(CP_REC_SVG): $(BUILD)/docs/%.svg: $(CP_TRACE_REC) $(BIN)/clustersim-trace
 docs-record: $(CP_CHECK_DEPS) $(BIN)/clustersim-trace
 	$(CP_SIM) -q --trace --runs $(BUILD)/docs-runs run $(CP_SCN_DIR)/module-trace.scn
 	cp $(BUILD)/docs-runs/latest/trace.txt $(CP_TRACE_REC)
-	@$(MAKE) --no-print-directory docs 2>/dev/null
+	@$(MAKE) --no-print-directory docs CP_DOCS_RECORDING=1
 	for n in $(CP_REC_CHARTS); do cp $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/; done
 	@echo "docs-record: $(CP_TRACE_REC) and its charts from $$(readlink -f $(BUILD)/docs-runs/latest)"
 

@@ -78,8 +78,8 @@ out:
 		       CI_RESULTS, strerror(errno));
 	else
 		ci_say(ci, "trace", "%ld bytes in trace.txt", total);
-	if (in >= 0)
-		close(in);
+	if (in >= 0 && close(in))
+		ci_say(ci, "warning", "trace: closing the ring: %s", strerror(errno));
 	if (out >= 0 && close(out) && !rc) {
 		ci_say(ci, "error", "trace: closing trace.txt: %s", strerror(errno));
 		rc = -1;
