@@ -13,8 +13,8 @@
  * A message is recorded with its sender node, destination node, type,
  * reply flag and request id on both sides, so that the merge of the
  * nodes' rings can put every receive after its send whatever the nodes'
- * clocks say; the timestamp (CLOCK_REALTIME, the host's clock on UML
- * nodes) is the secondary order.
+ * clocks say (UML nodes' CLOCK_REALTIME start from the host's and were
+ * seen up to 75 ms apart); the timestamp is only the secondary order.
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
