@@ -195,11 +195,13 @@ CP_CHECK_DEPS = module module-tests module-tools $(BIN)/clustersim $(BIN)/cluste
 # clustersim-trace between two marks its test wrote (test_trace.c); any
 # hand-drawn msc/*.msc too. No cluster boots here: `make check` runs it.
 CP_TRACE_REC := $(CP_HERE)/msc/module-trace.trace
-CP_REC_CHARTS := remote-exec remote-wait kill-pgrp
+CP_REC_CHARTS := remote-exec remote-wait wait-rescan kill-pgrp
 CP_TRACE_OPTS_remote-exec := --since exec --until wait \
 	--title "remote exec: node 1's child moves to node 2 (onnode 2 sh)"
 CP_TRACE_OPTS_remote-wait := --since wait --until reaped \
 	--title "remote wait: node 1 waits for its child that moved to node 2"
+CP_TRACE_OPTS_wait-rescan := --since rescan --until rescanned \
+	--title "the E10 race: the remote child continued while its parent's wait had dropped tasklist_lock"
 CP_TRACE_OPTS_kill-pgrp := --since kill --until killed \
 	--title "kill(-pgrp) of a group with a member moved to node 2"
 CP_MSC := $(wildcard $(CP_HERE)/msc/*.msc)

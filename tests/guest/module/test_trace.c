@@ -14,7 +14,8 @@
  *           node 1 and its reply sent with the same request id.
  * Before that, the mark "exec" starts the move itself (REXEC); after it,
  * kill(-pgrp) of a group with a member on node 2, between the marks
- * "kill" and "killed" (a kill sent to node 2 and answered).
+ * "kill" and "killed" (a kill sent to node 2 and answered); then the
+ * E10 rescan made to happen (wait_rescan(), "rescan".."rescanned").
  * The charts of this run are the module README's remote-exec,
  * remote-wait and kill-pgrp pictures (make docs-record).
  */
@@ -177,6 +178,64 @@ static void kill_group(void)
 		      st);
 }
 
+/*
+ * The E10 race, made to happen: a remote child stopped, its parent's
+ * waitpid(WUNTRACED) finds the stop, drops tasklist_lock at
+ * wait_task_released (held open 300 ms by its delay), and meanwhile a
+ * helper continues the child. Node 2 then has no stop to confirm: the op
+ * returns RESCAN, do_wait() takes the lock again and scans on, and the
+ * wait ends only with the child's SIGKILL (the helper's next step).
+ * Between the marks "rescan" and "rescanned".
+ */
+static void wait_rescan(void)
+{
+	const char *hits = "point.wait_task_released.hits";
+	long long h0 = 0, h = 0;
+	pid_t pid, helper, r;
+	int st, n;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char *argv[] = { "sleep", "30", NULL };
+
+		cp_rexecvp(2, "sleep", argv);
+		_exit(126);
+	}
+	for (n = 0; cp_where(pid) != 2 && n < 500; n++)
+		cp_sleep_ms(10);
+	ck_assert_int_eq(cp_where(pid), 2);
+	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/delay_us/wait_task_released", "300000"), 0);
+	ck_assert_int_eq(cp_file_value(CP_DEBUGFS "/stats", hits, &h0), 0);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	helper = fork();
+	ck_assert_int_ge(helper, 0);
+	if (helper == 0) {
+		/* the parent is in the release window: continue the child */
+		for (n = 0; n < 1000 && (cp_file_value(CP_DEBUGFS "/stats", hits, &h) ||
+					 h <= h0); n++)
+			usleep(5000);
+		if (kill(pid, SIGCONT))
+			_exit(1);
+		usleep(500000);
+		_exit(kill(pid, SIGKILL) ? 2 : 0);
+	}
+	mark("rescan");
+	do
+		r = waitpid(pid, &st, WUNTRACED);
+	while (r < 0 && errno == EINTR);
+	mark("rescanned");
+	cp_write_file(CP_DEBUGFS "/delay_us/wait_task_released", "0");
+	ck_assert_int_eq(r, pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "status %#x: want killed by SIGKILL (the stop was gone when node 2 was asked)", st);
+	do
+		r = waitpid(helper, &st, 0);
+	while (r < 0 && errno == EINTR);
+	ck_assert_msg(r == helper && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "helper: status %#x", st);
+}
+
 START_TEST(test_remote_wait_traced)
 {
 	int nodes = cp_expected_nodes();
@@ -235,6 +294,7 @@ START_TEST(test_remote_wait_traced)
 	ck_assert_int_eq(r, pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7, "status %#x", st);
 	kill_group();
+	wait_rescan();
 	read_ring();
 	cp_barrier_ck(BARRIER_DONE, 1, 2);
 	/* the move: execve hook, REXEC to node 2 and its reply */
@@ -252,6 +312,16 @@ START_TEST(test_remote_wait_traced)
 	ck_assert_msg(i >= 0 && find(i, "recv", "kill.reply", 2, 0) >= 0 &&
 		      find(i, "recv", "kill.reply", 2, 0) < find_mark("killed"),
 		      "no kill sent to node 2 and answered before kill(2) returned");
+	/* the race: RESCAN after the release point, the lock taken again */
+	i = find_mark("rescan");
+	ck_assert_msg(i >= 0, "no mark 'rescan'");
+	i = find(i, "ret", "hook_wait_task", -1, 0);
+	while (i >= 0 && evs[i].arg != -EAGAIN)
+		i = find(i + 1, "ret", "hook_wait_task", -1, 0);
+	ck_assert_msg(i >= 0 && i < find_mark("rescanned"),
+		      "no RESCAN (-EAGAIN) of the wait_task op between 'rescan' and 'rescanned'");
+	ck_assert_msg(find(i, "retake", "wait_task_released", -1, evs[i].subj) == i + 1,
+		      "RESCAN not followed by tasklist_lock retaken");
 	w = find_mark("wait");
 	ck_assert_msg(w >= 0, "no mark 'wait' in node 1's ring (%d events)", nev);
 	ck_assert_msg(find(w, "recv", "event", 2, 0) >= 0, "no death event received from node 2");
