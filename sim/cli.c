@@ -65,6 +65,9 @@ const char cs_usage_text[] =
 "                        short makes links come up sooner, too short makes\n"
 "                        CPU-starved nodes lose them)\n"
 "  -q, --quiet           no per-node progress lines\n"
+"      --trace           record the module's events on every node (debugfs\n"
+"                        trace ring, from the job's start) and draw them:\n"
+"                        runs/<id>/trace.txt, trace.msc, trace.svg (mscgen)\n"
 "  -h, --help            this text\n"
 "\n"
 "scenario file (line based, '#' starts a comment):\n"
@@ -314,6 +317,10 @@ int cs_parse_args(int argc, char **argv, struct cs_opts *o,
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o->quiet = true;
+			continue;
+		}
+		if (strcmp(a, "--trace") == 0) {
+			o->trace = true;
 			continue;
 		}
 		v = opt_value(a, "--env", "-e", argc, argv, &i, &m);

@@ -32,6 +32,7 @@ struct cs_opts {
 	int tipc_tolerance;	/* ms, 0: TIPC's default */
 	int tipc_join_tolerance;	/* ms while joining, 0: init's default */
 	bool quiet;
+	bool trace;		/* --trace: CS_TRACE=1, trace.svg (trace_run.c) */
 	/* QEMU nodes: --backend qemu (all), --qemu-nodes LIST (bit N-1 =
 	 * node N), their kernel and module, CPUs, and TCG instead of KVM */
 	bool backend_given;

@@ -17,16 +17,16 @@ SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
 SIM_LIB     := $(BUILD)/sim/libclustersim.a
 SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick.c \
-               vde_port.c junit.c junit_tap.c fault_req.c
+               vde_port.c junit.c junit_tap.c fault_req.c trace/trace_merge.c
 # the launcher: nodes of both backends (node_uml.c, node_qemu.c), the
 # switch and its cables (--switches K), wirefilters, the run's JUnit file
 SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
                switch.c node.c argbuf.c node_uml.c node_qemu.c monitor.c \
                stats.c teardown.c report.c guard.c wire.c silent.c \
-               junit_run.c cable.c nodeuser.c faults.c)
+               junit_run.c cable.c nodeuser.c faults.c trace_run.c)
 SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
-                init_module.c init_caps.c init_run.c init_wait.c) cs_tipc.c
+                init_module.c init_caps.c init_run.c init_wait.c init_trace.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
@@ -54,13 +54,20 @@ $(BIN)/cluster-init: $(SIM_INIT_OBJ) $(SIM_LIB)
 # Static, as cluster-init: a node execs it over hostfs.
 $(BIN)/cs-fail: $(SIM_DIR)/fail/cs_fail.c $(SIM_LIB)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SIM_CFLAGS) -static -o $@ $< $(SIM_LIB)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(SIM_DIR) -static -o $@ $< $(SIM_LIB)
 
-sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail
+# --trace: the nodes' trace rings merged and drawn (sim/trace/README.md)
+$(BIN)/clustersim-trace: $(SIM_OBJ)/trace/cs_trace.o $(SIM_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_OBJ)/trace/cs_trace.o $(SIM_LIB)
+
+sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail $(BIN)/clustersim-trace
 
 sim-clean:
-	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail
+	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail \
+		$(BIN)/clustersim-trace
 
 .PHONY: sim sim-clean
 
--include $(SIM_LIB_OBJ:.o=.d) $(SIM_CS_OBJ:.o=.d) $(SIM_INIT_OBJ:.o=.d)
+-include $(SIM_LIB_OBJ:.o=.d) $(SIM_CS_OBJ:.o=.d) $(SIM_INIT_OBJ:.o=.d) \
+	$(SIM_OBJ)/trace/cs_trace.d

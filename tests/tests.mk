@@ -22,7 +22,7 @@ TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
                test_jobfile test_cleanup test_run test_kernel_pick test_vde_port \
-               test_fault_req
+               test_fault_req test_trace_merge
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
@@ -75,7 +75,7 @@ CLUSTERSIM += $(CS_EXPECT)
 
 # The clean-up test boots a real cluster: it needs the launcher, the init
 # and a kernel (UML_LINUX).
-check-unit: $(UNIT_BINS) $(BIN)/clustersim $(BIN)/cluster-init $(GUEST_BINS)
+check-unit: $(UNIT_BINS) $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/clustersim-trace $(GUEST_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$(basename $$t)"; \
 		CS_TEST_BIN=$(BIN)/clustersim CS_TEST_KERNEL=$(CS_TEST_KERNEL) \

@@ -163,10 +163,41 @@ int cp_ptrace_wait_task(struct task_struct *t, int wo_flags,
 			struct waitid_info *infop, int *stat,
 			struct rusage *ru, int *notask_error, bool *handled);
 
+/*
+ * Trace ring (trace.c): events for `clustersim --trace`'s sequence
+ * charts. cp_trace*() may be called from any context (no sleep, no
+ * allocation); they cost one load while tracing is off.
+ */
+enum cp_trace_kind {
+	CP_TR_SEND,	/* a message leaves (what: type, peer: dst, req) */
+	CP_TR_RECV,	/* a valid message arrives (peer: src) */
+	CP_TR_HOOK,	/* a hook op entered (what: its hook_* counter) */
+	CP_TR_RET,	/* a hook op's result (arg; 0: nothing, lock held) */
+	CP_TR_RELEASE,	/* a release point passed (what: enum cp_delay_point) */
+	CP_TR_RETAKE,	/* tasklist_lock retaken after that point */
+	CP_TR_QUEUE,	/* a record queued (what: type, peer, subj, arg: seq) */
+	CP_TR_FLUSH,	/* a record sent (arg: its call's result) */
+	CP_TR_MARK,	/* a label written to debugfs trace_mark */
+};
+
+#define CP_TR_REPLY	0x100	/* in what: a reply of that type */
+
+extern bool cp_trace_on;
+void cp_trace(enum cp_trace_kind kind, unsigned int what, unsigned int peer,
+	      u64 req, pid_t subj, int arg);
+void cp_trace_msg(enum cp_trace_kind kind, const struct cp_hdr *h);
+
+/* a hook op entered, about process @subj */
+static inline void cp_trace_hook(enum cp_stat hook, pid_t subj)
+{
+	cp_trace(CP_TR_HOOK, hook, 0, 0, subj, 0);
+}
+
 /* debugfs (debugfs.c). */
 int cp_debugfs_init(void);
 void cp_debugfs_exit(void);
 struct dentry;
 void cp_fuzz_debugfs_init(struct dentry *dir);
+void cp_trace_debugfs_init(struct dentry *dir);
 
 #endif /* CLUSTERPROC_CP_INTERNAL_H */

@@ -23,6 +23,10 @@
  *                  (fails with the answer's errno); read: its outcome
  *   flood          write "NODE COUNT": COUNT pings to NODE at once, none
  *                  awaited (the server queue's bound per peer)
+ *   trace_on       write 1/0: record events in the trace ring (trace.c),
+ *                  "clear": empty it; read: 1 while recording
+ *   trace          the ring as text, oldest first
+ *   trace_mark     write a label (15 characters): a mark in the trace
  */
 #include <linux/bitmap.h>
 #include <linux/cred.h>
@@ -330,6 +334,7 @@ int cp_debugfs_init(void)
 	debugfs_create_file("kill", 0600, cp_dir, NULL, &cp_kill_fops);
 	debugfs_create_file("leave", 0600, cp_dir, NULL, &cp_leave_fops);
 	cp_fuzz_debugfs_init(cp_dir);
+	cp_trace_debugfs_init(cp_dir);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)
 		debugfs_create_u32(cp_delay_slots[i].name, 0600, d,

@@ -66,6 +66,7 @@ void cp_delay_point(enum cp_delay_point id)
 
 	might_sleep();
 	atomic64_inc(&s->hits);
+	cp_trace(CP_TR_RELEASE, id, 0, 0, 0, 0);
 	if (us)
 		fsleep(us);
 }

@@ -190,12 +190,33 @@ CP_UML = $(if $(UML_LINUX),$(UML_LINUX),$(KDIR)/linux)
 CP_SIM = $(BIN)/clustersim --kernel $(CP_UML) --module $(MODULE_KO) $(CP_SIM_OPTS)
 CP_CHECK_DEPS = module module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
 
-# Message sequence charts of the module's paths (msc/*.msc, mscgen).
+# Message sequence charts of the module's paths (mscgen), recorded: the
+# merged `clustersim --trace` timeline of a real run of module-trace.scn
+# (msc/module-trace.trace; `make docs-record` records it again) drawn by
+# clustersim-trace between two marks its test wrote (test_trace.c); any
+# hand-drawn msc/*.msc too. No cluster boots here: `make check` runs it.
+CP_TRACE_REC := $(CP_HERE)/msc/module-trace.trace
+CP_REC_CHARTS := remote-exec remote-wait wait-rescan kill-pgrp
+CP_TRACE_OPTS_remote-exec := --since exec --until wait \
+	--title "remote exec: node 1's child moves to node 2 (onnode 2 sh)"
+CP_TRACE_OPTS_remote-wait := --since wait --until reaped \
+	--title "remote wait: node 1 waits for its child that moved to node 2"
+CP_TRACE_OPTS_wait-rescan := --since rescan --until rescanned \
+	--title "the E10 race: the remote child continued while its parent's wait had dropped tasklist_lock"
+CP_TRACE_OPTS_kill-pgrp := --since kill --until killed \
+	--title "kill(-pgrp) of a group with a member moved to node 2"
 CP_MSC := $(wildcard $(CP_HERE)/msc/*.msc)
-CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC))
+CP_REC_SVG := $(patsubst %,$(BUILD)/docs/%.svg,$(CP_REC_CHARTS))
+CP_SVG := $(patsubst $(CP_HERE)/msc/%.msc,$(BUILD)/docs/%.svg,$(CP_MSC)) \
+	$(CP_REC_SVG)
 
 docs: $(CP_SVG)
 	@echo "docs: $(words $(CP_SVG)) charts in $(BUILD)/docs/"
+	@# the README's pictures are committed: say when one is stale
+	@[ -n "$(CP_DOCS_RECORDING)" ] || for n in $(CP_REC_CHARTS); do \
+		cmp -s $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/$$n.svg || \
+		echo "docs: warning: $(CP_HERE)/msc/$$n.svg is not the chart of $(notdir $(CP_TRACE_REC)) (cp $(BUILD)/docs/$$n.svg there, or make docs-record)" >&2; \
+	done
 
 $(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.msc
 	@command -v mscgen >/dev/null 2>&1 || \
@@ -203,9 +224,26 @@ $(BUILD)/docs/%.svg: $(CP_HERE)/msc/%.msc
 	@mkdir -p $(dir $@)
 	mscgen -T svg -o $@ $<
 
+$(CP_REC_SVG): $(BUILD)/docs/%.svg: $(CP_TRACE_REC) $(BIN)/clustersim-trace
+	@command -v mscgen >/dev/null 2>&1 || \
+		{ echo "docs: mscgen missing: run 'make setup'" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(BIN)/clustersim-trace $(CP_TRACE_OPTS_$*) --msc $(BUILD)/docs/$*.msc --svg $@ $<
+
+# Record the charts' run again (boots 2 nodes: not in `make check`):
+# module-trace.scn with --trace; its merged timeline is kept as
+# msc/module-trace.trace and the charts, drawn, are copied beside it for
+# the README.
+docs-record: $(CP_CHECK_DEPS) $(BIN)/clustersim-trace
+	$(CP_SIM) -q --trace --runs $(BUILD)/docs-runs run $(CP_SCN_DIR)/module-trace.scn
+	cp $(BUILD)/docs-runs/latest/trace.txt $(CP_TRACE_REC)
+	@$(MAKE) --no-print-directory docs CP_DOCS_RECORDING=1
+	for n in $(CP_REC_CHARTS); do cp $(BUILD)/docs/$$n.svg $(CP_HERE)/msc/; done
+	@echo "docs-record: $(CP_TRACE_REC) and its charts from $$(readlink -f $(BUILD)/docs-runs/latest)"
+
 CHECK_HOST_TARGETS += docs
 
-.PHONY: check-module bench-module bench-races docs
+.PHONY: check-module bench-module bench-races docs docs-record
 CHECK_GUEST_TARGETS += check-module
 BENCH_TARGETS += bench-module bench-races
 

@@ -888,6 +888,7 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 	int node, err;
 
 	cp_count(CP_STAT_HOOK_PTRACE);
+	cp_trace_hook(CP_STAT_HOOK_PTRACE, pid);
 	if (pid < (1 << CP_PID_SHIFT) || cp_pid_ns_confined())
 		return -ESRCH;
 	node = cp_pid_location(pid);

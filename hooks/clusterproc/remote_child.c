@@ -99,6 +99,20 @@ static struct workqueue_struct *cp_out_wq;
 static void cp_out_fn(struct work_struct *w);
 static DECLARE_WORK(cp_out_work, cp_out_fn);
 
+/* For the trace: the message a record becomes, and its process */
+static unsigned int cp_out_type(const struct cp_out *o)
+{
+	return o->kind == CP_OUT_EVENT ? CP_MSG_EVENT :
+	       o->kind == CP_OUT_REPARENT ? CP_MSG_REPARENT : CP_MSG_REAP;
+}
+
+static pid_t cp_out_pid(const struct cp_out *o)
+{
+	return o->kind == CP_OUT_EVENT ? be32_to_cpu(o->u.ev.pid) :
+	       o->kind == CP_OUT_REPARENT ? be32_to_cpu(o->u.rp.pid) :
+	       task_tgid_nr(o->task);
+}
+
 static void cp_out_add(struct cp_out *o)
 {
 	unsigned long flags;
@@ -107,6 +121,8 @@ static void cp_out_add(struct cp_out *o)
 	spin_lock_irqsave(&cp_outq_lock, flags);
 	o->seq = ++cp_out_queued;
 	list_add_tail(&o->link, &cp_outq);
+	cp_trace(CP_TR_QUEUE, cp_out_type(o), o->node, 0, cp_out_pid(o),
+		 (int)o->seq);
 	spin_unlock_irqrestore(&cp_outq_lock, flags);
 	queue_work(cp_out_wq, &cp_out_work);
 }
@@ -193,10 +209,14 @@ static void cp_out_fn(struct work_struct *w)
 				cp_count(CP_STAT_REPARENT_SENT);
 			break;
 		case CP_OUT_AUTOREAP:
+			err = 0;
 			cp_standin_autoreap(o->task);
-			put_task_struct(o->task);
 			break;
 		}
+		cp_trace(CP_TR_FLUSH, cp_out_type(o), o->node, 0, cp_out_pid(o),
+			 err);
+		if (o->kind == CP_OUT_AUTOREAP)
+			put_task_struct(o->task);
 		cp_out_done(o);
 	}
 }
@@ -383,6 +403,7 @@ bool cp_rchild_notify(struct task_struct *tsk, int sig)
 	if (!p || p->kind != CP_PROC_RCHILD || p->noreap)
 		return true;
 	cp_count(CP_STAT_HOOK_NOTIFY_PARENT);
+	cp_trace_hook(CP_STAT_HOOK_NOTIFY_PARENT, task_tgid_nr(tsk));
 	if (code & 0x80) {
 		why = CLD_DUMPED;
 		status = code & 0x7f;
@@ -415,6 +436,7 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 	if (for_ptracer || !p || p->kind != CP_PROC_RCHILD)
 		return;
 	cp_count(CP_STAT_HOOK_NOTIFY_CLDSTOP);
+	cp_trace_hook(CP_STAT_HOOK_NOTIFY_CLDSTOP, task_tgid_nr(tsk));
 	switch (why) {
 	case CLD_CONTINUED:
 		status = SIGCONT;
@@ -453,6 +475,7 @@ void cp_op_exit_flush(struct task_struct *tsk)
 	if (!want)
 		return;
 	cp_count(CP_STAT_HOOK_EXIT_FLUSH);
+	cp_trace_hook(CP_STAT_HOOK_EXIT_FLUSH, task_tgid_nr(tsk));
 	cp_delay_point(CP_DP_EXIT_FLUSH);
 	wait_event(cp_out_sent_wq, cp_out_sent_up_to(want));
 }

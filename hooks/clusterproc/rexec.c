@@ -364,6 +364,8 @@ int cp_op_execve(struct filename *filename,
 	}
 	node = p->exec_node;
 	cp_count(CP_STAT_HOOK_EXECVE);
+	cp_trace(CP_TR_HOOK, CP_STAT_HOOK_EXECVE, node, 0,
+		 task_tgid_nr(current), 0);
 	rq = kzalloc(CP_MAX_MSG - sizeof(struct cp_hdr), GFP_KERNEL);
 	if (!rq) {
 		putname(filename);

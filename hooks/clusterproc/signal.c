@@ -464,6 +464,7 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	cp_delay_point(CP_DP_KILL_REMOTE);
 	if (pid > 0) {
 		cp_count(CP_STAT_HOOK_KILL_PID);
+		cp_trace_hook(CP_STAT_HOOK_KILL_PID, pid);
 		cp_kill_prepare(&k, CP_KILL_PID, pid, sig, info);
 		return cp_kill_remote_pid(pid, &k);
 	}
@@ -475,11 +476,13 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	}
 	if (pid == -1) {
 		cp_count(CP_STAT_HOOK_KILL_ALL);
+		cp_trace_hook(CP_STAT_HOOK_KILL_ALL, pid);
 		cp_kill_prepare(&k, CP_KILL_ALL, 0, sig, info);
 		return cp_kill_cluster(&k, true, &t);
 	}
 	cp_count(CP_STAT_HOOK_KILL_PGRP);
 	pgrp = pid ? -pid : task_pgrp_nr_ns(current, &init_pid_ns);
+	cp_trace_hook(CP_STAT_HOOK_KILL_PGRP, pgrp);
 	cp_kill_prepare(&k, CP_KILL_PGRP, pgrp, sig, info);
 	cp_kill_standins(pgrp, &k, &t);
 	return cp_kill_cluster(&k, true, &t);

@@ -114,6 +114,9 @@ static int cp_send_to(u32 addr, u32 port, void *buf, size_t len)
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
 	int rc;
 
+	/* before the send: the reply may be received before it returns */
+	if (len >= sizeof(struct cp_hdr))
+		cp_trace_msg(CP_TR_SEND, buf);
 	rc = kernel_sendmsg(cp_sock, &msg, &iov, 1, len);
 	if (rc < 0) {
 		cp_count(CP_STAT_TX_ERRORS);
@@ -629,6 +632,7 @@ static void cp_rx_one(const void *buf, int n, int flags, u32 addr, u32 port)
 		cp_count(CP_STAT_DROP_UNAUTH);
 		return;
 	}
+	cp_trace_msg(CP_TR_RECV, h);
 	if (reply)
 		cp_rx_reply(h, h + 1, plen, src);
 	else

@@ -242,6 +242,7 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 		cp_delay_point(CP_DP_EVENT_DELIVER);
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 		clusterproc_tasklist_read_lock();
+		cp_trace(CP_TR_RETAKE, CP_DP_EVENT_DELIVER, 0, 0, pid, 0);
 		if (t->exit_state == EXIT_ZOMBIE)
 			autoreap = cp_standin_tell_parent(t, p);
 		clusterproc_tasklist_read_unlock();
@@ -267,6 +268,7 @@ static bool cp_standin_notify(struct task_struct *tsk)
 	if (WARN_ON_ONCE(!p || p->kind != CP_PROC_STANDIN))
 		return false;
 	cp_count(CP_STAT_HOOK_NOTIFY_STANDIN);
+	cp_trace_hook(CP_STAT_HOOK_NOTIFY_STANDIN, task_tgid_nr(tsk));
 	spin_lock_irqsave(&p->lock, flags);
 	p->dead = true;
 	news = cp_standin_newsworthy(p);
@@ -315,6 +317,7 @@ void cp_op_reparent_remote(struct task_struct *father,
 		if (!(t->flags & PF_REMOTE))
 			continue;
 		cp_count(CP_STAT_HOOK_REPARENT);
+		cp_trace_hook(CP_STAT_HOOK_REPARENT, task_tgid_nr(t));
 		list_move_tail(&t->sibling, &reaper->children);
 		rcu_assign_pointer(t->real_parent, reaper);
 		if (!t->ptrace)
@@ -723,6 +726,19 @@ static int cp_wait_stopped(struct task_struct *t, struct cp_proc *p,
 	return pid;
 }
 
+/*
+ * Trace the op's result once it dropped tasklist_lock: the pid reported,
+ * or a rescan, for which do_wait() takes the lock again.
+ */
+static void cp_wait_trace_ret(struct task_struct *t, int ret)
+{
+	pid_t pid = task_tgid_nr(t);
+
+	cp_trace(CP_TR_RET, CP_STAT_HOOK_WAIT_TASK, 0, 0, pid, ret);
+	if (ret == CLUSTERPROC_WAIT_RESCAN)
+		cp_trace(CP_TR_RETAKE, CP_DP_WAIT_RELEASED, 0, 0, pid, 0);
+}
+
 /**
  * cp_op_wait_task() - the wait_task op (E9/E10)
  * @t: an eligible child with PF_REMOTE (a stand-in)
@@ -753,6 +769,7 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 	if (!p || p->kind != CP_PROC_STANDIN || ptrace)
 		return 0;
 	cp_count(CP_STAT_HOOK_WAIT_TASK);
+	cp_trace_hook(CP_STAT_HOOK_WAIT_TASK, task_tgid_nr(t));
 	spin_lock_irqsave(&p->lock, flags);
 	st = p->rstate;
 	sig = p->status;
@@ -760,6 +777,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		/* still moving: its own exit will wake us */
 		*notask_error = 0;
 		spin_unlock_irqrestore(&p->lock, flags);
+		cp_trace(CP_TR_RET, CP_STAT_HOOK_WAIT_TASK, 0, 0, task_tgid_nr(t),
+			 0);
 		return 0;
 	}
 	if (st == CP_RS_EXITED && (wo_flags & WEXITED)) {
@@ -773,6 +792,7 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		cp_count(CP_STAT_WAIT_RELEASED);
 		cp_delay_point(CP_DP_WAIT_RELEASED);
 		ret = cp_wait_exited(t, p, wo_flags, infop, stat, ru);
+		cp_wait_trace_ret(t, ret);
 		put_task_struct(t);
 		return ret;
 	}
@@ -785,6 +805,7 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 		cp_count(CP_STAT_WAIT_RELEASED);
 		cp_delay_point(CP_DP_WAIT_RELEASED);
 		ret = cp_wait_stopped(t, p, wo_flags, sig, infop, stat, ru);
+		cp_wait_trace_ret(t, ret);
 		put_task_struct(t);
 		return ret;
 	}
@@ -812,6 +833,8 @@ int cp_op_wait_task(struct task_struct *t, int ptrace, int wo_flags,
 	if (st != CP_RS_GONE && st != CP_RS_REAPING)
 		*notask_error = 0;
 	spin_unlock_irqrestore(&p->lock, flags);
+	/* nothing to report: the lock is still held, do_wait() scans on */
+	cp_trace(CP_TR_RET, CP_STAT_HOOK_WAIT_TASK, 0, 0, task_tgid_nr(t), 0);
 	return 0;
 }
 

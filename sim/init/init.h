@@ -92,6 +92,16 @@ int ci_load_module(const struct ci *ci);
  */
 int ci_drop_caps(bool keep_module);
 bool ci_job_allows_module(const struct ci *ci);
+/* the job sets exactly this KEY=VALUE */
+bool ci_job_has_env(const struct ci *ci, const char *kv);
+
+/*
+ * init_trace.c (clustersim --trace, CS_TRACE=1 in the job): switch the
+ * module's trace ring on before the job; copy it to the results
+ * directory (trace.txt) after the end barrier. 0 or -1 (said).
+ */
+int ci_trace_start(const struct ci *ci);
+int ci_trace_save(const struct ci *ci);
 
 /* init_run.c: read the job file (early); run the job */
 int ci_read_job(struct ci *ci);

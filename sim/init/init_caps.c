@@ -24,20 +24,25 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-bool ci_job_allows_module(const struct ci *ci)
+bool ci_job_has_env(const struct ci *ci, const char *kv)
 {
 	struct cs_job job;
 	char err[128];
-	bool allow = false;
+	bool has = false;
 
 	if (!ci->job_text || cs_job_parse(ci->job_text, &job, err, sizeof(err)))
 		return false;
 	for (size_t i = 0; i < job.nitems; i++)
 		if (job.items[i].kind == CS_JOB_ENV &&
-		    strcmp(job.items[i].words[0], "CS_ALLOW_MODULE=1") == 0)
-			allow = true;
+		    strcmp(job.items[i].words[0], kv) == 0)
+			has = true;
 	cs_job_free(&job);
-	return allow;
+	return has;
+}
+
+bool ci_job_allows_module(const struct ci *ci)
+{
+	return ci_job_has_env(ci, "CS_ALLOW_MODULE=1");
 }
 
 int ci_drop_caps(bool keep_module)

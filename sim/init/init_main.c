@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	struct ci ci = { .module_fd = -1 };
 	sigset_t chld;
 	int joinfd, donefd, tol;
+	bool trace;
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -162,11 +163,17 @@ int main(int argc, char **argv)
 	if (ci_drop_caps(ci_job_allows_module(&ci)))
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
 			 strerror(errno));
+	trace = ci.module && ci_job_has_env(&ci, "CS_TRACE=1");
+	if (trace && ci_trace_start(&ci))
+		trace = false;
 	ci_run_job(&ci);
 	ci_say(&ci, "finished", "%s", "");
 	/* a peer that is gone (JOIN withdrawn) cannot be waited for */
 	if (cluster_wait(&ci, CS_SVC_DONE, CS_SVC_JOIN, "end barrier", &donefd))
 		ci_say(&ci, "warning", "powering off without every peer");
+	/* after the barrier: every peer's part of the job is in the ring */
+	if (trace)
+		ci_trace_save(&ci);
 	mark_done(&ci);
 	ci_say(&ci, "done", "%s", "");
 	/* let our DONE publication leave before the link dies with us */

@@ -269,4 +269,10 @@ int cs_report_shell(struct cs_cluster *c, int node);
 void cs_progress(const struct cs_cluster *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * trace_run.c (--trace): merge node<N>/trace.txt into trace.txt, draw
+ * trace.msc and trace.svg in the run directory; 0 or -1 (said on stderr)
+ */
+int cs_trace_run(const struct cs_cluster *c);
+
 #endif

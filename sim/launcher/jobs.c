@@ -67,6 +67,7 @@ static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 	    write_env(f, "CS_RUN_ID", c->id) ||
 	    write_env(f, "CS_BACKEND",
 		      nd->backend == CS_BACKEND_QEMU ? "qemu" : "uml") ||
+	    (c->o->trace && write_env(f, "CS_TRACE", "1")) ||
 	    write_smp(f, c, nd))
 		return -1;
 	if (sc) {

@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 	struct termios tio;
 	bool have_tio = false;
 	char err[512];
-	int rc, left;
+	int rc, left, trace_rc;
 
 	if (cs_parse_args(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "clustersim: %s\n", err);
@@ -466,6 +466,7 @@ int main(int argc, char **argv)
 	cs_scan_consoles(&c, true);
 	cs_progress(&c, "cluster stopped");
 	cs_write_stats(&c);
+	trace_rc = o.trace && c.run_dir[0] ? cs_trace_run(&c) : 0;
 	if (!c.run_dir[0])
 		rc = 1;
 	else if (c.cmd == CS_CMD_RUN)
@@ -476,7 +477,7 @@ int main(int argc, char **argv)
 		rc = cs_report_shell(&c, o.node);
 	if (s.have_sc)
 		cs_scenario_free(&s.sc);
-	if (left && !rc)
+	if ((left || trace_rc) && !rc)
 		rc = 1;
 	if (c.interrupted && (rc == 0 || c.cmd == CS_CMD_EXEC))
 		rc = 128 + c.signo;

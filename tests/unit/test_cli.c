@@ -37,7 +37,7 @@ START_TEST(test_run_with_options)
 			       "--runs", "/tmp/r", "--kernel-args", "a=1 b",
 			       "--tipc-join-tolerance=100", "--expect-krel-suffix",
 			       "-cp12345678", "--wire-delay", "5", "--wire-loss=0.5",
-			       "run", "x.scn", NULL), 0);
+			       "--trace", "run", "x.scn", NULL), 0);
 	ck_assert_int_eq(o.cmd, CS_CMD_RUN);
 	ck_assert_int_eq(o.nodes, 8);
 	ck_assert_str_eq(o.kernel, "/k");
@@ -52,6 +52,9 @@ START_TEST(test_run_with_options)
 	ck_assert_str_eq(o.wire_delay, "5");
 	ck_assert_str_eq(o.wire_loss, "0.5");
 	ck_assert_ptr_null(o.wire_dup);
+	ck_assert(o.trace);
+	ck_assert_int_eq(parse(&o, err, "run", "x.scn", NULL), 0);
+	ck_assert(!o.trace);
 }
 END_TEST
 

@@ -48,7 +48,8 @@ static unsigned int iseed;	/* the iteration's generator */
 static int iters = 30;
 static int nodes = 3;		/* CP_NODES: children on 2..nodes */
 static bool bench;		/* CP_RACE_BENCH=1: no sleeps, rates */
-static char where[128] = "setup";	/* "seed S FAMILY iteration I" */
+static char where[160] = "setup";	/* "seed S FAMILY iteration I ..." */
+static char mark[16];
 
 #define race_assert(cond, fmt, ...) \
 	ck_assert_msg(cond, "%s: " fmt, where, ##__VA_ARGS__)
@@ -84,6 +85,25 @@ static void rate(const char *family, int n, double t0)
 	fflush(stdout);
 }
 
+/*
+ * A mark in the module's trace ring (clustersim --trace) at the start of
+ * every iteration: the family's initials and the iteration ("evwd.12" for
+ * exit_vs_wait/delayed 12), named in a failure's message, so that the
+ * chart of the failing iteration is
+ * clustersim-trace --since evwd.12 --until evwd.13 runs/<id>/trace.txt.
+ * Nothing is recorded while tracing is off.
+ */
+static void trace_mark(const char *family, int i, char *mark, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = family; *p && n + 1 < len; p++)
+		if (p == family || p[-1] == '_' || p[-1] == '/')
+			mark[n++] = *p;
+	snprintf(mark + n, len - n, ".%d", i);
+	cp_write_file(CP_DEBUGFS "/trace_mark", mark);
+}
+
 /* Start iteration @i of @family: its own generator, its name in the log. */
 static void iteration(const char *family, int i)
 {
@@ -92,8 +112,9 @@ static void iteration(const char *family, int i)
 	for (const char *p = family; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	iseed = seed * 2654435761u ^ h ^ (unsigned int)i * 40503u;
-	snprintf(where, sizeof(where), "seed %u %s iteration %d", seed,
-		 family, i);
+	trace_mark(family, i, mark, sizeof(mark));
+	snprintf(where, sizeof(where), "seed %u %s iteration %d (trace mark %s)",
+		 seed, family, i, mark);
 }
 
 static void set_remote_delay(int node, const char *point, unsigned int us)
