@@ -14,7 +14,7 @@ SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
 SIM_LIB     := $(BUILD)/sim/libclustersim.a
 SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick.c \
-               vde_port.c junit.c junit_tap.c
+               vde_port.c junit.c junit_tap.c counters.c
 # the launcher: nodes of both backends (node_uml.c, node_qemu.c), the
 # switch and its cables (--switches K), wirefilters, the run's JUnit file
 SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
@@ -23,7 +23,7 @@ SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
                junit_run.c cable.c nodeuser.c)
 SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
-                init_module.c init_caps.c init_run.c init_wait.c) cs_tipc.c
+                init_module.c init_caps.c init_run.c init_wait.c init_stats.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))

@@ -7,6 +7,7 @@
  * barrier and powers off. Every wait is bounded; any fatal error is printed
  * and the node powers off.
  */
+#include "counters.h"
 #include "cs_tipc.h"
 #include "init.h"
 
@@ -162,7 +163,10 @@ int main(int argc, char **argv)
 	if (ci_drop_caps(ci_job_allows_module(&ci)))
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
 			 strerror(errno));
+	ci_save_stats(&ci, CS_STATS_START);
 	ci_run_job(&ci);
+	/* after every command, before the barrier: what the job made rise */
+	ci_save_stats(&ci, CS_STATS_END);
 	ci_say(&ci, "finished", "%s", "");
 	/* a peer that is gone (JOIN withdrawn) cannot be waited for */
 	if (cluster_wait(&ci, CS_SVC_DONE, CS_SVC_JOIN, "end barrier", &donefd))
