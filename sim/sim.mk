@@ -9,6 +9,8 @@
 #                       cs_tipc.c (TIPC barriers: init, guest tests, demo)
 #   sim/launcher/       $(BIN)/clustersim, host side
 #   sim/init/           $(BIN)/cluster-init, guest side (PID 1 in every node)
+#   sim/paths/          $(BIN)/paths-table, host: clusterproc's path
+#                       coverage over the runs of `make check`
 
 SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
@@ -25,10 +27,13 @@ SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
                 init_module.c init_caps.c init_run.c init_wait.c init_stats.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
+# the path coverage table of `make check` (check-paths, tests/tests.mk)
+SIM_PATHS_SRC := paths/paths.c paths/paths_main.c
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
 SIM_CS_OBJ   := $(addprefix $(SIM_OBJ)/,$(SIM_CS_SRC:.c=.o))
 SIM_INIT_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_INIT_SRC:.c=.o))
+SIM_PATHS_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_PATHS_SRC:.c=.o))
 
 # a program's own folder first: its private headers (cluster.h, init.h)
 $(SIM_OBJ)/%.o: $(SIM_DIR)/%.c
@@ -48,11 +53,16 @@ $(BIN)/cluster-init: $(SIM_INIT_OBJ) $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $(SIM_INIT_OBJ) $(SIM_LIB)
 
-sim: $(BIN)/clustersim $(BIN)/cluster-init
+$(BIN)/paths-table: $(SIM_PATHS_OBJ) $(SIM_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_PATHS_OBJ) $(SIM_LIB)
+
+sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/paths-table
 
 sim-clean:
-	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init
+	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/paths-table
 
 .PHONY: sim sim-clean
 
--include $(SIM_LIB_OBJ:.o=.d) $(SIM_CS_OBJ:.o=.d) $(SIM_INIT_OBJ:.o=.d)
+-include $(SIM_LIB_OBJ:.o=.d) $(SIM_CS_OBJ:.o=.d) $(SIM_INIT_OBJ:.o=.d) \
+	$(SIM_PATHS_OBJ:.o=.d)

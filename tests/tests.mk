@@ -21,7 +21,8 @@ GUEST_OUT   := $(BUILD)/tests/guest
 TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
-               test_jobfile test_cleanup test_run test_kernel_pick test_vde_port
+               test_jobfile test_cleanup test_run test_kernel_pick test_vde_port \
+               test_paths
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
@@ -42,6 +43,13 @@ $(TESTS_OBJ)/guest-%.o: $(GUEST_DIR)/%.c
 $(UNIT_OUT)/%: $(TESTS_OBJ)/%.o $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SIM_LIB) $(CHECK_LIBS)
+
+# the path table's logic (sim/paths/paths.c), and the program it runs
+$(TESTS_OBJ)/test_paths.o: TESTS_CFLAGS += -I$(TOP)/sim/paths
+$(UNIT_OUT)/test_paths: $(TESTS_OBJ)/test_paths.o $(SIM_OBJ)/paths/paths.o $(SIM_LIB) \
+		$(BIN)/paths-table
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SIM_OBJ)/paths/paths.o $(SIM_LIB) $(CHECK_LIBS)
 
 # Guest programs are static: a node loads a dynamic one's libraries over
 # hostfs page by page, ~0.1-0.3 s per exec.
