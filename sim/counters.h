@@ -1,7 +1,8 @@
 /*
  * counters.h: clusterproc's debugfs `stats` saved by a node's init
- * (node<N>/stats-start.txt at the job's start, node<N>/stats.txt at its
- * end): "name value" lines. Shared by the launcher's verdict (a counter a
+ * (node<N>/stats-start.txt before the join, so before any node's job;
+ * node<N>/stats.txt after the end barrier, so after every node's job):
+ * "name value" lines. Shared by the launcher's verdict (a counter a
  * scenario expects to stay 0 rose: `expect zero` in the scenario) and the
  * path table (sim/paths/).
  */

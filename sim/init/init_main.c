@@ -155,6 +155,8 @@ int main(int argc, char **argv)
 		ci_fatal(&ci, "network set-up failed");
 	if (ci_load_module(&ci))
 		ci_fatal(&ci, "loading the module failed");
+	/* before our JOIN: no node runs a command before every node saved */
+	ci_save_stats(&ci, CS_STATS_START);
 	if (cluster_wait(&ci, CS_SVC_JOIN, 0, "join", &joinfd))
 		ci_fatal(&ci, "the cluster did not form");
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
@@ -163,14 +165,17 @@ int main(int argc, char **argv)
 	if (ci_drop_caps(ci_job_allows_module(&ci)))
 		ci_fatal(&ci, "dropping CAP_SYS_ADMIN/CAP_SYS_MODULE: %s",
 			 strerror(errno));
-	ci_save_stats(&ci, CS_STATS_START);
 	ci_run_job(&ci);
-	/* after every command, before the barrier: what the job made rise */
-	ci_save_stats(&ci, CS_STATS_END);
 	ci_say(&ci, "finished", "%s", "");
 	/* a peer that is gone (JOIN withdrawn) cannot be waited for */
 	if (cluster_wait(&ci, CS_SVC_DONE, CS_SVC_JOIN, "end barrier", &donefd))
 		ci_say(&ci, "warning", "powering off without every peer");
+	/*
+	 * Every node's job is over: what the run made rise here, including
+	 * what other nodes' commands did to this node (a node with no
+	 * command of its own is done long before the others)
+	 */
+	ci_save_stats(&ci, CS_STATS_END);
 	mark_done(&ci);
 	ci_say(&ci, "done", "%s", "");
 	/* let our DONE publication leave before the link dies with us */

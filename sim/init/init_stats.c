@@ -1,7 +1,8 @@
 /*
  * init_stats.c: save clusterproc's counters (debugfs `stats`: every
  * CP_STAT of cp_stats.h and point.<name>.hits of cp_points.h) into the
- * node's results directory, at the job's start and at its end, so that
+ * node's results directory, before the join and after the end barrier
+ * (every node's job is within), so that
  * the launcher (`expect zero` in a scenario) and the path table
  * (sim/paths/) see what rose during the job without the tests doing
  * anything.
