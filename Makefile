@@ -51,6 +51,7 @@ help:
 	@echo "  make race SEED=N [ITERS=M] [SCN=races]  replay a seeded race run; make race-soak: fresh seeds for RACE_SOAK_S s"
 	@echo "  make fuzz-wire [FUZZ_SEED=S] [FUZZ_COUNT=N]  N (100000) mutated messages node 1 -> node 2, then module suites"
 	@echo "  make mutants mutation testing: apply each tests/mutants/ patch, rebuild, run its scenarios (MUTANTS=a,b for a subset)"
+	@echo "  make check-paths  last step of make check: hits of every hook, release point and record->flush window per node over its runs (runs/latest-paths); 0 hits fails unless tests/paths-exceptions.txt says why"
 	@echo "  make docs     message sequence charts of the module's paths (build/docs/*.svg), from a recorded trace"
 	@echo "  make docs-record  record that trace again (2 nodes, clustersim --trace run module-trace.scn)"
 	@echo "  make shell    boot $(NODES) nodes and open a shell on node 1"
@@ -74,8 +75,10 @@ CHECK_QFLAVOR ?= qemu-debug
 check: setup
 	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) all
 	@$(MAKE) --no-print-directory QFLAVOR=$(CHECK_QFLAVOR) qemu
+	@$(MAKE) --no-print-directory check-paths-mark
 	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) check-unit $(CHECK_HOST_TARGETS) check-kselftest
 	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) QFLAVOR=$(CHECK_QFLAVOR) check-guest $(CHECK_GUEST_TARGETS)
+	@$(MAKE) --no-print-directory FLAVOR=$(CHECK_FLAVOR) check-paths
 	@echo "check: all passed"
 
 # The demo's transcript is node 1's log; it fails if a command printed

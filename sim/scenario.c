@@ -1,6 +1,7 @@
 /* scenario.c: parse the line-based scenario format. */
 #include "scenario.h"
 #include "cli.h"
+#include "counters.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -113,6 +114,9 @@ void cs_scenario_free(struct cs_scenario *sc)
 	for (size_t i = 0; i < sc->nenv; i++)
 		free(sc->env[i]);
 	free(sc->env);
+	for (size_t i = 0; i < sc->nexpect_zero; i++)
+		free(sc->expect_zero[i]);
+	free(sc->expect_zero);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -216,6 +220,31 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		}
 		return 0;
 	}
+	if (strcmp(w[0], "expect") == 0) {
+		if (n < 3 || strcmp(w[1], "zero") != 0)
+			return fail(err, errlen, name, line,
+				    "'expect' takes 'zero' and counter names");
+		for (int i = 2; i < n; i++) {
+			char **nv;
+
+			if (!cs_counter_pattern_ok(w[i]))
+				return fail(err, errlen, name, line,
+					    "'%s' is not a counter name or pattern ([a-z0-9_.*])",
+					    w[i]);
+			nv = realloc(sc->expect_zero,
+				     (sc->nexpect_zero + 1) * sizeof(*nv));
+			if (!nv)
+				return fail(err, errlen, name, line,
+					    "out of memory");
+			sc->expect_zero = nv;
+			nv[sc->nexpect_zero] = strdup(w[i]);
+			if (!nv[sc->nexpect_zero])
+				return fail(err, errlen, name, line,
+					    "out of memory");
+			sc->nexpect_zero++;
+		}
+		return 0;
+	}
 	if (strcmp(w[0], "env") == 0) {
 		if (n != 2 || !cs_env_key_ok(w[1]))
 			return fail(err, errlen, name, line,
@@ -269,7 +298,7 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		return 0;
 	}
 	return fail(err, errlen, name, line,
-		    "unknown directive '%s' (nodes, timeout, env, wire, run)", w[0]);
+		    "unknown directive '%s' (nodes, timeout, env, wire, allow, backend, expect, run)", w[0]);
 }
 
 int cs_scenario_parse(const char *text, const char *name,

@@ -27,6 +27,12 @@ struct cs_scenario {
 	/* 'backend qemu [NODES]': QEMU nodes (bit N-1 = node N); all */
 	unsigned long long qemu_nodes;
 	int qemu_all;
+	/*
+	 * 'expect zero PATTERN...': clusterproc counters (fnmatch patterns)
+	 * that must not rise during the job on any node (counters.h)
+	 */
+	size_t nexpect_zero;
+	char **expect_zero;	/* owned */
 };
 
 /*

@@ -12,26 +12,33 @@
 #   sim/init/           $(BIN)/cluster-init, guest side (PID 1 in every node)
 #   sim/fail/           $(BIN)/cs-fail, guest command: ask the launcher for
 #                       a failure (a partition) mid-run
+#   sim/paths/          $(BIN)/paths-table, host: clusterproc's path
+#                       coverage over the runs of `make check`
 
 SIM_DIR     := $(TOP)/sim
 SIM_OBJ     := $(BUILD)/sim/obj
 SIM_LIB     := $(BUILD)/sim/libclustersim.a
 SIM_LIB_SRC := cli.c scenario.c console_scan.c tap_merge.c jobfile.c kernel_pick.c \
-               vde_port.c junit.c junit_tap.c fault_req.c trace/trace_merge.c
+               vde_port.c junit.c junit_tap.c fault_req.c trace/trace_merge.c \
+               counters.c
 # the launcher: nodes of both backends (node_uml.c, node_qemu.c), the
 # switch and its cables (--switches K), wirefilters, the run's JUnit file
 SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
                switch.c node.c argbuf.c node_uml.c node_qemu.c monitor.c \
                stats.c teardown.c report.c guard.c wire.c silent.c \
-               junit_run.c cable.c nodeuser.c faults.c trace_run.c)
+               junit_run.c cable.c nodeuser.c faults.c trace_run.c expect.c)
 SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
-                init_module.c init_caps.c init_run.c init_wait.c init_trace.c) cs_tipc.c
+                init_module.c init_caps.c init_run.c init_wait.c init_trace.c \
+                init_stats.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
+# the path coverage table of `make check` (check-paths, tests/tests.mk)
+SIM_PATHS_SRC := paths/paths.c paths/paths_main.c
 
 SIM_LIB_OBJ  := $(addprefix $(SIM_OBJ)/,$(SIM_LIB_SRC:.c=.o))
 SIM_CS_OBJ   := $(addprefix $(SIM_OBJ)/,$(SIM_CS_SRC:.c=.o))
 SIM_INIT_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_INIT_SRC:.c=.o))
+SIM_PATHS_OBJ := $(addprefix $(SIM_OBJ)/,$(SIM_PATHS_SRC:.c=.o))
 
 # a program's own folder first: its private headers (cluster.h, init.h)
 $(SIM_OBJ)/%.o: $(SIM_DIR)/%.c
@@ -61,13 +68,18 @@ $(BIN)/clustersim-trace: $(SIM_OBJ)/trace/cs_trace.o $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_OBJ)/trace/cs_trace.o $(SIM_LIB)
 
-sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail $(BIN)/clustersim-trace
+$(BIN)/paths-table: $(SIM_PATHS_OBJ) $(SIM_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(SIM_PATHS_OBJ) $(SIM_LIB)
+
+sim: $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail $(BIN)/clustersim-trace \
+	$(BIN)/paths-table
 
 sim-clean:
 	rm -rf $(BUILD)/sim $(BIN)/clustersim $(BIN)/cluster-init $(BIN)/cs-fail \
-		$(BIN)/clustersim-trace
+		$(BIN)/clustersim-trace $(BIN)/paths-table
 
 .PHONY: sim sim-clean
 
 -include $(SIM_LIB_OBJ:.o=.d) $(SIM_CS_OBJ:.o=.d) $(SIM_INIT_OBJ:.o=.d) \
-	$(SIM_OBJ)/trace/cs_trace.d
+	$(SIM_OBJ)/trace/cs_trace.d $(SIM_PATHS_OBJ:.o=.d)

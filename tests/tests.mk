@@ -22,7 +22,7 @@ TESTS_OBJ   := $(BUILD)/tests/obj
 
 UNIT_NAMES  := test_cli test_scenario test_console_scan test_tap_merge \
                test_jobfile test_cleanup test_run test_kernel_pick test_vde_port \
-               test_fault_req test_trace_merge
+               test_fault_req test_trace_merge test_paths
 GUEST_NAMES := kernel-identity connectivity isolation
 UNIT_BINS   := $(addprefix $(UNIT_OUT)/,$(UNIT_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
@@ -43,6 +43,13 @@ $(TESTS_OBJ)/guest-%.o: $(GUEST_DIR)/%.c
 $(UNIT_OUT)/%: $(TESTS_OBJ)/%.o $(SIM_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SIM_LIB) $(CHECK_LIBS)
+
+# the path table's logic (sim/paths/paths.c), and the program it runs
+$(TESTS_OBJ)/test_paths.o: TESTS_CFLAGS += -I$(TOP)/sim/paths
+$(UNIT_OUT)/test_paths: $(TESTS_OBJ)/test_paths.o $(SIM_OBJ)/paths/paths.o $(SIM_LIB) \
+		$(BIN)/paths-table
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SIM_OBJ)/paths/paths.o $(SIM_LIB) $(CHECK_LIBS)
 
 # Guest programs are static: a node loads a dynamic one's libraries over
 # hostfs page by page, ~0.1-0.3 s per exec.
@@ -131,3 +138,37 @@ bench-cable: $(BIN)/clustersim $(BIN)/cluster-init
 
 BENCH_TARGETS += bench-cable
 .PHONY: bench-cable
+
+# ---- check-paths: the last step of `make check` ----
+# Every run `make check` made since its start ($(PATHS_MARK), touched
+# before its first cluster) with clusterproc's counters (node<N>/stats.txt,
+# saved by each node's init): one row per hook, tasklist_lock release
+# point and record->flush window, hits per node number, summed over the
+# runs (sim/paths/paths.h says which counters are paths). A path with no
+# hits fails unless $(PATHS_EXCEPTIONS) lists it with its reason; a listed
+# path that was hit fails too (the file stays true); so does a counter a
+# run's scenario expects to stay zero (`expect zero`) that rose. Table:
+# runs/paths-<time>.txt (runs/latest-paths), printed. By hand, after
+# some runs: `make check-paths PATHS_RUNS="runs/<id> ..."`.
+PATHS_EXCEPTIONS := $(TOP)/tests/paths-exceptions.txt
+PATHS_MARK := $(BUILD)/check-paths.mark
+PATHS_RUNS ?=
+
+check-paths-mark:
+	@mkdir -p $(BUILD) && touch $(PATHS_MARK)
+
+check-paths: $(BIN)/paths-table
+	@test -n "$(PATHS_RUNS)" -o -f $(PATHS_MARK) || { echo "check-paths: no $(PATHS_MARK) (make check makes it at its start) and no PATHS_RUNS=" >&2; exit 2; }
+	@mkdir -p $(TOP)/runs; t=$$(date +%Y%m%d-%H%M%S); \
+	list=$(TOP)/runs/paths-$$t.runs; \
+	if [ -n "$(PATHS_RUNS)" ]; then printf '%s\n' $(PATHS_RUNS) >$$list; \
+	else find $(TOP)/runs -mindepth 1 -maxdepth 1 -type d -name '2*' \
+		-newer $(PATHS_MARK) | sort >$$list; fi; \
+	echo "check-paths: $$(wc -l <$$list) runs ($$list)"; \
+	$(BIN)/paths-table --exceptions $(PATHS_EXCEPTIONS) --run-list $$list \
+		--output $(TOP)/runs/paths-$$t.txt; rc=$$?; \
+	[ -f $(TOP)/runs/paths-$$t.txt ] && ln -sfn paths-$$t.txt $(TOP)/runs/latest-paths; \
+	echo "check-paths: table in $(TOP)/runs/paths-$$t.txt (runs/latest-paths)"; \
+	exit $$rc
+
+.PHONY: check-paths check-paths-mark

@@ -107,6 +107,13 @@ int ci_trace_save(const struct ci *ci);
 int ci_read_job(struct ci *ci);
 int ci_run_job(const struct ci *ci);
 
+/*
+ * init_stats.c: copy clusterproc's debugfs stats to /run/results/@name
+ * (CS_STATS_START before the job, CS_STATS_END after it); nothing
+ * without a module, a console note if it is not loaded
+ */
+void ci_save_stats(const struct ci *ci, const char *name);
+
 /* init_wait.c: wait for a child with a deadline, reaping orphans */
 int ci_wait_child(int pid, int timeout_ms, int *status);
 

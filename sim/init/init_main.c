@@ -7,6 +7,7 @@
  * barrier and powers off. Every wait is bounded; any fatal error is printed
  * and the node powers off.
  */
+#include "counters.h"
 #include "cs_tipc.h"
 #include "init.h"
 
@@ -155,6 +156,8 @@ int main(int argc, char **argv)
 		ci_fatal(&ci, "network set-up failed");
 	if (ci_load_module(&ci))
 		ci_fatal(&ci, "loading the module failed");
+	/* before our JOIN: no node runs a command before every node saved */
+	ci_save_stats(&ci, CS_STATS_START);
 	if (cluster_wait(&ci, CS_SVC_JOIN, 0, "join", &joinfd))
 		ci_fatal(&ci, "the cluster did not form");
 	ci_say(&ci, "joined", "%d nodes", ci.nodes);
@@ -171,6 +174,12 @@ int main(int argc, char **argv)
 	/* a peer that is gone (JOIN withdrawn) cannot be waited for */
 	if (cluster_wait(&ci, CS_SVC_DONE, CS_SVC_JOIN, "end barrier", &donefd))
 		ci_say(&ci, "warning", "powering off without every peer");
+	/*
+	 * Every node's job is over: what the run made rise here, including
+	 * what other nodes' commands did to this node (a node with no
+	 * command of its own is done long before the others)
+	 */
+	ci_save_stats(&ci, CS_STATS_END);
 	/* after the barrier: every peer's part of the job is in the ring */
 	if (trace)
 		ci_trace_save(&ci);

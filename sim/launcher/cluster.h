@@ -262,6 +262,16 @@ void cs_write_stats(const struct cs_cluster *c);
 
 /* report.c */
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc);
+
+/*
+ * expect.c: the scenario's `expect zero` counters on node @nd: the number
+ * of failures (a counter that rose during the job, a pattern that matches
+ * no counter, a node with a module that saved none), with one line each
+ * in *text (malloc'd; NULL if none)
+ */
+int cs_expect_zero_node(const struct cs_cluster *c,
+			const struct cs_scenario *sc,
+			const struct cs_node *nd, char **text);
 int cs_report_exec(struct cs_cluster *c, int node);
 int cs_report_shell(struct cs_cluster *c, int node);
 

@@ -1,5 +1,6 @@
 /* jobs.c: write runs/<id>/jobs/node<N>.job for every node. */
 #include "cluster.h"
+#include "counters.h"
 #include "jobfile.h"
 
 #include <errno.h>
@@ -107,9 +108,42 @@ static int write_node(struct cs_cluster *c, const struct cs_scenario *sc,
 	return 0;
 }
 
+/*
+ * runs/<id>/expect-zero: the scenario's `expect zero` patterns, one a
+ * line, for the path table (sim/paths/) that reads the run afterwards
+ */
+static int write_expect_zero(const struct cs_cluster *c,
+			     const struct cs_scenario *sc, char *err,
+			     size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+	int rc = 0;
+
+	if (!sc || !sc->nexpect_zero)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", c->run_dir, CS_EXPECT_ZERO_FILE);
+	f = fopen(path, "w");
+	if (!f || fchmod(fileno(f), 0644)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	for (size_t i = 0; i < sc->nexpect_zero && !rc; i++)
+		rc = fprintf(f, "%s\n", sc->expect_zero[i]) < 0;
+	if (fclose(f) || rc) {
+		snprintf(err, errlen, "%s: write failed", path);
+		return -1;
+	}
+	return 0;
+}
+
 int cs_jobs_write(struct cs_cluster *c, const struct cs_scenario *sc,
 		  char *err, size_t errlen)
 {
+	if (write_expect_zero(c, sc, err, errlen))
+		return -1;
 	for (int i = 0; i < c->n; i++) {
 		struct cs_node *nd = &c->node[i];
 		FILE *f = fopen(nd->job, "w");

@@ -153,7 +153,7 @@ static int add_splat(struct cs_junit_suite *s, const char *cls,
 }
 
 static int add_node(struct cs_junit_run *r, const struct cs_cluster *c,
-		    const struct cs_node *nd)
+		    const struct cs_scenario *sc, const struct cs_node *nd)
 {
 	char host[32], msg[160];
 	struct cs_junit_suite *s;
@@ -175,6 +175,26 @@ static int add_node(struct cs_junit_run *r, const struct cs_cluster *c,
 	}
 	if (rc)
 		return -1;
+	if (sc && sc->nexpect_zero && c->img[nd->backend].module[0]) {
+		char *text, first[160];
+		int nfail = cs_expect_zero_node(c, sc, nd, &text);
+
+		if (nfail && text) {
+			snprintf(first, sizeof(first), "%.*s",
+				 (int)strcspn(text, "\n"), text);
+			rc = cs_junit_case_add(s, CS_JUNIT_FAIL, host,
+					       "expect zero", first, text);
+		} else {
+			rc = cs_junit_case_add(s, nfail ? CS_JUNIT_FAIL :
+					       CS_JUNIT_PASS, host,
+					       "expect zero", nfail ?
+					       "expect zero failed" : NULL,
+					       NULL);
+		}
+		free(text);
+		if (rc)
+			return -1;
+	}
 	if (nd->splats)
 		return add_splat(s, host, nd);
 	return cs_junit_case_add(s, CS_JUNIT_PASS, host, "kernel log", NULL,
@@ -237,7 +257,7 @@ static int build(struct cs_junit_run *r, const struct cs_cluster *c,
 			if (add_command(r, nd, name))
 				return -1;
 		}
-		if (add_node(r, c, nd))
+		if (add_node(r, c, sc, nd))
 			return -1;
 	}
 	if (c->cmd == CS_CMD_EXEC)

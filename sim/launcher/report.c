@@ -28,6 +28,21 @@ static bool infra_ok(const struct cs_cluster *c, bool need_all_done)
 	return ok;
 }
 
+/* `expect zero`: each failure is one line and one failure */
+static int check_expect_zero(const struct cs_cluster *c,
+			     const struct cs_scenario *sc,
+			     const struct cs_node *nd)
+{
+	char *text, *line, *save = NULL;
+	int nfail = cs_expect_zero_node(c, sc, nd, &text);
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("  %s: 1 failure\n", line);
+	free(text);
+	return nfail;
+}
+
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 {
 	struct cs_tap_total tot = { 0, 0, 0, 0 };
@@ -58,6 +73,7 @@ int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 			nt.failed++;
 			infra++;
 		}
+		nt.failed += check_expect_zero(c, sc, nd);
 		if (!nd->done || nd->fatal) {
 			printf("  node%d did not finish (last phase: %s): 1 failure\n",
 			       nd->num, nd->phase);

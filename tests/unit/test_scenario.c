@@ -24,7 +24,9 @@ START_TEST(test_good)
 		"wire delay 5 loss 1.5\n"
 		"run 2 sh -c 'exit 7' \"a b\" c\\ d\n"
 		"  run   all   connectivity   --iterations=5\n"
-		"backend qemu 2 3-3\n";
+		"backend qemu 2 3-3\n"
+		"expect zero calls_timeout drop_*\n"
+		"expect zero point.exit_flush.hits\n";
 
 	ck_assert_msg(cs_scenario_parse(text, "t.scn", &sc, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -49,6 +51,10 @@ START_TEST(test_good)
 	ck_assert_str_eq(sc.cmds[2].argv[1], "--iterations=5");
 	ck_assert_uint_eq(sc.qemu_nodes, 6);
 	ck_assert_int_eq(sc.qemu_all, 0);
+	ck_assert_uint_eq(sc.nexpect_zero, 3);
+	ck_assert_str_eq(sc.expect_zero[0], "calls_timeout");
+	ck_assert_str_eq(sc.expect_zero[1], "drop_*");
+	ck_assert_str_eq(sc.expect_zero[2], "point.exit_flush.hits");
 	cs_scenario_free(&sc);
 }
 END_TEST
@@ -120,6 +126,10 @@ static const struct {
 	{ "nodes 2\nbackend\nrun all x\n", ":2: 'backend' takes 'qemu'" },
 	{ "nodes 2\nbackend qemu 0\nrun all x\n", ":2: '0' is not a node list" },
 	{ "nodes 2\nbackend qemu\nbackend qemu 2\nrun all x\n", ":3: 'backend' given twice" },
+	{ "nodes 2\nexpect zero\nrun all x\n", ":2: 'expect' takes 'zero'" },
+	{ "nodes 2\nexpect none x\nrun all x\n", ":2: 'expect' takes 'zero'" },
+	{ "nodes 2\nexpect zero Calls\nrun all x\n", ":2: 'Calls' is not a counter name" },
+	{ "nodes 2\nexpect zero a/b\nrun all x\n", ":2: 'a/b' is not a counter name" },
 };
 
 START_TEST(test_bad)
