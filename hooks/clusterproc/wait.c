@@ -131,6 +131,22 @@ static bool cp_standin_tell_parent(struct task_struct *t, struct cp_proc *p)
 		send = false;
 	}
 	spin_unlock_irqrestore(&parent->sighand->siglock, flags);
+	/*
+	 * An exit nobody waits for is claimed here, under p->lock and before
+	 * the waiters are woken: a waiter woken now (on another CPU, or
+	 * while cp_standin_autoreap() sleeps in its REAP call) sees REAPING
+	 * and gets ECHILD, as for a child the base kernel autoreaps in
+	 * exit_notify(). Before, the claim was cp_standin_autoreap()'s,
+	 * after the wakeup: a woken waiter reaped the child itself.
+	 */
+	if (autoreap) {
+		spin_lock_irqsave(&p->lock, flags);
+		if (p->rstate == CP_RS_EXITED)
+			p->rstate = CP_RS_REAPING;
+		else
+			autoreap = false;	/* a waiter claimed it first */
+		spin_unlock_irqrestore(&p->lock, flags);
+	}
 	if (send) {
 		/* process-directed, as do_notify_parent(): any thread takes it */
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
@@ -273,8 +289,7 @@ static bool cp_standin_notify(struct task_struct *tsk)
 	p->dead = true;
 	news = cp_standin_newsworthy(p);
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (news && cp_standin_tell_parent(tsk, p) &&
-	    READ_ONCE(p->rstate) == CP_RS_EXITED)
+	if (news && cp_standin_tell_parent(tsk, p))
 		cp_queue_autoreap(NULL, tsk);
 	return false;	/* the zombie is the stand-in */
 }
@@ -538,7 +553,8 @@ static int cp_reap_call(struct cp_proc *p, pid_t pid, u32 flags,
  * cp_standin_autoreap() - reap a process whose parent ignores SIGCHLD
  * @t: its stand-in (caller holds a reference)
  *
- * May sleep (the outbound worker).
+ * Its exit was claimed (REAPING) by cp_standin_tell_parent(), which
+ * returned true. May sleep (the outbound worker).
  */
 void cp_standin_autoreap(struct task_struct *t)
 {
@@ -547,12 +563,13 @@ void cp_standin_autoreap(struct task_struct *t)
 	unsigned long flags;
 	int ret;
 
+	/* claimed by cp_standin_tell_parent(); its waiters are awake */
+	cp_delay_point(CP_DP_AUTOREAP_CLAIMED);
 	spin_lock_irqsave(&p->lock, flags);
-	if (p->rstate != CP_RS_EXITED) {
+	if (p->rstate != CP_RS_REAPING) {
 		spin_unlock_irqrestore(&p->lock, flags);
 		return;
 	}
-	p->rstate = CP_RS_REAPING;
 	spin_unlock_irqrestore(&p->lock, flags);
 	ret = cp_reap_call(p, task_tgid_nr(t), 0, &rep);
 	if (ret > 0 || ret == -EHOSTDOWN || ret == -ECHILD) {
