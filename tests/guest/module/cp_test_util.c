@@ -31,6 +31,11 @@ int cp_ping(int node)
 
 int cp_barrier(uint32_t type, int self, int nodes, int *fd)
 {
+	return cp_barrier_ms(type, self, nodes, fd, 60000);
+}
+
+int cp_barrier_ms(uint32_t type, int self, int nodes, int *fd, int ms)
+{
 	struct cs_tipc_sub s;
 	int e = 0, pub;
 
@@ -39,7 +44,7 @@ int cp_barrier(uint32_t type, int self, int nodes, int *fd)
 	if (cs_tipc_sub_open(&s, type, nodes))
 		return errno ? -errno : -EIO;
 	pub = cs_tipc_publish(type, (uint32_t)self);
-	if (pub < 0 || cs_tipc_sub_wait(&s, 60000) != 0)
+	if (pub < 0 || cs_tipc_sub_wait(&s, ms) != 0)
 		e = errno ? errno : EIO;
 	cs_tipc_sub_close(&s);
 	if (fd)

@@ -64,6 +64,9 @@ int cp_ping(int node);
  * there (-1 if none) for the caller to close earlier.
  */
 int cp_barrier(uint32_t type, int self, int nodes, int *fd);
+/* cp_barrier() bounded by @ms instead of 60 s (a peer waiting out a
+ * long measurement or race on another node). */
+int cp_barrier_ms(uint32_t type, int self, int nodes, int *fd, int ms);
 /* cp_barrier, the test fails on error. */
 void cp_barrier_ck(uint32_t type, int self, int nodes);
 
