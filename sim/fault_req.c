@@ -1,26 +1,9 @@
 /* fault_req.c: parse a cs-fail request line (fault_req.h). */
 #include "fault_req.h"
+#include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* A decimal number in [lo, hi] and nothing else. */
-static int number(const char *s, long lo, long hi, int *out)
-{
-	char *end;
-	long v;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
 
 int cs_fault_parse(const char *line, int nodes, struct cs_fault_req *req,
 		   char *why, size_t wlen)
@@ -44,11 +27,11 @@ int cs_fault_parse(const char *line, int nodes, struct cs_fault_req *req,
 		snprintf(why, wlen, "bad request (want: partition NODE SECONDS)");
 		return -1;
 	}
-	if (number(w[1], 1, nodes, &req->node)) {
+	if (cs_parse_int(w[1], 1, nodes, &req->node)) {
 		snprintf(why, wlen, "node '%.16s': want 1..%d", w[1], nodes);
 		return -1;
 	}
-	if (number(w[2], 1, CS_FAULT_MAX_S, &req->seconds)) {
+	if (cs_parse_int(w[2], 1, CS_FAULT_MAX_S, &req->seconds)) {
 		snprintf(why, wlen, "seconds '%.16s': want 1..%d", w[2],
 			 CS_FAULT_MAX_S);
 		return -1;
