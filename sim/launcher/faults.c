@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -122,7 +123,14 @@ static void fault_answer(const char *dir, const char *text)
 
 	snprintf(tmp, sizeof(tmp), "%s/.fail.ack", dir);
 	snprintf(ack, sizeof(ack), "%s/fail.ack", dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/*
+	 * The directory is the guest's: a name it planted (a symlink to a
+	 * host file) is removed, never followed; rename() replaces fail.ack
+	 * itself, whatever it is.
+	 */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0)
 		return;
 	if (write(fd, text, strlen(text)) < 0 || close(fd) || rename(tmp, ack))
@@ -132,14 +140,17 @@ static void fault_answer(const char *dir, const char *text)
 static void fault_take(struct cs_cluster *c, struct cs_node *nd)
 {
 	char path[PATH_MAX + 16], req[128], why[160], ans[192];
+	struct stat sb;
 	ssize_t r;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/fail.req", nd->results);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* the guest's file: no symlink, no FIFO to block on, a file only */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return;
-	r = read(fd, req, sizeof(req) - 1);
+	r = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
+	    read(fd, req, sizeof(req) - 1) : -1;
 	close(fd);
 	unlink(path);
 	req[r > 0 ? r : 0] = '\0';

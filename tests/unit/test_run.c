@@ -8,7 +8,9 @@
  *   - with --wire-delay every node sits behind a wirefilter that delays;
  *   - `run` ends with "N passed, M failed" and counts a missing TAP file;
  *   - `shell N` works on a terminal (a pty from script(1)) and passes the
- *     shell's exit status through.
+ *     shell's exit status through;
+ *   - a guest that plants symlinks where the launcher answers cs-fail
+ *     cannot make it write a host file.
  * Assertions are on exit statuses, files the guest wrote and the
  * launcher's own output (the unit under test).
  */
@@ -287,6 +289,46 @@ START_TEST(test_shell_on_pty)
 }
 END_TEST
 
+/*
+ * The results directory is the guest's: the launcher's cs-fail answer
+ * must not follow a symlink planted there. Before: the host file named
+ * by the link held the launcher's answer ("error: no wirefilters ...").
+ */
+START_TEST(test_fail_ack_no_symlink)
+{
+	struct unit_tmp t;
+	char victim[160], cmd[512];
+	FILE *f;
+
+	unit_tmp_make(&t, "run");
+	snprintf(victim, sizeof(victim), "%s/victim", t.dir);
+	f = fopen(victim, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("keep\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "ln -s %s \"$CS_RESULTS_DIR/.fail.ack\" && "
+		 "ln -s %s \"$CS_RESULTS_DIR/fail.ack\" && "
+		 "cs-fail 1 partition 1", victim, victim);
+	{
+		char *const argv[] = {
+			(char *)bin(), "-q", "--nodes", "1", "--kernel",
+			(char *)kernel(), "--no-module", "--runs", t.runs,
+			"exec", "1", "--", "sh", "-c", cmd, NULL
+		};
+
+		run_capture(argv, NULL, NULL, 60, &o);
+	}
+	/* cs-fail got the launcher's refusal (no wirefilters): exit 1 */
+	ck_assert_msg(o.status == 1, "exit %d, output:\n%s", o.status, o.text);
+	ck_assert_msg(file_has(victim, "keep") &&
+		      !file_has(victim, "error"),
+		      "the launcher wrote through the guest's symlink into %s",
+		      victim);
+	unit_tmp_remove(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("run");
@@ -298,6 +340,7 @@ int main(void)
 	tcase_add_test(tc, test_run_summary);
 	tcase_add_test(tc, test_wire_delay);
 	tcase_add_test(tc, test_shell_on_pty);
+	tcase_add_test(tc, test_fail_ack_no_symlink);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
