@@ -8,17 +8,35 @@
 #include <stddef.h>
 
 #define CS_FAULT_MAX_S 600	/* longest partition a request may ask */
+/*
+ * Longest hang: a stopped node's clocks jump when it goes on; below the
+ * debug kernels' watchdogs (soft lockup 20 s, hung task 20 s, RCU stall
+ * 21 s), so that what it reports after is the module's doing, not the
+ * stop's.
+ */
+#define CS_FAULT_MAX_HANG_S 10
+
+enum cs_fault_kind {
+	CS_FAULT_CRASH,		/* kill the node's UML or QEMU: power off */
+	CS_FAULT_PARTITION,	/* its wirefilter drops 100 % for a while */
+	CS_FAULT_HANG,		/* its processes stopped for a while */
+};
 
 struct cs_fault_req {
-	int node;		/* the node to cut off, 1..nodes */
-	int seconds;		/* for how long, 1..CS_FAULT_MAX_S */
+	enum cs_fault_kind kind;
+	int node;		/* the node it happens to, 1..nodes */
+	int seconds;		/* partition, hang: for how long; crash: 0 */
 };
 
 /*
- * Parse "partition NODE SECONDS" (a trailing newline allowed) for a run
- * of @nodes nodes. Returns 0, or -1 with a one-line reason in @why.
+ * Parse "crash NODE", "partition NODE SECONDS" or "hang NODE SECONDS" (a
+ * trailing newline allowed) for a run of @nodes nodes. Returns 0, or -1
+ * with a one-line reason in @why.
  */
 int cs_fault_parse(const char *line, int nodes, struct cs_fault_req *req,
 		   char *why, size_t wlen);
+
+/* "crash", "partition", "hang" */
+const char *cs_fault_name(enum cs_fault_kind kind);
 
 #endif

@@ -1,12 +1,17 @@
 /*
  * cs-fail: ask the launcher, from inside a node, for a failure now.
  *
+ *   cs-fail NODE [crash]
  *   cs-fail NODE partition SECONDS
+ *   cs-fail NODE hang SECONDS
  *
- * cuts node NODE off from every other node (its wirefilter drops every
- * frame both ways) for SECONDS, then heals it; the run needs wirefilters
- * (a scenario 'wire' line). It returns once the launcher has cut the
- * link: 0, or 1 with the launcher's reason; bad usage: 2. The request and
+ * crash (the default) kills node NODE's UML or QEMU, as a pulled plug
+ * (not this node: the answer could not come back); partition cuts it
+ * off from every other node (its wirefilter drops every frame both ways)
+ * for SECONDS, then heals it, and needs wirefilters (a scenario 'wire'
+ * line); hang stops its processes for SECONDS (at most 10). It returns
+ * once the launcher has acted: 0, or 1 with the launcher's reason; bad
+ * usage: 2. The request and
  * the answer are files in this node's results directory
  * ($CS_RESULTS_DIR, sim/launcher/faults.c).
  */
@@ -22,11 +27,11 @@
 #include <unistd.h>
 
 #define ACK_WAIT_MS 5000
+#define USAGE "usage: cs-fail NODE [crash | partition SECONDS | hang SECONDS]\n"
 
 static int usage(const char *why)
 {
-	fprintf(stderr, "cs-fail: %s\nusage: cs-fail NODE partition SECONDS\n",
-		why);
+	fprintf(stderr, "cs-fail: %s\n" USAGE, why);
 	return 2;
 }
 
@@ -100,16 +105,22 @@ int main(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		if (o == 'h') {
-			printf("usage: cs-fail NODE partition SECONDS\n");
+			printf(USAGE);
 			return 0;
 		} else {
 			return usage("bad option");
 		}
-	if (argc - optind != 3)
-		return usage("want three arguments");
 	/* the launcher parses it again, with the run's node count */
-	snprintf(line, sizeof(line), "%.40s %.40s %.40s\n", argv[optind + 1],
-		 argv[optind], argv[optind + 2]);
+	if (argc - optind == 1)
+		snprintf(line, sizeof(line), "crash %.40s\n", argv[optind]);
+	else if (argc - optind == 2)
+		snprintf(line, sizeof(line), "%.40s %.40s\n", argv[optind + 1],
+			 argv[optind]);
+	else if (argc - optind == 3)
+		snprintf(line, sizeof(line), "%.40s %.40s %.40s\n",
+			 argv[optind + 1], argv[optind], argv[optind + 2]);
+	else
+		return usage("want one to three arguments");
 	if (cs_fault_parse(line, 64, &req, why, sizeof(why)))
 		return usage(why);
 	if (!dir || !*dir)

@@ -35,6 +35,9 @@ struct cs_node {
 	char job[PATH_MAX];	/* host path of the job file */
 	int nexpect;		/* number of TAP files expected */
 	double heal_at;		/* faults.c: partitioned until then, 0 not */
+	double resume_at;	/* faults.c: stopped until then, 0 not */
+	bool crashed;		/* faults.c: killed on request */
+	double t_crash;
 };
 
 /* A host process the run needs (vde_switch, wirefilter). */
@@ -235,6 +238,13 @@ int cs_qemu_prepare(struct cs_cluster *c);
 
 /* monitor.c: returns when every node exited, on failure, timeout or signal */
 void cs_monitor(struct cs_cluster *c);
+/*
+ * The last @lines lines of @nd's console on stderr (console_tail.c): what
+ * a CI log shows of a node that did not finish.
+ */
+#define CS_TAIL_LINES 25
+void cs_console_tail(const struct cs_node *nd, int lines);
+
 /* read what is new in every console (progress, splats); close: at the end */
 void cs_scan_consoles(struct cs_cluster *c, bool close_after);
 

@@ -2,10 +2,12 @@
  * faults.c: failures a node asks for mid-run, so that a test can put one
  * exactly where its race is (the guest command cs-fail, sim/fail/).
  *
- * The request: cs-fail writes one line "partition NODE SECONDS" to
- * fail.req in its node's results directory (renamed into place, so it is
- * read whole). The monitor loop (every 20 ms) takes it, acts, and answers
- * in fail.ack: "ok" or "error: why". A partition makes node NODE's
+ * The request: cs-fail writes one line ("crash NODE", "partition NODE
+ * SECONDS" or "hang NODE SECONDS", fault_req.h) to fail.req in its node's
+ * results directory (renamed into place, so it is read whole). The
+ * monitor loop (every 20 ms) takes it, acts, and answers in fail.ack:
+ * "ok" or "error: why". A crash kills the node's UML or QEMU (do_crash),
+ * a hang stops it for a while (do_hang). A partition makes node NODE's
  * wirefilter (the run has one per node: a scenario 'wire' line or
  * --wire-*) drop 100 % of the frames both ways, then, SECONDS later,
  * restores the run's loss: the node is cut off from every other node, as
@@ -14,13 +16,14 @@
  *
  * Trust: the request comes from a guest, i.e. from code under test; it is
  * parsed strictly, may name only this run's nodes, and can do nothing
- * but set this run's filters.
+ * but set this run's filters and signal this run's node processes.
  */
 #include "cluster.h"
 #include "fault_req.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,32 +89,112 @@ static bool have_wires(const struct cs_cluster *c)
 	return c->wire_delay || c->wire_loss || c->wire_dup;
 }
 
+static int do_partition(struct cs_cluster *c, const struct cs_fault_req *r,
+			char *why, size_t wlen)
+{
+	struct cs_node *nd = &c->node[r->node - 1];
+
+	if (!have_wires(c)) {
+		snprintf(why, wlen, "no wirefilters in this run (add a 'wire' line to the scenario)");
+		return -1;
+	}
+	if (nd->heal_at) {
+		snprintf(why, wlen, "node %d is partitioned already", r->node);
+		return -1;
+	}
+	if (filter_loss(c, r->node - 1, "100")) {
+		snprintf(why, wlen, "node %d's wirefilter did not take 'loss 100'",
+			 r->node);
+		return -1;
+	}
+	nd->heal_at = cs_elapsed(c) + r->seconds;
+	return 0;
+}
+
+/*
+ * Power the node off: SIGKILL to its process group (UML's processes, or
+ * QEMU). Its kernel gets no word of it, as with a pulled plug; its peers
+ * see its links go silent. monitor.c takes the exit as asked for.
+ */
+static int do_crash(struct cs_cluster *c, int from,
+		    const struct cs_fault_req *r, char *why, size_t wlen)
+{
+	struct cs_node *nd = &c->node[r->node - 1];
+
+	if (r->node == from) {
+		snprintf(why, wlen, "a node cannot crash itself (the answer would not reach it)");
+		return -1;
+	}
+	if (nd->crashed || nd->exited || nd->pid <= 0) {
+		snprintf(why, wlen, "node %d is not running", r->node);
+		return -1;
+	}
+	nd->crashed = true;
+	nd->t_crash = cs_elapsed(c);
+	if (killpg(nd->pid, SIGKILL)) {
+		nd->crashed = false;
+		snprintf(why, wlen, "killpg node %d: %s", r->node,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Stop every process of the node (SIGSTOP to its group) for a while, as
+ * a host overload or a long pause looks: its clocks jump when it goes on.
+ */
+static int do_hang(struct cs_cluster *c, const struct cs_fault_req *r,
+		   char *why, size_t wlen)
+{
+	struct cs_node *nd = &c->node[r->node - 1];
+
+	if (nd->crashed || nd->exited || nd->pid <= 0) {
+		snprintf(why, wlen, "node %d is not running", r->node);
+		return -1;
+	}
+	if (nd->resume_at) {
+		snprintf(why, wlen, "node %d is stopped already", r->node);
+		return -1;
+	}
+	if (killpg(nd->pid, SIGSTOP)) {
+		snprintf(why, wlen, "killpg node %d: %s", r->node,
+			 strerror(errno));
+		return -1;
+	}
+	nd->resume_at = cs_elapsed(c) + r->seconds;
+	return 0;
+}
+
 /* Act on one request line; @why gets the error. */
 static int fault_do(struct cs_cluster *c, int from, const char *req,
 		    char *why, size_t wlen)
 {
 	struct cs_fault_req r;
-	int node;
+	int rc = -1;
 
 	if (cs_fault_parse(req, c->n, &r, why, wlen))
 		return -1;
-	node = r.node;
-	if (!have_wires(c)) {
-		snprintf(why, wlen, "no wirefilters in this run (add a 'wire' line to the scenario)");
-		return -1;
+	switch (r.kind) {
+	case CS_FAULT_PARTITION:
+		rc = do_partition(c, &r, why, wlen);
+		break;
+	case CS_FAULT_CRASH:
+		rc = do_crash(c, from, &r, why, wlen);
+		break;
+	case CS_FAULT_HANG:
+		rc = do_hang(c, &r, why, wlen);
+		break;
 	}
-	if (c->node[node - 1].heal_at) {
-		snprintf(why, wlen, "node %d is partitioned already", node);
-		return -1;
-	}
-	if (filter_loss(c, node - 1, "100")) {
-		snprintf(why, wlen, "node %d's wirefilter did not take 'loss 100'",
-			 node);
-		return -1;
-	}
-	c->node[node - 1].heal_at = cs_elapsed(c) + r.seconds;
-	fault_log(c, "node %d asked: node %d partitioned for %d s", from, node,
-		  r.seconds);
+	if (rc)
+		return rc;
+	if (r.seconds)
+		fault_log(c, "node %d asked: node %d %s for %d s", from, r.node,
+			  r.kind == CS_FAULT_HANG ? "stopped" : "partitioned",
+			  r.seconds);
+	else
+		fault_log(c, "node %d asked: node %d crashed (killed)", from,
+			  r.node);
 	return 0;
 }
 
@@ -173,6 +256,14 @@ void cs_faults_check(struct cs_cluster *c)
 
 		if (!nd->exited && nd->results[0])
 			fault_take(c, nd);
+		if (nd->resume_at && now >= nd->resume_at) {
+			nd->resume_at = 0;
+			if (nd->exited || killpg(nd->pid, SIGCONT) == 0)
+				fault_log(c, "node %d goes on", nd->num);
+			else
+				fault_log(c, "node %d: SIGCONT: %s", nd->num,
+					  strerror(errno));
+		}
 		if (!nd->heal_at || now < nd->heal_at)
 			continue;
 		nd->heal_at = 0;

@@ -166,6 +166,10 @@ static int add_node(struct cs_junit_run *r, const struct cs_cluster *c,
 	if (nd->done && !nd->fatal)
 		rc = cs_junit_case_add(s, CS_JUNIT_PASS, host, "boot, join, run, finish",
 				       NULL, NULL);
+	else if (nd->crashed && !nd->fatal)
+		rc = cs_junit_case_add(s, CS_JUNIT_PASS, host,
+				       "boot, join, run, crashed on request",
+				       NULL, NULL);
 	else {
 		snprintf(msg, sizeof(msg), "node%d did not finish its part (last phase: %s)%s",
 			 nd->num, nd->phase, c->timed_out ? ", cluster timed out" :

@@ -238,6 +238,10 @@ static void on_exit_pid(struct cs_cluster *c, pid_t pid, int st)
 			cs_progress(c, "node%d: powered off", nd->num);
 			return;
 		}
+		if (nd->crashed) {	/* cs-fail NODE crash: as asked */
+			cs_progress(c, "node%d: crashed on request", nd->num);
+			return;
+		}
 		if (WIFSIGNALED(st))
 			fprintf(stderr,
 				"clustersim: node%d: %s died with signal %d before finishing (see %s)\n",
@@ -289,6 +293,7 @@ void cs_monitor(struct cs_cluster *c)
 				c->timeout);
 			for (int i = 0; i < c->n; i++)
 				fprintf(stderr, " node%d=%s", c->node[i].num,
+					c->node[i].crashed ? "crashed" :
 					c->node[i].exited ? "off" :
 					c->node[i].phase);
 			fputc('\n', stderr);

@@ -17,9 +17,11 @@ static bool infra_ok(const struct cs_cluster *c, bool need_all_done)
 		  !c->total_splats;
 
 	for (int i = 0; i < c->n && need_all_done; i++)
-		if (!c->node[i].done || c->node[i].fatal) {
+		if ((!c->node[i].done && !c->node[i].crashed) ||
+		    c->node[i].fatal) {
 			fprintf(stderr, "clustersim: node%d did not finish its part (last phase: %s)\n",
 				c->node[i].num, c->node[i].phase);
+			cs_console_tail(&c->node[i], CS_TAIL_LINES);
 			ok = false;
 		}
 	if (c->total_splats)
@@ -74,7 +76,11 @@ int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 			infra++;
 		}
 		nt.failed += check_expect_zero(c, sc, nd);
-		if (!nd->done || nd->fatal) {
+		if (nd->crashed && !nd->done && !nd->fatal) {
+			/* killed on request (cs-fail): its death is expected */
+			printf("  node%d crashed on request at %.1fs (last phase: %s)\n",
+			       nd->num, nd->t_crash, nd->phase);
+		} else if (!nd->done || nd->fatal) {
 			printf("  node%d did not finish (last phase: %s): 1 failure\n",
 			       nd->num, nd->phase);
 			nt.failed++;

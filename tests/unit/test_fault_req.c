@@ -19,8 +19,17 @@ START_TEST(test_good)
 	ck_assert_int_eq(parse("partition 3 5\n", 3, &r), 0);
 	ck_assert_int_eq(r.node, 3);
 	ck_assert_int_eq(r.seconds, 5);
+	ck_assert_int_eq(r.kind, CS_FAULT_PARTITION);
 	ck_assert_int_eq(parse("partition 1 600", 1, &r), 0);
 	ck_assert_int_eq(r.seconds, 600);
+	ck_assert_int_eq(parse("crash 2\n", 3, &r), 0);
+	ck_assert_int_eq(r.kind, CS_FAULT_CRASH);
+	ck_assert_int_eq(r.node, 2);
+	ck_assert_int_eq(r.seconds, 0);
+	ck_assert_int_eq(parse("hang 3 10", 3, &r), 0);
+	ck_assert_int_eq(r.kind, CS_FAULT_HANG);
+	ck_assert_int_eq(r.seconds, 10);
+	ck_assert_str_eq(cs_fault_name(CS_FAULT_HANG), "hang");
 }
 END_TEST
 
@@ -31,7 +40,9 @@ START_TEST(test_bad)
 		"crash 3 5", "partition 4 5", "partition 0 5", "partition -1 5",
 		"partition 3 0", "partition 3 601", "partition 3 5s",
 		"partition +3 5", "partition 3 99999999999999999999",
-		"partition x 5", "partition\t3 5",
+		"partition x 5", "partition\t3 5", "crash", "crash 4",
+		"crash 0", "crash 3 3", "hang 3", "hang 3 11", "hang 3 0",
+		"hang 3 5 5", "Crash 3", "crash  ",
 	};
 	struct cs_fault_req r;
 	char why[128];

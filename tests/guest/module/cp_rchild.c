@@ -5,6 +5,10 @@
  *   exit CODE                 exit(CODE)
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
+ *   parent NODE MS            fork a child that runs "cp_rchild sleep MS"
+ *                             on NODE (in our process group), then sleep
+ *                             MS without reaping it, exit 0; 1 if the
+ *                             fork fails (the child: 2 if its move does)
  *   burn MS                   use MS of CPU time, exit 0
  *   check PPID PID NODE [PGRP SID]
  *                             exit 0 if getppid() == PPID, getpid() == PID,
@@ -415,6 +419,19 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "sleep") && argc == 3) {
 		sleep_ms(arg(argv, 2));
+		return 0;
+	}
+	if (!strcmp(m, "parent") && argc == 4) {
+		char *av[] = { argv[0], "sleep", argv[3], NULL };
+		pid_t k = fork();
+
+		if (k < 0)
+			return 1;
+		if (k == 0) {
+			cp_rexecvp((int)arg(argv, 2), av[0], av);
+			_exit(2);
+		}
+		sleep_ms(arg(argv, 3));
 		return 0;
 	}
 	if (!strcmp(m, "word") && argc == 3) {

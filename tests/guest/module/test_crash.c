@@ -1,0 +1,184 @@
+/*
+ * Node failure, crash (nodefail-crash.scn, nodes 1 and 2 of 3; node 3 runs
+ * nothing of its own): node 1 has children on node 3 and one on node 2,
+ * and a process of node 3 has a child on node 2. Node 1 blocks in
+ * waitpid() for one of its node 3 children while a helper asks the
+ * launcher (cs-fail 3 crash) to kill node 3's kernel: a pulled plug, no
+ * module unload, no goodbye. The survivors' view, as the module README's
+ * node-failure rules say:
+ *  - the wait in progress returns: the child is reaped as killed by
+ *    SIGKILL; the other node 3 children likewise, each with its SIGCHLD
+ *    (CLD_KILLED, SIGKILL), none twice;
+ *  - node 2's child of a node 3 parent is fenced (killed and reaped on
+ *    node 2: no process of that group is left there);
+ *  - node 2's own work goes on: node 1's child there exits 0, a new one
+ *    exits with the status it chose; a move to node 3 is refused.
+ * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
+ * errno, node 2's process list and counters that rose during this test.
+ * Node 2 waits at a barrier of nodes 1 and 2 until node 1 is done.
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define BAR_DONE	0x43500601u	/* node 1 has checked everything */
+#define CRASH_AFTER_MS	300		/* the crash, once the wait blocks */
+#define LONG_MS		"60000"		/* outlives the test */
+#define FENCE_MS	15000		/* link tolerance (1.5 s) and margin */
+
+/* A helper that asks for node 3's crash once our waitpid() blocks. */
+static pid_t crash_later(void)
+{
+	pid_t p = fork();
+
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		cp_sleep_ms(CRASH_AFTER_MS);
+		execlp("cs-fail", "cs-fail", "3", "crash", (char *)NULL);
+		_exit(127);
+	}
+	return p;
+}
+
+/* SIGCHLD (blocked) of @pid within 15 s: its siginfo. */
+static siginfo_t sigchld_of(pid_t pid)
+{
+	struct timespec ts = { 15, 0 };
+	siginfo_t si;
+	sigset_t set;
+	int r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	do {
+		memset(&si, 0, sizeof(si));
+		r = sigtimedwait(&set, &si, &ts);
+	} while (r == SIGCHLD && si.si_pid != pid);
+	ck_assert_msg(r == SIGCHLD, "no SIGCHLD of %d in 15 s: %s", pid,
+		      strerror(errno));
+	return si;
+}
+
+static void assert_killed(pid_t pid, const char *what)
+{
+	int st = 0;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "%s %d: wait status %#x, want killed by SIGKILL", what,
+		      pid, st);
+}
+
+/* node 2's members of process group @pgrp, waiting up to @ms for @want */
+static int members_on_2(pid_t pgrp, int want, int ms)
+{
+	int pids[8], n = -1;
+
+	for (int t = 0; t <= ms; t += 100) {
+		n = cp_ps_pgrp_members(2, pgrp, pids, 8);
+		if (n == want)
+			break;
+		cp_sleep_ms(100);
+	}
+	return n;
+}
+
+START_TEST(test_crash_mid_wait)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events"),
+				CPP_MARK(2, "node_down_events"),
+				CPP_MARK(2, "fence_killed") };
+	pid_t waited, signalled, parent3, on2, helper, p;
+	siginfo_t si;
+	sigset_t set;
+	int st = 0, n;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	cpp_marks_take(m, 3);
+	waited = cpp_spawn(3, 0, ARGS("sleep", LONG_MS));
+	signalled = cpp_spawn(3, 0, ARGS("sleep", LONG_MS));
+	/* its own group: its child on node 2 is found by the group */
+	parent3 = cpp_spawn(3, 1, ARGS("parent", "2", LONG_MS));
+	n = members_on_2(parent3, 1, 10000);
+	ck_assert_msg(n == 1,
+		      "node 3's child %d: %d members of its group on node 2, want 1 (its child)",
+		      parent3, n);
+	on2 = cpp_spawn(2, 0, ARGS("sleep", "2000"));
+	helper = crash_later();
+	/* in progress when node 3 dies: returns, never hangs */
+	assert_killed(waited, "child on crashed node 3, waited for during the crash");
+	ck_assert_int_eq(waitpid(helper, &st, 0), helper);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "cs-fail 3 crash: status %#x", st);
+	si = sigchld_of(signalled);
+	ck_assert_msg(si.si_code == CLD_KILLED && si.si_status == SIGKILL,
+		      "SIGCHLD of %d on crashed node 3: code %d status %d, want CLD_KILLED SIGKILL",
+		      signalled, si.si_code, si.si_status);
+	assert_killed(signalled, "child on crashed node 3");
+	assert_killed(parent3, "child on crashed node 3 (a parent)");
+	/* once each: nothing more to reap of node 3 */
+	ck_assert_int_eq(waitpid(waited, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	/* fencing: its pid is node 3's; node 3 must be free to reuse it */
+	n = members_on_2(parent3, 0, FENCE_MS);
+	ck_assert_msg(n == 0,
+		      "node 3's child on node 2 (group %d): %d left %d ms after the crash, want 0 (fenced)",
+		      parent3, n, FENCE_MS);
+	ck_assert_int_eq(waitpid(on2, &st, 0), on2);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "child on node 2 across node 3's crash: status %#x, want exited 0",
+		      st);
+	p = cpp_spawn(2, 0, ARGS("exit", "7"));
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+		      "child on node 2 after the crash: status %#x, want exited 7",
+		      st);
+	p = cpp_spawn_try(3, ARGS("exit", "0"));
+	ck_assert_msg(p < 0, "a move to crashed node 3 worked (child %d)", p);
+	printf("# move to crashed node 3: %s\n", strerror(errno));
+	p = cpp_spawn(2, 0, ARGS("zombies"));
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "zombies on node 2 after the crash: %d, want 0",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	cpp_marks_assert_rose(m, 3, "crash");
+}
+END_TEST
+
+/* node 2: stay until node 1 is done (node 3 is gone by then) */
+START_TEST(test_crash_peer)
+{
+	ck_assert_int_eq(cp_barrier_ms(BAR_DONE, cp_env_node(), 2, NULL,
+				       160000), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("clusterproc_crash");
+	TCase *tc = tcase_create("crash");
+	int self = cp_env_node(), failed;
+
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_crash: not all nodes up\n");
+	tcase_set_timeout(tc, self == 1 ? 120 : 170);
+	tcase_add_test(tc, self == 1 ? test_crash_mid_wait : test_crash_peer);
+	suite_add_tcase(s, tc);
+	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
+	/* pass or fail, let node 2 go */
+	if (self == 1 && cp_barrier(BAR_DONE, self, 2, NULL))
+		fprintf(stderr, "test_crash: end barrier failed\n");
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
