@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define USAGE "want: crash NODE | partition NODE SECONDS | hang NODE SECONDS"
+#define USAGE "want: crash NODE | restart NODE | partition NODE SECONDS | hang NODE SECONDS"
 
 const char *cs_fault_name(enum cs_fault_kind kind)
 {
@@ -16,6 +16,8 @@ const char *cs_fault_name(enum cs_fault_kind kind)
 		return "partition";
 	case CS_FAULT_HANG:
 		return "hang";
+	case CS_FAULT_RESTART:
+		return "restart";
 	}
 	return "?";
 }
@@ -40,6 +42,10 @@ int cs_fault_parse(const char *line, int nodes, struct cs_fault_req *req,
 		w[n++] = t;
 	if (n && !strcmp(w[0], "crash")) {
 		req->kind = CS_FAULT_CRASH;
+		want = 2;
+		max_s = 0;
+	} else if (n && !strcmp(w[0], "restart")) {
+		req->kind = CS_FAULT_RESTART;
 		want = 2;
 		max_s = 0;
 	} else if (n && !strcmp(w[0], "partition")) {

@@ -20,23 +20,24 @@ enum cs_fault_kind {
 	CS_FAULT_CRASH,		/* kill the node's UML or QEMU: power off */
 	CS_FAULT_PARTITION,	/* its wirefilter drops 100 % for a while */
 	CS_FAULT_HANG,		/* its processes stopped for a while */
+	CS_FAULT_RESTART,	/* boot a crashed node again */
 };
 
 struct cs_fault_req {
 	enum cs_fault_kind kind;
 	int node;		/* the node it happens to, 1..nodes */
-	int seconds;		/* partition, hang: for how long; crash: 0 */
+	int seconds;		/* partition, hang: for how long; else 0 */
 };
 
 /*
- * Parse "crash NODE", "partition NODE SECONDS" or "hang NODE SECONDS" (a
- * trailing newline allowed) for a run of @nodes nodes. Returns 0, or -1
+ * Parse "crash NODE", "restart NODE", "partition NODE SECONDS" or "hang
+ * NODE SECONDS" (a trailing newline allowed) for a run of @nodes nodes. Returns 0, or -1
  * with a one-line reason in @why.
  */
 int cs_fault_parse(const char *line, int nodes, struct cs_fault_req *req,
 		   char *why, size_t wlen);
 
-/* "crash", "partition", "hang" */
+/* "crash", "partition", "hang", "restart" */
 const char *cs_fault_name(enum cs_fault_kind kind);
 
 #endif

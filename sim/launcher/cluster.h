@@ -38,6 +38,7 @@ struct cs_node {
 	double resume_at;	/* faults.c: stopped until then, 0 not */
 	bool crashed;		/* faults.c: killed on request */
 	double t_crash;
+	int restarted;		/* faults.c: booted again this many times */
 };
 
 /* A host process the run needs (vde_switch, wirefilter). */
@@ -58,10 +59,14 @@ struct cs_kimage {
 	char kbanner[512];	/* "Linux version ..." = the guest's /proc/version */
 };
 
+/* nodes booted again (cs-fail NODE restart) in one run, at most */
+#define CS_MAX_RESTARTS 64
+
 struct cs_cluster {
 	const struct cs_opts *o;
 	enum cs_cmd cmd;
 	int n;			/* nodes */
+	int restarts;		/* faults.c: cs-fail restarts so far */
 	int timeout;		/* seconds, 0: none */
 	unsigned int mem_mb;
 	char id[64];

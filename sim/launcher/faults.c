@@ -2,12 +2,13 @@
  * faults.c: failures a node asks for mid-run, so that a test can put one
  * exactly where its race is (the guest command cs-fail, sim/fail/).
  *
- * The request: cs-fail writes one line ("crash NODE", "partition NODE
- * SECONDS" or "hang NODE SECONDS", fault_req.h) to fail.req in its node's
+ * The request: cs-fail writes one line ("crash NODE", "restart NODE",
+ * "partition NODE SECONDS" or "hang NODE SECONDS", fault_req.h) to fail.req in its node's
  * results directory (renamed into place, so it is read whole). The
  * monitor loop (every 20 ms) takes it, acts, and answers in fail.ack:
  * "ok" or "error: why". A crash kills the node's UML or QEMU (do_crash),
- * a hang stops it for a while (do_hang). A partition makes node NODE's
+ * a restart boots a crashed node again (do_restart), a hang stops it for
+ * a while (do_hang). A partition makes node NODE's
  * wirefilter (the run has one per node: a scenario 'wire' line or
  * --wire-*) drop 100 % of the frames both ways, then, SECONDS later,
  * restores the run's loss: the node is cut off from every other node, as
@@ -166,6 +167,49 @@ static int do_hang(struct cs_cluster *c, const struct cs_fault_req *r,
 	return 0;
 }
 
+/*
+ * Boot a node that was crashed on request again: same kernel, job and
+ * results directory, its console appended to (cs_node_start). Its init
+ * joins the running cluster (its peers still publish their JOIN) and
+ * must then finish its part like any node.
+ */
+static int do_restart(struct cs_cluster *c, const struct cs_fault_req *r,
+		      char *why, size_t wlen)
+{
+	struct cs_node *nd = &c->node[r->node - 1];
+	char path[PATH_MAX + 16];
+
+	if (!nd->crashed || !nd->exited) {
+		snprintf(why, wlen, "node %d was not crashed (cs-fail %d crash first)%s",
+			 r->node, r->node, nd->crashed ? ", or is not down yet" : "");
+		return -1;
+	}
+	if (c->restarts >= CS_MAX_RESTARTS) {
+		snprintf(why, wlen, "%d restarts in this run already",
+			 c->restarts);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/init.done", nd->results);
+	if (unlink(path) && errno != ENOENT) {
+		snprintf(why, wlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	nd->exited = false;
+	nd->done = false;
+	nd->fatal = false;
+	nd->joined = false;
+	nd->silent_reported = false;
+	nd->restarted++;
+	c->restarts++;
+	if (cs_node_start(c, nd)) {
+		nd->exited = true;
+		snprintf(why, wlen, "node %d did not start again", r->node);
+		return -1;
+	}
+	nd->crashed = false;
+	return 0;
+}
+
 /* Act on one request line; @why gets the error. */
 static int fault_do(struct cs_cluster *c, int from, const char *req,
 		    char *why, size_t wlen)
@@ -185,6 +229,9 @@ static int fault_do(struct cs_cluster *c, int from, const char *req,
 	case CS_FAULT_HANG:
 		rc = do_hang(c, &r, why, wlen);
 		break;
+	case CS_FAULT_RESTART:
+		rc = do_restart(c, &r, why, wlen);
+		break;
 	}
 	if (rc)
 		return rc;
@@ -193,8 +240,9 @@ static int fault_do(struct cs_cluster *c, int from, const char *req,
 			  r.kind == CS_FAULT_HANG ? "stopped" : "partitioned",
 			  r.seconds);
 	else
-		fault_log(c, "node %d asked: node %d crashed (killed)", from,
-			  r.node);
+		fault_log(c, "node %d asked: node %d %s", from, r.node,
+			  r.kind == CS_FAULT_CRASH ? "crashed (killed)" :
+			  "booting again");
 	return 0;
 }
 

@@ -20,7 +20,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define GUARD_MAX (3 * CS_MAX_NODES + 1)	/* nodes + switch + per-node wire */
+/* nodes + switch + per-node wire, and nodes booted again */
+#define GUARD_MAX (3 * CS_MAX_NODES + 1 + CS_MAX_RESTARTS)
 
 static void guard_main(int rfd)
 {

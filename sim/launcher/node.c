@@ -84,13 +84,17 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 			nd->num);
 		return -1;
 	}
-	confd = open(nd->console, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
-		     O_CLOEXEC, 0644);
+	/* booted again (faults.c): the crashed boot's console stays */
+	confd = open(nd->console, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		     (nd->restarted ? 0 : O_TRUNC), 0644);
 	if (confd < 0) {
 		fprintf(stderr, "clustersim: %s: %s\n", nd->console,
 			strerror(errno));
 		return -1;
 	}
+	if (nd->restarted)
+		dprintf(confd, "clustersim: node%d booted again at %.1fs (restart %d)\n",
+			nd->num, cs_elapsed(c), nd->restarted);
 	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (nullfd < 0 || (shell && pipe2(klog, O_CLOEXEC))) {
 		fprintf(stderr, "clustersim: node %d: %s\n", nd->num,
@@ -104,7 +108,9 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 			nd->num, c->node_user, strerror(errno));
 		goto err;
 	}
-	nd->con_fd = open(nd->console, O_RDONLY | O_CLOEXEC);
+	/* a restart reads on where the crashed boot's console ended */
+	if (nd->con_fd < 0)
+		nd->con_fd = open(nd->console, O_RDONLY | O_CLOEXEC);
 	if (nd->con_fd < 0) {
 		fprintf(stderr, "clustersim: %s: %s\n", nd->console,
 			strerror(errno));

@@ -30,6 +30,9 @@ START_TEST(test_good)
 	ck_assert_int_eq(r.kind, CS_FAULT_HANG);
 	ck_assert_int_eq(r.seconds, 10);
 	ck_assert_str_eq(cs_fault_name(CS_FAULT_HANG), "hang");
+	ck_assert_int_eq(parse("restart 3", 3, &r), 0);
+	ck_assert_int_eq(r.kind, CS_FAULT_RESTART);
+	ck_assert_int_eq(r.node, 3);
 }
 END_TEST
 
@@ -42,7 +45,8 @@ START_TEST(test_bad)
 		"partition +3 5", "partition 3 99999999999999999999",
 		"partition x 5", "partition\t3 5", "crash", "crash 4",
 		"crash 0", "crash 3 3", "hang 3", "hang 3 11", "hang 3 0",
-		"hang 3 5 5", "Crash 3", "crash  ",
+		"hang 3 5 5", "Crash 3", "crash  ", "restart", "restart 3 1",
+		"restart 9",
 	};
 	struct cs_fault_req r;
 	char why[128];

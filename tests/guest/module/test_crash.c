@@ -12,7 +12,10 @@
  *  - node 2's child of a node 3 parent is fenced (killed and reaped on
  *    node 2: no process of that group is left there);
  *  - node 2's own work goes on: node 1's child there exits 0, a new one
- *    exits with the status it chose; a move to node 3 is refused.
+ *    exits with the status it chose; a move to node 3 is refused;
+ *  - node 3 booted again (cs-fail 3 restart) joins, and a child moved
+ *    there exits with the status it chose (the scenario then runs
+ *    test_rexec on the same cluster).
  * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
  * errno, node 2's process list and counters that rose during this test.
  * Node 2 waits at a barrier of nodes 1 and 2 until node 1 is done.
@@ -35,6 +38,21 @@
 #define CRASH_AFTER_MS	300		/* the crash, once the wait blocks */
 #define LONG_MS		"60000"		/* outlives the test */
 #define FENCE_MS	15000		/* link tolerance (1.5 s) and margin */
+#define RESTART_MS	150000		/* a QEMU node's boot under TCG */
+
+static int run_cs_fail(const char *what)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		execlp("cs-fail", "cs-fail", "3", what, (char *)NULL);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
 
 /* A helper that asks for node 3's crash once our waitpid() blocks. */
 static pid_t crash_later(void)
@@ -154,6 +172,23 @@ START_TEST(test_crash_mid_wait)
 		      "zombies on node 2 after the crash: %d, want 0",
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	cpp_marks_assert_rose(m, 3, "crash");
+	/* booted again, node 3 joins and works: a fresh pid space there */
+	ck_assert_int_eq(run_cs_fail("restart"), 0);
+	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), RESTART_MS) == 0,
+		      "node 3 not up %d ms after its restart", RESTART_MS);
+	for (int t = 0; t < 100; t++) {
+		p = cpp_spawn_try(3, ARGS("exit", "7"));
+		if (p < 0) {	/* a peer accepts it once it saw it again */
+			cp_sleep_ms(100);
+			continue;
+		}
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+			      "child on node 3 after its restart: status %#x, want exited 7",
+			      st);
+		return;
+	}
+	ck_abort_msg("no move to node 3 worked in 10 s after its restart");
 }
 END_TEST
 
@@ -161,7 +196,7 @@ END_TEST
 START_TEST(test_crash_peer)
 {
 	ck_assert_int_eq(cp_barrier_ms(BAR_DONE, cp_env_node(), 2, NULL,
-				       160000), 0);
+				       280000), 0);
 }
 END_TEST
 
@@ -173,7 +208,7 @@ int main(void)
 
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_crash: not all nodes up\n");
-	tcase_set_timeout(tc, self == 1 ? 120 : 170);
+	tcase_set_timeout(tc, self == 1 ? 240 : 290);
 	tcase_add_test(tc, self == 1 ? test_crash_mid_wait : test_crash_peer);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
