@@ -40,7 +40,7 @@ help:
 	@echo "  make run      set up, build, boot $(NODES) UML nodes on a vde switch, show clusterwide processes at work (narrated demo)"
 	@echo "  make showcase boot $(NODES) nodes and run the showcase test scenario (identity, TIPC, remote exec, signals)"
 	@echo "  make check    set up, build, run host unit tests and the in-guest test scenarios"
-	@echo "  make bench    join time, memory per node, incremental rebuild time, hook overhead"
+	@echo "  make bench    join time, memory per node, incremental rebuild time, hook overhead, race rates, crash detection time"
 	@echo "  make setup    install the Debian packages (apt-get; idempotent)"
 	@echo "  make all      build kernel, module, launcher and tests (no run)"
 	@echo "  make kernel   unpack linux-source-6.1, apply hooks/patches/series, build the UML kernel"

@@ -243,9 +243,25 @@ docs-record: $(CP_CHECK_DEPS) $(BIN)/clustersim-trace
 
 CHECK_HOST_TARGETS += docs
 
-.PHONY: check-module bench-module bench-races docs docs-record
+.PHONY: check-module bench-module bench-races bench-nodefail docs docs-record
 CHECK_GUEST_TARGETS += check-module
-BENCH_TARGETS += bench-module bench-races
+BENCH_TARGETS += bench-module bench-races bench-nodefail
+
+# Failure detection: node 3 crashed (cs-fail: its UML killed) while node
+# 1 waits for a child there; the time from the crash to that wait's
+# return (killed by SIGKILL), against the TIPC link tolerance, which
+# bounds it from below. NODEFAIL_BENCH_RUNS runs, each one crash; every
+# run must pass (a failed one is reported, not skipped).
+NODEFAIL_BENCH_RUNS ?= 3
+bench-nodefail: $(CP_CHECK_DEPS)
+	@echo "bench-nodefail: crash of node 3 to the return of node 1's wait for its child there ($(FLAVOR) kernel, $(NODEFAIL_BENCH_RUNS) runs)"
+	@fail=0; for i in $$(seq 1 $(NODEFAIL_BENCH_RUNS)); do \
+		if $(CP_SIM) -q --runs $(BUILD)/bench-runs \
+			run $(CP_SCN_DIR)/nodefail-crash.scn >$(BUILD)/bench-nodefail.out 2>&1; then \
+			grep -h '^# detect ' $(BUILD)/bench-runs/latest/node1/01-test_crash.log | \
+				sed "s/^# detect /  run $$i: /"; \
+		else echo "  run $$i: FAILED (runs/$$(readlink $(BUILD)/bench-runs/latest))"; fail=$$((fail + 1)); fi; \
+	done; echo "bench-nodefail: $$fail of $(NODEFAIL_BENCH_RUNS) runs failed"; [ $$fail = 0 ]
 
 # Race iterations per second per family (test_races' plain pass without
 # its random sleeps, CP_RACE_BENCH=1) on races.scn's 3 nodes; the goal is

@@ -329,6 +329,44 @@ START_TEST(test_fail_ack_no_symlink)
 }
 END_TEST
 
+/*
+ * cs-fail's crash and hang, and what it refuses: a node cannot crash
+ * itself, a node not crashed cannot be restarted, a stopped node cannot
+ * be stopped again. Node 2 stopped for 2 s goes on and finishes; node 2
+ * crashed after that is no failure of the run (its death was asked for).
+ */
+START_TEST(test_fail_crash_hang)
+{
+	static const char cmd[] =
+		"cs-fail 1 crash; [ $? = 1 ] || exit 11; "
+		"cs-fail 2 restart; [ $? = 1 ] || exit 12; "
+		"cs-fail 2 hang 2 || exit 13; "
+		"cs-fail 2 hang 1; [ $? = 1 ] || exit 14; "
+		"sleep 4; cs-fail 2 crash || exit 15; "
+		"cs-fail 2 hang 1; [ $? = 1 ] || exit 16; exit 0";
+	struct unit_tmp t;
+	char log[300];
+
+	unit_tmp_make(&t, "run");
+	{
+		char *const argv[] = {
+			(char *)bin(), "-q", "--nodes", "2", "--kernel",
+			(char *)kernel(), "--no-module", "--runs", t.runs,
+			"exec", "1", "--", "sh", "-c", (char *)cmd, NULL
+		};
+
+		run_capture(argv, NULL, NULL, 80, &o);
+	}
+	ck_assert_msg(o.status == 0, "exit %d, output:\n%s", o.status, o.text);
+	snprintf(log, sizeof(log), "%s/latest/faults.log", t.runs);
+	ck_assert_msg(file_has(log, "node 2 stopped for 2 s") &&
+		      file_has(log, "node 2 goes on") &&
+		      file_has(log, "node 2 crashed"),
+		      "%s lacks the stop, the continue or the crash", log);
+	unit_tmp_remove(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("run");
@@ -341,6 +379,7 @@ int main(void)
 	tcase_add_test(tc, test_wire_delay);
 	tcase_add_test(tc, test_shell_on_pty);
 	tcase_add_test(tc, test_fail_ack_no_symlink);
+	tcase_add_test(tc, test_fail_crash_hang);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -68,6 +68,30 @@ static pid_t crash_later(void)
 	return p;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CS_TIPC_TOLERANCE=MS on the kernel command line (init sets it): ms */
+static long link_tolerance_ms(void)
+{
+	char line[4096], *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) &&
+	    (p = strstr(line, "CS_TIPC_TOLERANCE=")))
+		v = strtol(p + strlen("CS_TIPC_TOLERANCE="), NULL, 10);
+	fclose(f);
+	return v;
+}
+
 /* SIGCHLD (blocked) of @pid within 15 s: its siginfo. */
 static siginfo_t sigchld_of(pid_t pid)
 {
@@ -117,6 +141,7 @@ START_TEST(test_crash_mid_wait)
 				CPP_MARK(2, "node_down_events"),
 				CPP_MARK(2, "fence_killed") };
 	pid_t waited, signalled, parent3, on2, helper, p;
+	double t_crash;
 	siginfo_t si;
 	sigset_t set;
 	int st = 0, n;
@@ -135,8 +160,12 @@ START_TEST(test_crash_mid_wait)
 		      parent3, n);
 	on2 = cpp_spawn(2, 0, ARGS("sleep", "2000"));
 	helper = crash_later();
+	t_crash = now_ms() + CRASH_AFTER_MS;
 	/* in progress when node 3 dies: returns, never hangs */
 	assert_killed(waited, "child on crashed node 3, waited for during the crash");
+	/* make bench-nodefail: failure detection against the tolerance */
+	printf("# detect crash to wait return %.0f ms, TIPC link tolerance %ld ms\n",
+	       now_ms() - t_crash, link_tolerance_ms());
 	ck_assert_int_eq(waitpid(helper, &st, 0), helper);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "cs-fail 3 crash: status %#x", st);
