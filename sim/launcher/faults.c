@@ -191,7 +191,7 @@ static int do_restart(struct cs_cluster *c, const struct cs_fault_req *r,
 	}
 	snprintf(path, sizeof(path), "%s/init.done", nd->results);
 	if (unlink(path) && errno != ENOENT) {
-		snprintf(why, wlen, "%s: %s", path, strerror(errno));
+		snprintf(why, wlen, "init.done: %s", strerror(errno));
 		return -1;
 	}
 	nd->exited = false;
