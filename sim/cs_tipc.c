@@ -172,6 +172,24 @@ int cs_tipc_sub_gone(struct cs_tipc_sub *s, uint32_t gone_type)
 	if (sub_send(s->fd, gone_type, 1, (uint32_t)s->n))
 		return -1;
 	s->gone_type = gone_type;
+	/*
+	 * The server reports the publications that exist when it registers
+	 * a subscription before it handles the next request: once the probe
+	 * answers, s->present holds every {gone_type, i} there is. One not
+	 * there was withdrawn before we asked (a node crashed or powered
+	 * off earlier): it is gone already; no event would ever say so.
+	 */
+	if (sub_confirm(s))
+		return -1;
+	for (int i = 1; i <= s->n; i++) {
+		uint64_t bit = 1ULL << (i - 1);
+
+		if ((s->present & bit) || (s->seen & bit))
+			continue;
+		s->seen |= bit;
+		s->gone |= bit;
+		s->nseen++;
+	}
 	return 0;
 }
 
@@ -222,8 +240,13 @@ int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms)
 static void sub_event(struct cs_tipc_sub *s, const struct tipc_event *ev)
 {
 	if (s->gone_type && ev->s.seq.type == s->gone_type) {
-		if (ev->event != TIPC_WITHDRAWN)
+		if (ev->event != TIPC_WITHDRAWN) {
+			for (uint32_t i = ev->found_lower;
+			     i <= ev->found_upper && i >= 1 &&
+			     i <= (uint32_t)s->n; i++)
+				s->present |= 1ULL << (i - 1);
 			return;
+		}
 	} else if (ev->s.seq.type != s->type || ev->event != TIPC_PUBLISHED) {
 		return;
 	}

@@ -27,6 +27,7 @@ struct cs_tipc_sub {
 	int nseen;
 	uint32_t gone_type;	/* 0, or see cs_tipc_sub_gone() */
 	uint64_t gone;		/* bit i-1: counted because it went away */
+	uint64_t present;	/* bit i-1: {gone_type, i} was published */
 };
 
 /*
@@ -47,7 +48,10 @@ int cs_tipc_sub_wait(struct cs_tipc_sub *s, int timeout_ms);
  * node powered off or was lost). For end barriers: a node powers off as
  * soon as it has seen everybody, and its own publication may die with it
  * in a send queue; its peers then see its JOIN withdrawn when the link
- * times out, instead of waiting for ever. Returns 0 or -1.
+ * times out, instead of waiting for ever. An instance whose {gone_type,
+ * i} is not published when this subscribes (withdrawn earlier: a node
+ * crashed on purpose before the end) is counted as gone at once. Returns
+ * 0 or -1.
  */
 int cs_tipc_sub_gone(struct cs_tipc_sub *s, uint32_t gone_type);
 
