@@ -142,8 +142,13 @@ static int do_crash(struct cs_cluster *c, int from,
 }
 
 /*
- * Stop every process of the node (SIGSTOP to its group) for a while, as
- * a host overload or a long pause looks: its clocks jump when it goes on.
+ * Stop the node's kernel for a while, as a host overload or a long pause
+ * looks: its clocks jump when it goes on. SIGSTOP to the node's main
+ * process only: QEMU (its vCPU threads stop with it) or UML's kernel. A
+ * UML kernel ptraces its user processes (other processes of the group):
+ * a stop and continue sent to them reaches it as a ptrace event it does
+ * not expect ("userspace - child stopped with signal 18", then "Attempted
+ * to kill init!"); they wait for their kernel anyway.
  */
 static int do_hang(struct cs_cluster *c, const struct cs_fault_req *r,
 		   char *why, size_t wlen)
@@ -158,7 +163,7 @@ static int do_hang(struct cs_cluster *c, const struct cs_fault_req *r,
 		snprintf(why, wlen, "node %d is stopped already", r->node);
 		return -1;
 	}
-	if (killpg(nd->pid, SIGSTOP)) {
+	if (kill(nd->pid, SIGSTOP)) {
 		snprintf(why, wlen, "killpg node %d: %s", r->node,
 			 strerror(errno));
 		return -1;
@@ -306,7 +311,7 @@ void cs_faults_check(struct cs_cluster *c)
 			fault_take(c, nd);
 		if (nd->resume_at && now >= nd->resume_at) {
 			nd->resume_at = 0;
-			if (nd->exited || killpg(nd->pid, SIGCONT) == 0)
+			if (nd->exited || kill(nd->pid, SIGCONT) == 0)
 				fault_log(c, "node %d goes on", nd->num);
 			else
 				fault_log(c, "node %d: SIGCONT: %s", nd->num,
