@@ -1,5 +1,6 @@
 /*
- * Node failure, partition mid-race (nodefail-partition.scn, node 1 of 3,
+ * Node failure, partition (or hang, CP_FAULT=hang: nodefail-hang.scn)
+ * mid-race (nodefail-partition.scn, node 1 of 3,
  * every node behind a wirefilter): node 1 keeps children running on
  * nodes 2 and 3 and reaps them as they exit (the races' exit-vs-wait),
  * and in the middle of it asks the launcher (cs-fail) to cut node 3 off
@@ -78,13 +79,25 @@ static int reap_all(struct kid *k, int n)
 	return -1;
 }
 
+/*
+ * The fault: CP_FAULT=partition (default: node 3's wirefilter drops
+ * everything) or hang (node 3's kernel stopped, nodefail-hang.scn: its
+ * links die on both sides, and its clocks jump when it goes on).
+ */
+static const char *fault(void)
+{
+	const char *f = getenv("CP_FAULT");
+
+	return f && !strcmp(f, "hang") ? "hang" : "partition";
+}
+
 static int run_cs_fail(const char *node, const char *secs)
 {
 	int st;
 	pid_t p = fork();
 
 	if (p == 0) {
-		execlp("cs-fail", "cs-fail", node, "partition", secs,
+		execlp("cs-fail", "cs-fail", node, fault(), secs,
 		       (char *)NULL);
 		_exit(127);
 	}
@@ -142,7 +155,7 @@ START_TEST(test_partition_mid_race)
 	for (int i = 0; i < ROUNDS; i++) {
 		if (i == ROUNDS / 4) {
 			ck_assert_msg(run_cs_fail("3", PART_S) == 0,
-				      "cs-fail 3 partition %s failed", PART_S);
+				      "cs-fail 3 %s %s failed", fault(), PART_S);
 			ck_assert_msg(cp_wait_node_state(3, 0, DOWN_MS) == 0,
 				      "node 3 still up %d ms after the cut",
 				      DOWN_MS);
@@ -192,15 +205,15 @@ START_TEST(test_partition_mid_race)
 			      k[i].node == 3 ? " or killed by SIGKILL" : "");
 		lost++;
 	}
-	printf("# partition: %d children, node 3: %d exited, %d lost, %d refused\n",
-	       n, ok3, lost, refused);
+	printf("# %s: %d children, node 3: %d exited, %d lost, %d refused\n",
+	       fault(), n, ok3, lost, refused);
 	ck_assert_msg(WIFSIGNALED(k[0].st) && WTERMSIG(k[0].st) == SIGKILL,
 		      "child %d on node 3 through the cut: status %#x, want killed by SIGKILL",
 		      longer, k[0].st);
 	/* node 3 back, and working */
 	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 20000), 0);
 	/* the cut was a node going down here, and fenced there */
-	cpp_marks_assert_rose(m, 2, "partition");
+	cpp_marks_assert_rose(m, 2, fault());
 	for (int t = 0; t < 100; t++) {
 		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
 		int st;
