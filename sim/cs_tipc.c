@@ -73,12 +73,20 @@ static int sub_send(int fd, uint32_t type, uint32_t lower, uint32_t upper)
  * publication may pass its barrier and withdraw its own at once, and a
  * subscription registered after that withdrawal would never see it (a
  * barrier hung for its 60 s on a loaded host). The probe is node-scoped,
- * {CS_SVC_SUBOK, pid}; events of the barrier's type that come meanwhile
+ * {CS_SVC_SUBOK, pid and a sequence number}; events of the barrier's type that come meanwhile
  * are counted.
  */
 static int sub_confirm(struct cs_tipc_sub *s)
 {
-	uint32_t inst = (uint32_t)getpid();
+	/*
+	 * A probe instance of its own each time (pids are below 2^22): an
+	 * earlier probe's subscription on this connection would report the
+	 * new binding at once, before the server has even read the
+	 * subscriptions sent since (cs_tipc_sub_gone() confirms a second
+	 * time, and missed every JOIN that was there).
+	 */
+	static uint32_t probes;
+	uint32_t inst = (uint32_t)getpid() | (++probes & 0x3ff) << 22;
 	long end = now_ms() + 10000;
 	int fd, rc = -1;
 
