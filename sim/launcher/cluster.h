@@ -248,6 +248,14 @@ void cs_monitor(struct cs_cluster *c);
  * a CI log shows of a node that did not finish.
  */
 #define CS_TAIL_LINES 25
+
+/*
+ * A QEMU node's monitor socket (qemu_cpus.c), and each of its vCPUs' RIP
+ * with the vmlinux symbol, on stderr: for a node that did not finish.
+ */
+int cs_qemu_mon_path(const struct cs_cluster *c, const struct cs_node *nd,
+		     char *out, size_t len);
+void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd);
 void cs_console_tail(const struct cs_node *nd, int lines);
 
 /* read what is new in every console (progress, splats); close: at the end */

@@ -297,6 +297,11 @@ void cs_monitor(struct cs_cluster *c)
 					c->node[i].exited ? "off" :
 					c->node[i].phase);
 			fputc('\n', stderr);
+			/* before the tear-down: QEMU still answers */
+			for (int i = 0; i < c->n; i++)
+				if (c->node[i].backend == CS_BACKEND_QEMU &&
+				    !c->node[i].exited && !c->node[i].done)
+					cs_qemu_dump_cpus(c, &c->node[i]);
 			return;
 		}
 		sig = sigtimedwait(&set, NULL, &ts);

@@ -136,6 +136,15 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 	rc |= cs_arg(a, "-display");
 	rc |= cs_arg(a, "none");
 	rc |= cs_arg(a, "-no-reboot");
+	/* where its vCPUs are if it hangs (qemu_cpus.c) */
+	{
+		char mon[108];
+
+		if (cs_qemu_mon_path(c, nd, mon, sizeof(mon)) == 0) {
+			rc |= cs_arg(a, "-monitor");
+			rc |= cs_arg(a, "unix:%s,server=on,wait=off", mon);
+		}
+	}
 	/* qboot: a firmware that only loads the kernel (SeaBIOS's POST
 	 * took seconds here) */
 	rc |= cs_arg(a, "-bios");
