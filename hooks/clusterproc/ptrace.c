@@ -770,6 +770,16 @@ static void cp_link_poll_fn(struct work_struct *work)
 		spin_lock_irqsave(&cp_links_lock, flags);
 		if (err == -ETIMEDOUT || err == -ENOMEM || err == -EINTR) {
 			/* a slow or busy peer: ask again */
+		} else if (err == -EHOSTDOWN && !l->exit_why) {
+			/*
+			 * Its node went down: the tracee died with it. Its
+			 * tracer's wait reports that once, as a death by
+			 * SIGKILL (README, "Node failure"), then forgets it.
+			 */
+			l->exit_why = CLD_KILLED;
+			l->exit_status = SIGKILL;
+			cp_count(CP_STAT_PTRACE_NODE_LOST);
+			news = true;
 		} else if (err) {
 			l->gone = true;	/* ECHILD, EHOSTDOWN...: not ours */
 			news = true;

@@ -5,7 +5,7 @@
  *   exit CODE                 exit(CODE)
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
- *   parent NODE MS            fork a child that runs "cp_rchild sleep MS"
+ *   parent NODE MS            fork a child that runs "cp_rchild word MS"
  *                             on NODE (in our process group), then sleep
  *                             MS without reaping it, exit 0; 1 if the
  *                             fork fails (the child: 2 if its move does)
@@ -422,7 +422,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(m, "parent") && argc == 4) {
-		char *av[] = { argv[0], "sleep", argv[3], NULL };
+		char *av[] = { argv[0], "word", argv[3], NULL };
 		pid_t k = fork();
 
 		if (k < 0)

@@ -14,8 +14,11 @@
  *  - node 2's own work goes on: node 1's child there exits 0, a new one
  *    exits with the status it chose; a move to node 3 is refused;
  *  - node 3 booted again (cs-fail 3 restart) joins, and a child moved
- *    there exits with the status it chose (the scenario then runs
- *    test_rexec on the same cluster).
+ *    there exits with the status it chose;
+ *  - a process of node 3's traced from here when node 3 crashes again:
+ *    the tracer's waitpid() reports it once, killed by SIGKILL, and
+ *    ptrace then says ESRCH; node 3 is booted again (the scenario then
+ *    runs test_rexec on the same cluster).
  * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
  * errno, node 2's process list and counters that rose during this test.
  * Node 2 waits at a barrier of nodes 1 and 2 until node 1 is done.
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,6 +172,88 @@ static int members_on_2(pid_t pgrp, int want, int ms)
 	return n;
 }
 
+/* Boot node 3 again; it joins and works: a fresh pid space there. */
+static void restart_3(void)
+{
+	int st;
+
+	ck_assert_int_eq(run_cs_fail("restart"), 0);
+	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), RESTART_MS) == 0,
+		      "node 3 not up %d ms after its restart", RESTART_MS);
+	for (int t = 0; t < 100; t++) {
+		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
+
+		if (p < 0) {	/* a peer accepts it once it saw it again */
+			cp_sleep_ms(100);
+			continue;
+		}
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+			      "child on node 3 after its restart: status %#x, want exited 7",
+			      st);
+		return;
+	}
+	ck_abort_msg("no move to node 3 worked in 10 s after its restart");
+}
+
+/*
+ * A process of node 3's (not our child) traced from here when node 3
+ * crashes: as when a tracee dies, the tracer's waitpid() reports it once,
+ * killed by SIGKILL, and the tracee is gone for ptrace (ESRCH).
+ */
+static void crash_under_tracer(void)
+{
+	pid_t owner, tracee = 0, r;
+	int pids[4], n = 0, st = 0;
+	long w;
+
+	/* node 3's process group @owner: it and its child there */
+	owner = cpp_spawn(3, 1, ARGS("parent", "3", LONG_MS));
+	for (int t = 0; t < 100 && n != 2; t++) {
+		n = cp_ps_pgrp_members(3, owner, pids, 4);
+		if (n != 2)
+			cp_sleep_ms(100);
+	}
+	ck_assert_msg(n == 2, "group %d on node 3: %d members, want 2", owner,
+		      n);
+	tracee = pids[0] == owner ? pids[1] : pids[0];
+	ck_assert_int_eq(CP_PID_NODE(tracee), 3);
+	/* attached once it has put its word there (it may still be
+	 * starting: PEEKDATA then says EIO; let it go on and try again) */
+	for (int t = 0; t < 50; t++) {
+		ck_assert_msg(ptrace(PTRACE_ATTACH, tracee, 0, 0) == 0,
+			      "PTRACE_ATTACH %d on node 3: %s", tracee,
+			      strerror(errno));
+		ck_assert_int_eq(waitpid(tracee, &st, __WALL), tracee);
+		ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+			      "tracee %d: status %#x, want stopped by SIGSTOP",
+			      tracee, st);
+		errno = 0;
+		w = ptrace(PTRACE_PEEKDATA, tracee, CP_WORD_ADDR, 0);
+		if (errno != EIO)
+			break;
+		ck_assert_int_eq(ptrace(PTRACE_DETACH, tracee, 0, 0), 0);
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(errno == 0 && (unsigned long)w == CP_WORD,
+		      "PEEKDATA of tracee %d: %#lx (%s)", tracee, w,
+		      strerror(errno));
+	crash_later();
+	/* in progress when node 3 dies: returns once, never hangs */
+	r = waitpid(tracee, &st, __WALL);
+	ck_assert_msg(r == tracee && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "tracer's waitpid(%d) across node 3's crash: %d (%s), status %#x, want %d killed by SIGKILL",
+		      tracee, r, r < 0 ? strerror(errno) : "", st, tracee);
+	errno = 0;
+	ck_assert_int_eq(waitpid(tracee, &st, __WALL | WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	errno = 0;
+	ck_assert_int_eq(ptrace(PTRACE_PEEKDATA, tracee, CP_WORD_ADDR, 0), -1);
+	ck_assert_msg(errno == ESRCH, "PEEKDATA of tracee %d on crashed node 3: %s, want ESRCH",
+		      tracee, strerror(errno));
+	assert_killed(owner, "child on crashed node 3 (a tracee's parent)");
+}
+
 START_TEST(test_crash_mid_wait)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events"),
@@ -232,23 +318,9 @@ START_TEST(test_crash_mid_wait)
 		      "zombies on node 2 after the crash: %d, want 0",
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	cpp_marks_assert_rose(m, 3, "crash");
-	/* booted again, node 3 joins and works: a fresh pid space there */
-	ck_assert_int_eq(run_cs_fail("restart"), 0);
-	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), RESTART_MS) == 0,
-		      "node 3 not up %d ms after its restart", RESTART_MS);
-	for (int t = 0; t < 100; t++) {
-		p = cpp_spawn_try(3, ARGS("exit", "7"));
-		if (p < 0) {	/* a peer accepts it once it saw it again */
-			cp_sleep_ms(100);
-			continue;
-		}
-		ck_assert_int_eq(waitpid(p, &st, 0), p);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
-			      "child on node 3 after its restart: status %#x, want exited 7",
-			      st);
-		return;
-	}
-	ck_abort_msg("no move to node 3 worked in 10 s after its restart");
+	restart_3();
+	crash_under_tracer();
+	restart_3();
 }
 END_TEST
 
