@@ -193,3 +193,17 @@ int cpp_set_delay(const char *point, unsigned int us)
 	snprintf(val, sizeof(val), "%u", us);
 	return cp_write_file(path, val);
 }
+
+int cpp_cs_fail(const char *node, const char *what, const char *secs)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		execlp("cs-fail", "cs-fail", node, what, secs, (char *)NULL);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &st, 0) != p)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}

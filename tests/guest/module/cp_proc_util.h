@@ -52,6 +52,13 @@ void cpp_marks_assert_rose(const struct cpp_mark *m, size_t n,
 /* Error counters: fails naming every one that moved since the mark. */
 void cpp_marks_assert_same(const struct cpp_mark *m, size_t n,
 			   const char *what);
+/*
+ * Run "cs-fail NODE WHAT [SECS]" (the launcher's failures, sim/fail/) and
+ * wait for it: its exit status (0 done, 1 refused, 2 usage), 127 if it
+ * could not run, 128 if it died, -1 if fork or wait failed. @secs NULL:
+ * none (crash, restart).
+ */
+int cpp_cs_fail(const char *node, const char *what, const char *secs);
 /* Set debugfs delay_us/<point> (0: off). 0 or -errno. */
 int cpp_set_delay(const char *point, unsigned int us);
 

@@ -45,20 +45,6 @@
 #define FENCE_MS	15000		/* link tolerance (1.5 s) and margin */
 #define RESTART_MS	150000		/* a QEMU node's boot under TCG */
 
-static int run_cs_fail(const char *what)
-{
-	int st;
-	pid_t p = fork();
-
-	if (p == 0) {
-		execlp("cs-fail", "cs-fail", "3", what, (char *)NULL);
-		_exit(127);
-	}
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /*
  * Node 3's crash, asked for CRASH_AFTER_MS from now, when our wait
  * blocks, by a process that is not our child: SIGCHLD does not queue,
@@ -177,7 +163,7 @@ static void restart_3(void)
 {
 	int st;
 
-	ck_assert_int_eq(run_cs_fail("restart"), 0);
+	ck_assert_int_eq(cpp_cs_fail("3", "restart", NULL), 0);
 	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), RESTART_MS) == 0,
 		      "node 3 not up %d ms after its restart", RESTART_MS);
 	for (int t = 0; t < 100; t++) {

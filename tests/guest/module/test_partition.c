@@ -91,21 +91,6 @@ static const char *fault(void)
 	return f && !strcmp(f, "hang") ? "hang" : "partition";
 }
 
-static int run_cs_fail(const char *node, const char *secs)
-{
-	int st;
-	pid_t p = fork();
-
-	if (p == 0) {
-		execlp("cs-fail", "cs-fail", node, fault(), secs,
-		       (char *)NULL);
-		_exit(127);
-	}
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /* A child on node 3 that exited 5, its SIGCHLD (blocked) received. */
 static pid_t exited_before_cut(void)
 {
@@ -154,7 +139,7 @@ START_TEST(test_partition_mid_race)
 	k[n++].node = 3;
 	for (int i = 0; i < ROUNDS; i++) {
 		if (i == ROUNDS / 4) {
-			ck_assert_msg(run_cs_fail("3", PART_S) == 0,
+			ck_assert_msg(cpp_cs_fail("3", fault(), PART_S) == 0,
 				      "cs-fail 3 %s %s failed", fault(), PART_S);
 			ck_assert_msg(cp_wait_node_state(3, 0, DOWN_MS) == 0,
 				      "node 3 still up %d ms after the cut",
