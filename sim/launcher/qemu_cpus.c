@@ -27,15 +27,21 @@ int cs_qemu_mon_path(const struct cs_cluster *c, const struct cs_node *nd,
 				nd->num) >= len ? -1 : 0;
 }
 
-/* The vmlinux symbol @addr falls in, "sym+0xoff", or "?" */
-static void symbolize(const char *vmlinux, uint64_t addr, char *out,
-		      size_t len)
+#define MAX_VCPUS 64
+
+struct vcpu {
+	int cpu;
+	uint64_t rip;
+	uint64_t sym_at;	/* 0: none found */
+	char sym[128];
+};
+
+/* Each vCPU's vmlinux symbol ("sym+0xoff"), from one pass over nm -n. */
+static void symbolize(const char *vmlinux, struct vcpu *v, int n)
 {
-	char cmd[PATH_MAX + 64], line[512], best[256] = "?";
-	uint64_t best_at = 0;
+	char cmd[PATH_MAX + 64], line[512];
 	FILE *p;
 
-	snprintf(out, len, "?");
 	if (strchr(vmlinux, '\'') ||
 	    (size_t)snprintf(cmd, sizeof(cmd), "nm -n --defined-only '%s' 2>/dev/null",
 			     vmlinux) >= sizeof(cmd))
@@ -44,31 +50,30 @@ static void symbolize(const char *vmlinux, uint64_t addr, char *out,
 	if (!p)
 		return;
 	while (fgets(line, sizeof(line), p)) {
-		char type, name[256];
+		char type, name[128];
 		uint64_t at;
 
-		if (sscanf(line, "%" SCNx64 " %c %255s", &at, &type, name) != 3)
+		if (sscanf(line, "%" SCNx64 " %c %127s", &at, &type, name) != 3 ||
+		    (type != 't' && type != 'T' && type != 'w' && type != 'W'))
 			continue;
-		if (at > addr)
-			break;
-		if (type == 't' || type == 'T' || type == 'w' || type == 'W') {
-			best_at = at;
-			snprintf(best, sizeof(best), "%s", name);
-		}
+		for (int i = 0; i < n; i++)
+			if (at <= v[i].rip) {	/* sorted: the last one wins */
+				v[i].sym_at = at;
+				snprintf(v[i].sym, sizeof(v[i].sym), "%s", name);
+			}
 	}
 	pclose(p);
-	if (best_at)
-		snprintf(out, len, "%s+0x%" PRIx64, best, addr - best_at);
 }
 
 void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd)
 {
 	static char buf[MON_BUF];
+	static struct vcpu v[MAX_VCPUS];
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	const char *cmd = "info registers -a\n";
 	size_t used = 0;
 	char *line, *save = NULL;
-	int fd, cpu = -1;
+	int fd, cpu = -1, n = 0;
 
 	if (cs_qemu_mon_path(c, nd, a.sun_path, sizeof(a.sun_path)))
 		return;
@@ -88,18 +93,26 @@ void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd)
 	cs_read_until(fd, buf, sizeof(buf), &used, "\n(qemu) ");
 	close(fd);
 	buf[used] = '\0';
-	for (line = strtok_r(buf, "\r\n", &save); line;
+	for (line = strtok_r(buf, "\r\n", &save); line && n < MAX_VCPUS;
 	     line = strtok_r(NULL, "\r\n", &save)) {
 		const char *rip = strstr(line, "RIP=");
-		char sym[300];
-		uint64_t at;
 
 		if (sscanf(line, "CPU#%d", &cpu) == 1)
 			continue;
-		if (!rip || sscanf(rip + 4, "%" SCNx64, &at) != 1)
+		if (!rip || sscanf(rip + 4, "%" SCNx64, &v[n].rip) != 1)
 			continue;
-		symbolize(c->img[CS_BACKEND_QEMU].kernel, at, sym, sizeof(sym));
-		fprintf(stderr, "clustersim: node%d: vCPU %d at RIP %016" PRIx64 " %s\n",
-			nd->num, cpu, at, sym);
+		v[n].cpu = cpu;
+		v[n].sym_at = 0;
+		n++;
+	}
+	symbolize(c->img[CS_BACKEND_QEMU].kernel, v, n);
+	for (int i = 0; i < n; i++) {
+		if (v[i].sym_at)
+			fprintf(stderr, "clustersim: node%d: vCPU %d at RIP %016" PRIx64 " %s+0x%" PRIx64 "\n",
+				nd->num, v[i].cpu, v[i].rip, v[i].sym,
+				v[i].rip - v[i].sym_at);
+		else
+			fprintf(stderr, "clustersim: node%d: vCPU %d at RIP %016" PRIx64 " ?\n",
+				nd->num, v[i].cpu, v[i].rip);
 	}
 }
