@@ -90,6 +90,18 @@ int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 		  size_t req_len, void *replies, size_t reply_max,
 		  size_t *reply_lens, int *errs);
 
+/*
+ * Live-object gauges (the live_* stats), each counted under its own
+ * lock by the file that owns the objects; cp_stats_live() sets them
+ * before the stats are read (debugfs stats, CP_MSG_STATS).
+ */
+unsigned int cp_calls_live(void);
+unsigned int cp_pinned_live(void);
+unsigned int cp_standins_live(void);
+void cp_ptrace_live(unsigned int *links, unsigned int *binds);
+void cp_rchild_live(unsigned int *jobs, unsigned int *outq);
+void cp_stats_live(void);
+
 /* Request handlers (handlers.c). */
 struct cp_request {
 	const struct cp_hdr *hdr;

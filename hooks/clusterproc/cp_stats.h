@@ -125,3 +125,15 @@ CP_STAT(PTRACE_UNLINK_STANDIN, ptrace_unlink_standin)
 CP_STAT(SVR_PTRACE, svr_ptrace)
 CP_STAT(PTRACE_ATTACHED, ptrace_attached)
 CP_STAT(PTRACE_UNLINK_HERE, ptrace_unlink_tracee)
+/*
+ * Gauges, not counters: live objects, counted each time the stats are
+ * read (cp_stats_live()). All 0 on an idle node: anything else once a
+ * test's processes are gone is a leak (test_idle).
+ */
+CP_STAT(LIVE_PINNED, live_pinned)
+CP_STAT(LIVE_STANDINS, live_standins)
+CP_STAT(LIVE_PTRACE_LINKS, live_ptrace_links)
+CP_STAT(LIVE_PTRACE_BINDS, live_ptrace_binds)
+CP_STAT(LIVE_JOBS, live_jobs)
+CP_STAT(LIVE_OUTQ, live_outq)
+CP_STAT(LIVE_CALLS, live_calls)

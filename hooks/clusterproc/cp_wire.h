@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		4	/* 4: cp_rexec: rlimits, groups, flags */
+#define CP_VERSION		5	/* 5: stats reply: 256 values, point hits */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -75,11 +75,12 @@ struct cp_ping {
 	__be32 pad;
 };
 
-#define CP_STATS_MAX		128
+#define CP_STATS_MAX		256
 struct cp_stats_reply {
 	__be32 count;
 	__be32 pad;
-	__be64 value[CP_STATS_MAX];	/* in enum cp_stat order */
+	/* in enum cp_stat order, then each release point's hits */
+	__be64 value[CP_STATS_MAX];
 };
 
 enum cp_kill_scope {

@@ -51,6 +51,7 @@ static int cp_stats_show(struct seq_file *m, void *v)
 {
 	unsigned int i;
 
+	cp_stats_live();
 	for (i = 0; i < CP_NR_STATS; i++)
 		seq_printf(m, "%s %lld\n", cp_stat_desc[i].name,
 			   atomic64_read(&cp_stats[i]));
@@ -177,10 +178,15 @@ static int cp_peer_stats_show(struct seq_file *m, void *v)
 	mutex_lock(&cp_peer_mutex);
 	seq_printf(m, "node %u\nstatus %d\n", cp_peer_node, cp_peer_status);
 	count = min_t(unsigned int, be32_to_cpu(cp_peer_reply.count),
-		      CP_NR_STATS);
+		      CP_NR_STATS + CP_NR_DELAY_POINTS);
 	for (i = 0; !cp_peer_status && i < count; i++)
-		seq_printf(m, "%s %llu\n", cp_stat_desc[i].name,
-			   be64_to_cpu(cp_peer_reply.value[i]));
+		if (i < CP_NR_STATS)
+			seq_printf(m, "%s %llu\n", cp_stat_desc[i].name,
+				   be64_to_cpu(cp_peer_reply.value[i]));
+		else
+			seq_printf(m, "point.%s.hits %llu\n",
+				   cp_delay_slots[i - CP_NR_STATS].name,
+				   be64_to_cpu(cp_peer_reply.value[i]));
 	mutex_unlock(&cp_peer_mutex);
 	return 0;
 }

@@ -28,11 +28,15 @@ static int cp_handle_stats(const struct cp_request *rq, void *reply,
 	struct cp_stats_reply *out = reply;
 	unsigned int i;
 
-	BUILD_BUG_ON(CP_NR_STATS > CP_STATS_MAX);
+	BUILD_BUG_ON(CP_NR_STATS + CP_NR_DELAY_POINTS > CP_STATS_MAX);
 	memset(out, 0, sizeof(*out));
-	out->count = cpu_to_be32(CP_NR_STATS);
+	cp_stats_live();
+	out->count = cpu_to_be32(CP_NR_STATS + CP_NR_DELAY_POINTS);
 	for (i = 0; i < CP_NR_STATS; i++)
 		out->value[i] = cpu_to_be64(atomic64_read(&cp_stats[i]));
+	for (i = 0; i < CP_NR_DELAY_POINTS; i++)
+		out->value[CP_NR_STATS + i] =
+			cpu_to_be64(atomic64_read(&cp_delay_slots[i].hits));
 	return sizeof(*out);
 }
 

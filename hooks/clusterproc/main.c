@@ -46,6 +46,27 @@ const struct cp_stat_desc cp_stat_desc[CP_NR_STATS] = {
 
 atomic64_t cp_stats[CP_NR_STATS];
 
+/**
+ * cp_stats_live() - count the live objects into the live_* gauges
+ *
+ * Process context (takes the owners' locks, none held by the caller).
+ * A snapshot: each list is counted at its own moment.
+ */
+void cp_stats_live(void)
+{
+	unsigned int a, b;
+
+	atomic64_set(&cp_stats[CP_STAT_LIVE_PINNED], cp_pinned_live());
+	atomic64_set(&cp_stats[CP_STAT_LIVE_STANDINS], cp_standins_live());
+	cp_ptrace_live(&a, &b);
+	atomic64_set(&cp_stats[CP_STAT_LIVE_PTRACE_LINKS], a);
+	atomic64_set(&cp_stats[CP_STAT_LIVE_PTRACE_BINDS], b);
+	cp_rchild_live(&a, &b);
+	atomic64_set(&cp_stats[CP_STAT_LIVE_JOBS], a);
+	atomic64_set(&cp_stats[CP_STAT_LIVE_OUTQ], b);
+	atomic64_set(&cp_stats[CP_STAT_LIVE_CALLS], cp_calls_live());
+}
+
 struct cp_delay_slot cp_delay_slots[CP_NR_DELAY_POINTS] = {
 #define CP_POINT(e, n) { .name = #n },
 #include "cp_points.h"

@@ -20,6 +20,14 @@
 #include "cp_proc.h"
 
 static bool cp_pid_ranges_on;
+/* stand-ins and remote children holding a module reference (live_pinned) */
+static atomic_t cp_pinned = ATOMIC_INIT(0);
+
+/* live_pinned: cp_proc_pin()'s references now held */
+unsigned int cp_pinned_live(void)
+{
+	return atomic_read(&cp_pinned);
+}
 
 /**
  * cp_proc_of() - the process-model state of a task
@@ -70,6 +78,7 @@ void cp_proc_pin(struct cp_proc *p)
 	if (!p->pinned) {
 		__module_get(THIS_MODULE);
 		p->pinned = true;
+		atomic_inc(&cp_pinned);
 	}
 }
 
@@ -81,6 +90,7 @@ void cp_proc_unpin(struct cp_proc *p)
 {
 	if (p->pinned) {
 		p->pinned = false;
+		atomic_dec(&cp_pinned);
 		module_put(THIS_MODULE);
 	}
 }

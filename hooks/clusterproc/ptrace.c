@@ -596,6 +596,22 @@ struct cp_ptrace_link {
 static LIST_HEAD(cp_links);
 static DEFINE_SPINLOCK(cp_links_lock);	/* irqsave: under tasklist_lock */
 
+/* live_ptrace_links, live_ptrace_binds: the links and binds listed now */
+void cp_ptrace_live(unsigned int *links, unsigned int *binds)
+{
+	const struct cp_ptrace_link *l;
+	unsigned long flags;
+
+	*links = 0;
+	spin_lock_irqsave(&cp_links_lock, flags);
+	list_for_each_entry(l, &cp_links, list)
+		(*links)++;
+	spin_unlock_irqrestore(&cp_links_lock, flags);
+	spin_lock(&cp_binds_lock);
+	*binds = cp_nbinds;
+	spin_unlock(&cp_binds_lock);
+}
+
 static int cp_standin_fn(void *arg)
 {
 	struct completion *ready = arg;
@@ -1218,6 +1234,12 @@ void cp_ptrace_exit_prepare(struct task_struct *tsk)
 
 void cp_ptrace_node_down(unsigned int node)
 {
+}
+
+void cp_ptrace_live(unsigned int *links, unsigned int *binds)
+{
+	*links = 0;
+	*binds = 0;
 }
 
 #endif /* CLUSTERPROC_HAVE_PROC_HELPERS */

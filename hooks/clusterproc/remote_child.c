@@ -521,6 +521,27 @@ pid_t cp_op_getppid(struct task_struct *parent)
 	return task_tgid_vnr(parent);
 }
 
+/* live_jobs, live_outq: cp_rparent's jobs and the records not yet sent */
+void cp_rchild_live(unsigned int *jobs, unsigned int *outq)
+{
+	const struct cp_job *j;
+	const struct cp_out *o;
+	unsigned long flags;
+
+	*jobs = 0;
+	spin_lock(&cp_jobs_lock);
+	list_for_each_entry(j, &cp_jobs, link)
+		(*jobs)++;
+	spin_unlock(&cp_jobs_lock);
+	*outq = 0;
+	spin_lock_irqsave(&cp_outq_lock, flags);
+	list_for_each_entry(o, &cp_outq, link)
+		(*outq)++;
+	if (cp_out_busy)
+		(*outq)++;
+	spin_unlock_irqrestore(&cp_outq_lock, flags);
+}
+
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 
 /*

@@ -68,6 +68,20 @@ static bool cp_left;		/* left the cluster (debugfs "leave") */
 static DEFINE_SPINLOCK(cp_pending_lock);
 static DEFINE_HASHTABLE(cp_pending_hash, 6);
 static bool cp_stopping;
+/* live_calls: calls waiting for their reply now */
+unsigned int cp_calls_live(void)
+{
+	const struct cp_pending *p;
+	unsigned int n = 0;
+	int bkt;
+
+	spin_lock_bh(&cp_pending_lock);
+	hash_for_each(cp_pending_hash, bkt, p, link)
+		n++;
+	spin_unlock_bh(&cp_pending_lock);
+	return n;
+}
+
 /*
  * Requests are queued for the server threads only while serving: from
  * the end of module init (cp_transport_serve_start(), once the workers

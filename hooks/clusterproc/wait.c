@@ -75,6 +75,20 @@ void cp_standin_del(struct cp_proc *p)
 	cp_proc_unpin(p);
 }
 
+/* live_standins: the stand-ins listed now */
+unsigned int cp_standins_live(void)
+{
+	const struct cp_proc *p;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&cp_standins_lock, flags);
+	list_for_each_entry(p, &cp_standins, link)
+		n++;
+	spin_unlock_irqrestore(&cp_standins_lock, flags);
+	return n;
+}
+
 /* Has this node any stand-in? (a hint: exit_prepare's fast path) */
 bool cp_have_standins(void)
 {
