@@ -896,6 +896,16 @@ static long cp_ptrace_attach(unsigned int node, long request, pid_t pid,
 	return 0;
 }
 
+/*
+ * A request's errno as ptrace(2) gives it: a tracee whose node is down
+ * died with it (module README, "Node failure"), and ptrace(2) of a
+ * tracee that is gone says ESRCH, never a transport's EHOSTDOWN.
+ */
+static long cp_ptrace_errno(long err)
+{
+	return err == -EHOSTDOWN || err == -EHOSTUNREACH ? -ESRCH : err;
+}
+
 /**
  * cp_op_ptrace() - ptrace(2) of a pid that is not local, or a stand-in's
  * @request: PTRACE_* request
@@ -926,7 +936,8 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 	switch (request) {
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
-		return cp_ptrace_attach(node, request, pid, addr, data);
+		return cp_ptrace_errno(cp_ptrace_attach(node, request, pid,
+							addr, data));
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
 		/*
@@ -942,7 +953,7 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 				     &r);
 		cp_link_put(l);
 		if (err)
-			return err;
+			return cp_ptrace_errno(err);
 		cp_count(CP_STAT_PTRACE_PEEK);
 		return put_user((unsigned long)be64_to_cpu(r.value),
 				(unsigned long __user *)data);
@@ -962,7 +973,7 @@ long cp_op_ptrace(long request, pid_t pid, unsigned long addr,
 			cp_link_resumed(l);
 		}
 		cp_link_put(l);
-		return err;
+		return cp_ptrace_errno(err);
 	default:
 		return -EIO;
 	}
