@@ -185,6 +185,24 @@ long long cs_counters_delta(const struct cs_counters *start,
 	return e->value - s->value;
 }
 
+int cs_counters_check_idle(const struct cs_counters *c,
+			   void (*busy)(void *arg, const char *name,
+					long long value),
+			   void *arg)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (strncmp(c->v[i].name, CS_LIVE_PREFIX,
+			    strlen(CS_LIVE_PREFIX)) || !c->v[i].value)
+			continue;
+		if (busy)
+			busy(arg, c->v[i].name, c->v[i].value);
+		n++;
+	}
+	return n;
+}
+
 bool cs_counter_pattern_ok(const char *pat)
 {
 	if (!*pat)

@@ -56,6 +56,16 @@ const struct cs_counter *cs_counters_find(const struct cs_counters *c,
 long long cs_counters_delta(const struct cs_counters *start,
 			    const struct cs_counters *end, const char *name);
 
+/*
+ * The live-object gauges (the module's live_* stats): 0 on an idle node.
+ * For every one of @c above 0, call busy(arg, name, value) and count it.
+ */
+#define CS_LIVE_PREFIX "live_"
+int cs_counters_check_idle(const struct cs_counters *c,
+			   void (*busy)(void *arg, const char *name,
+					long long value),
+			   void *arg);
+
 /* an `expect zero` pattern: [a-z0-9_.*]+ (`*` as in fnmatch) */
 bool cs_counter_pattern_ok(const char *pat);
 

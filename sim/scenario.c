@@ -221,9 +221,16 @@ static int parse_line(struct cs_scenario *sc, char **w, int n, int line,
 		return 0;
 	}
 	if (strcmp(w[0], "expect") == 0) {
+		if (n == 2 && strcmp(w[1], "idle") == 0) {
+			if (sc->expect_idle)
+				return fail(err, errlen, name, line,
+					    "'expect idle' given twice");
+			sc->expect_idle = 1;
+			return 0;
+		}
 		if (n < 3 || strcmp(w[1], "zero") != 0)
 			return fail(err, errlen, name, line,
-				    "'expect' takes 'zero' and counter names");
+				    "'expect' takes 'zero' and counter names, or 'idle'");
 		for (int i = 2; i < n; i++) {
 			char **nv;
 

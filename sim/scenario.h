@@ -33,6 +33,11 @@ struct cs_scenario {
 	 */
 	size_t nexpect_zero;
 	char **expect_zero;	/* owned */
+	/*
+	 * 'expect idle': every node's live-object gauges (live_* counters)
+	 * are 0 once the job is over: nothing leaked (counters.h)
+	 */
+	int expect_idle;
 };
 
 /*

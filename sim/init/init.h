@@ -113,6 +113,14 @@ int ci_run_job(const struct ci *ci);
  * without a module, a console note if it is not loaded
  */
 void ci_save_stats(const struct ci *ci, const char *name);
+/*
+ * init_stats.c: after the end barrier, wait (up to CI_IDLE_MS) until the
+ * module's live-object gauges (live_*) are all 0: the last exits, reaps
+ * and their messages settle before CS_STATS_END is saved (`expect idle`
+ * judges it). A console note names what is still live at the deadline.
+ */
+#define CI_IDLE_MS 15000
+void ci_wait_idle(const struct ci *ci);
 
 /* init_wait.c: wait for a child with a deadline, reaping orphans */
 int ci_wait_child(int pid, int timeout_ms, int *status);

@@ -177,8 +177,10 @@ int main(int argc, char **argv)
 	/*
 	 * Every node's job is over: what the run made rise here, including
 	 * what other nodes' commands did to this node (a node with no
-	 * command of its own is done long before the others)
+	 * command of its own is done long before the others), once the last
+	 * exits and reaps have settled
 	 */
+	ci_wait_idle(&ci);
 	ci_save_stats(&ci, CS_STATS_END);
 	/* after the barrier: every peer's part of the job is in the ring */
 	if (trace)

@@ -287,11 +287,15 @@ void cs_write_stats(const struct cs_cluster *c);
 int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc);
 
 /*
- * expect.c: the scenario's `expect zero` counters on node @nd: the number
- * of failures (a counter that rose during the job, a pattern that matches
- * no counter, a node with a module that saved none), with one line each
- * in *text (malloc'd; NULL if none)
+ * expect.c: the scenario's `expect zero` counters and `expect idle`
+ * gauges on node @nd: the number of failures (a counter that rose during
+ * the job, a pattern that matches no counter, a live_* gauge above 0
+ * after the job, a node with a module that saved none), with one line
+ * each in *text (malloc'd; NULL if none). cs_expect_any(): is there
+ * anything to check on @nd?
  */
+bool cs_expect_any(const struct cs_cluster *c, const struct cs_scenario *sc,
+		   const struct cs_node *nd);
 int cs_expect_zero_node(const struct cs_cluster *c,
 			const struct cs_scenario *sc,
 			const struct cs_node *nd, char **text);

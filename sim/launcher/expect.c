@@ -1,7 +1,8 @@
 /*
- * expect.c: a scenario's `expect zero` counters on one node, from the
- * counters its init saved before and after the job (counters.h), for
- * the summary (report.c) and the JUnit file (junit_run.c).
+ * expect.c: a scenario's `expect zero` counters and `expect idle` gauges
+ * on one node, from the counters its init saved before and after the job
+ * (counters.h), for the summary (report.c) and the JUnit file
+ * (junit_run.c).
  */
 #include "cluster.h"
 #include "counters.h"
@@ -25,6 +26,21 @@ static void on_rose(void *arg, const char *name, long long from,
 		o->num, name, delta, from, to);
 }
 
+bool cs_expect_any(const struct cs_cluster *c, const struct cs_scenario *sc,
+		   const struct cs_node *nd)
+{
+	return sc && (sc->nexpect_zero || sc->expect_idle) &&
+	       c->img[nd->backend].module[0];
+}
+
+static void on_busy(void *arg, const char *name, long long value)
+{
+	struct expect_out *o = arg;
+
+	fprintf(o->f, "node%d: %s is %lld after the job, the scenario expects idle (a leak)\n",
+		o->num, name, value);
+}
+
 int cs_expect_zero_node(const struct cs_cluster *c,
 			const struct cs_scenario *sc,
 			const struct cs_node *nd, char **text)
@@ -37,7 +53,7 @@ int cs_expect_zero_node(const struct cs_cluster *c,
 	int rc, nfail = 0;
 
 	*text = NULL;
-	if (!sc || !sc->nexpect_zero || !c->img[nd->backend].module[0])
+	if (!cs_expect_any(c, sc, nd))
 		return 0;
 	o.f = open_memstream(text, &len);
 	if (!o.f)
@@ -47,7 +63,7 @@ int cs_expect_zero_node(const struct cs_cluster *c,
 	if (rc) {
 		/* a node that did not finish is a failure already */
 		if (nd->done) {
-			fprintf(o.f, "node%d: 'expect zero' cannot be checked: %s\n",
+			fprintf(o.f, "node%d: 'expect' cannot be checked: %s\n",
 				nd->num, rc > 0 ?
 				"no stats.txt (module unloaded?)" : err);
 			nfail = 1;
@@ -65,6 +81,8 @@ int cs_expect_zero_node(const struct cs_cluster *c,
 	nfail = cs_counters_check_zero(&start, &end, sc->expect_zero,
 				       sc->nexpect_zero, on_rose, &o,
 				       &unmatched);
+	if (sc->expect_idle)
+		nfail += cs_counters_check_idle(&end, on_busy, &o);
 	if (unmatched) {
 		fprintf(o.f, "node%d: 'expect zero %s' matches no counter\n",
 			nd->num, unmatched);

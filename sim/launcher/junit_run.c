@@ -179,7 +179,7 @@ static int add_node(struct cs_junit_run *r, const struct cs_cluster *c,
 	}
 	if (rc)
 		return -1;
-	if (sc && sc->nexpect_zero && c->img[nd->backend].module[0]) {
+	if (cs_expect_any(c, sc, nd)) {
 		char *text, first[160];
 		int nfail = cs_expect_zero_node(c, sc, nd, &text);
 

@@ -215,6 +215,34 @@ START_TEST(test_reload_counts_from_zero)
 }
 END_TEST
 
+static void count_busy(void *arg, const char *name, long long value)
+{
+	int *n = arg;
+
+	ck_assert_str_eq(name, value == 2 ? "live_standins" : "live_calls");
+	(*n)++;
+}
+
+/* expect idle: the live_* gauges above 0, nothing else */
+START_TEST(test_idle_gauges)
+{
+	struct cs_counters c;
+	char err[256];
+	int n = 0;
+
+	ck_assert_int_eq(cs_counters_parse("live_standins 2\nlive_jobs 0\n"
+					   "calls 9\nlive_calls 1\n", "e", &c,
+					   err, sizeof(err)), 0);
+	ck_assert_int_eq(cs_counters_check_idle(&c, count_busy, &n), 2);
+	ck_assert_int_eq(n, 2);
+	cs_counters_free(&c);
+	ck_assert_int_eq(cs_counters_parse("live_pinned 0\ncalls 9\n", "e",
+					   &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(cs_counters_check_idle(&c, NULL, NULL), 0);
+	cs_counters_free(&c);
+}
+END_TEST
+
 static const struct {
 	const char *text;
 	const char *expect;
@@ -357,6 +385,7 @@ int main(void)
 	tcase_add_test(tc, test_stale_exception_fails);
 	tcase_add_test(tc, test_error_counter_rose_fails);
 	tcase_add_test(tc, test_reload_counts_from_zero);
+	tcase_add_test(tc, test_idle_gauges);
 	tcase_add_loop_test(tc, test_bad_stats, 0,
 			    (int)(sizeof(bad_stats) / sizeof(bad_stats[0])));
 	tcase_add_loop_test(tc, test_bad_exceptions, 0,

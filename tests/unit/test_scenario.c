@@ -26,7 +26,8 @@ START_TEST(test_good)
 		"  run   all   connectivity   --iterations=5\n"
 		"backend qemu 2 3-3\n"
 		"expect zero calls_timeout drop_*\n"
-		"expect zero point.exit_flush.hits\n";
+		"expect zero point.exit_flush.hits\n"
+		"expect idle\n";
 
 	ck_assert_msg(cs_scenario_parse(text, "t.scn", &sc, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -55,6 +56,7 @@ START_TEST(test_good)
 	ck_assert_str_eq(sc.expect_zero[0], "calls_timeout");
 	ck_assert_str_eq(sc.expect_zero[1], "drop_*");
 	ck_assert_str_eq(sc.expect_zero[2], "point.exit_flush.hits");
+	ck_assert_int_eq(sc.expect_idle, 1);
 	cs_scenario_free(&sc);
 }
 END_TEST
@@ -130,6 +132,8 @@ static const struct {
 	{ "nodes 2\nexpect none x\nrun all x\n", ":2: 'expect' takes 'zero'" },
 	{ "nodes 2\nexpect zero Calls\nrun all x\n", ":2: 'Calls' is not a counter name" },
 	{ "nodes 2\nexpect zero a/b\nrun all x\n", ":2: 'a/b' is not a counter name" },
+	{ "nodes 2\nexpect idle\nexpect idle\nrun all x\n", ":3: 'expect idle' given twice" },
+	{ "nodes 2\nexpect idle x\nrun all x\n", ":2: 'expect' takes 'zero'" },
 };
 
 START_TEST(test_bad)
