@@ -96,6 +96,9 @@ int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
  * before the stats are read (debugfs stats, CP_MSG_STATS).
  */
 unsigned int cp_calls_live(void);
+/* debugfs fail_call/ (fault injection kernels only; transport.c) */
+struct dentry;
+void cp_fail_call_debugfs(struct dentry *dir);
 unsigned int cp_pinned_live(void);
 unsigned int cp_standins_live(void);
 void cp_ptrace_live(unsigned int *links, unsigned int *binds);

@@ -17,6 +17,8 @@
  *   leave          write 1: leave the cluster (withdraw our TIPC
  *                  publication: peers see this node down), 0: join again
  *   delay_us/<pt>  injected delay at release point <pt>, microseconds
+ *   fail_call/     fault injection (kernels with FAULT_INJECTION_DEBUG_FS):
+ *                  calls that fail with ENOMEM before sending
  *   fuzz           write "NODE COUNT SEED": send COUNT mutated and
  *                  random messages to NODE (fuzz.c); read: the outcome
  *   inject         write "NODE TYPE HEX": one call with that payload
@@ -341,6 +343,7 @@ int cp_debugfs_init(void)
 	debugfs_create_file("leave", 0600, cp_dir, NULL, &cp_leave_fops);
 	cp_fuzz_debugfs_init(cp_dir);
 	cp_trace_debugfs_init(cp_dir);
+	cp_fail_call_debugfs(cp_dir);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)
 		debugfs_create_u32(cp_delay_slots[i].name, 0600, d,

@@ -21,6 +21,7 @@
 #include <linux/clusterproc.h>
 #include <linux/completion.h>
 #include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -94,6 +95,7 @@ static LIST_HEAD(cp_outq);
 static DEFINE_SPINLOCK(cp_outq_lock);
 static u64 cp_out_queued, cp_out_sent;
 static const struct cp_out *cp_out_busy;
+static bool cp_out_stopping;	/* unload: cp_out_send() tries no more */
 static DECLARE_WAIT_QUEUE_HEAD(cp_out_sent_wq);
 static struct workqueue_struct *cp_out_wq;
 static void cp_out_fn(struct work_struct *w);
@@ -175,26 +177,52 @@ static bool cp_event_is_exit(const struct cp_event *ev)
 
 static void cp_rchild_reap_orphan(pid_t pid);
 
+/* A call that failed here, before anything left: a later try may work. */
+static bool cp_out_transient(int err)
+{
+	return err == -ENOMEM || err == -ENOBUFS || err == -EAGAIN;
+}
+
+/*
+ * Send a record's message. A death, a stop or a new parent must not be
+ * lost: the parent may wait for it for ever. A call that failed here
+ * (no memory: nothing left this node) is tried again after a pause that
+ * doubles up to a second, for as long as that lasts, unless the module
+ * is stopping; a node that is down ends it (-EHOSTDOWN: nobody there
+ * waits). A timed-out exit event is sent again 3 times at once: the
+ * peer serves news however late, and ignores a repeated one.
+ */
+static int cp_out_send(struct cp_out *o, u8 type, const void *msg,
+		       size_t len)
+{
+	unsigned int pause_ms = 10, timeouts = 0;
+	size_t rlen;
+	int err;
+
+	for (;;) {
+		err = cp_call(o->node, type, msg, len, NULL, 0, &rlen);
+		if (err == -ETIMEDOUT && type == CP_MSG_EVENT &&
+		    cp_event_is_exit(&o->u.ev) && timeouts++ < 3)
+			continue;
+		if (!cp_out_transient(err) || READ_ONCE(cp_out_stopping))
+			return err;
+		cp_count(CP_STAT_NOTIFY_RETRY);
+		msleep(pause_ms);
+		pause_ms = min(pause_ms * 2, 1000U);
+	}
+}
+
 static void cp_out_fn(struct work_struct *w)
 {
 	struct cp_out *o;
-	size_t len;
-	int err, tries;
+	int err;
 
 	while ((o = cp_out_next())) {
 		switch (o->kind) {
 		case CP_OUT_EVENT:
 			cp_delay_point(CP_DP_NOTIFY_FLUSH);
-			err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
-				      sizeof(o->u.ev), NULL, 0, &len);
-			/*
-			 * A lost death would leave the parent waiting for
-			 * ever: try again (a repeated one is ignored there).
-			 */
-			for (tries = 0; err == -ETIMEDOUT && tries < 3 &&
-			     cp_event_is_exit(&o->u.ev); tries++)
-				err = cp_call(o->node, CP_MSG_EVENT, &o->u.ev,
-					      sizeof(o->u.ev), NULL, 0, &len);
+			err = cp_out_send(o, CP_MSG_EVENT, &o->u.ev,
+					  sizeof(o->u.ev));
 			cp_count(err ? CP_STAT_NOTIFY_FAIL : CP_STAT_NOTIFY_SENT);
 			/* nobody there waits for it any more: reap it here */
 			if ((err == -EHOSTDOWN || err == -ESRCH) &&
@@ -203,8 +231,8 @@ static void cp_out_fn(struct work_struct *w)
 			break;
 		case CP_OUT_REPARENT:
 			cp_delay_point(CP_DP_REPARENT_FLUSH);
-			err = cp_call(o->node, CP_MSG_REPARENT, &o->u.rp,
-				      sizeof(o->u.rp), NULL, 0, &len);
+			err = cp_out_send(o, CP_MSG_REPARENT, &o->u.rp,
+					  sizeof(o->u.rp));
 			if (!err)
 				cp_count(CP_STAT_REPARENT_SENT);
 			break;
@@ -1373,6 +1401,7 @@ int cp_rchild_start(void)
 {
 	struct task_struct *t;
 
+	WRITE_ONCE(cp_out_stopping, false);
 	cp_out_wq = alloc_ordered_workqueue("cp_out", 0);
 	if (!cp_out_wq)
 		return -ENOMEM;
@@ -1407,6 +1436,7 @@ void cp_rchild_stop(void)
 	while ((job = cp_job_next()))
 		if (job->kind == CP_JOB_FENCE)
 			kfree(job);
+	WRITE_ONCE(cp_out_stopping, true);
 	if (cp_out_wq) {
 		flush_workqueue(cp_out_wq);
 		destroy_workqueue(cp_out_wq);

@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/fault-inject.h>
 #include <linux/hashtable.h>
 #include <linux/kthread.h>
 #include <linux/net.h>
@@ -68,6 +69,35 @@ static bool cp_left;		/* left the cluster (debugfs "leave") */
 static DEFINE_SPINLOCK(cp_pending_lock);
 static DEFINE_HASHTABLE(cp_pending_hash, 6);
 static bool cp_stopping;
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/*
+ * debugfs fail_call/: the kernel's fault injection (Documentation/
+ * fault-injection): a call that should fail finds no memory for its
+ * request, as under memory pressure (-ENOMEM, nothing sent). For the
+ * tests of what a caller does then (test_notify_retry).
+ */
+static DECLARE_FAULT_ATTR(cp_fail_call);
+
+static bool cp_should_fail_call(size_t len)
+{
+	return should_fail(&cp_fail_call, len);
+}
+
+void cp_fail_call_debugfs(struct dentry *dir)
+{
+	fault_create_debugfs_attr("fail_call", dir, &cp_fail_call);
+}
+#else
+static bool cp_should_fail_call(size_t len)
+{
+	return false;
+}
+
+void cp_fail_call_debugfs(struct dentry *dir)
+{
+}
+#endif
+
 /* live_calls: calls waiting for their reply now */
 unsigned int cp_calls_live(void)
 {
@@ -244,7 +274,7 @@ static int cp_call_start(struct cp_pending *p, const void *req,
 		return -EINVAL;
 	if (!ni.up || READ_ONCE(cp_left))
 		return -EHOSTDOWN;
-	h = kmalloc(len, GFP_KERNEL);
+	h = cp_should_fail_call(len) ? NULL : kmalloc(len, GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
 	p->req_id = atomic64_inc_return(&cp_next_req);
