@@ -263,6 +263,24 @@ bench-nodefail: $(CP_CHECK_DEPS)
 		else echo "  run $$i: FAILED (runs/$$(readlink $(BUILD)/bench-runs/latest))"; fail=$$((fail + 1)); fi; \
 	done; echo "bench-nodefail: $$fail of $(NODEFAIL_BENCH_RUNS) runs failed"; [ $$fail = 0 ]
 
+# Crash-and-rejoin soak (not in `make check`): nodefail-moments.scn with
+# every moment SOAK_ROUNDS times (5 crashes of node 3 a round, each
+# inside a cross-node operation, each followed by its reboot and rejoin),
+# then nodefail-partition.scn SOAK_PARTITIONS times (cut off past the
+# link tolerance, healed, fenced). Any failure or splat fails it.
+SOAK_ROUNDS ?= 4
+SOAK_PARTITIONS ?= 5
+soak-nodefail: $(CP_CHECK_DEPS)
+	@echo "soak-nodefail: $$(( $(SOAK_ROUNDS) * 5 )) crashes inside operations, then $(SOAK_PARTITIONS) partitions ($(FLAVOR) kernel)"
+	$(CP_SIM) -q --runs $(BUILD)/soak-runs --env CP_MOMENT_ROUNDS=$(SOAK_ROUNDS) \
+		-t $$(( 300 + $(SOAK_ROUNDS) * 600 )) run $(CP_SCN_DIR)/nodefail-moments.scn
+	@fail=0; for i in $$(seq 1 $(SOAK_PARTITIONS)); do \
+		$(CP_SIM) -q --runs $(BUILD)/soak-runs run $(CP_SCN_DIR)/nodefail-partition.scn \
+			>$(BUILD)/soak-partition.out 2>&1 && echo "  partition $$i: passed" || \
+			{ echo "  partition $$i: FAILED (runs/$$(readlink $(BUILD)/soak-runs/latest))"; fail=$$((fail + 1)); }; \
+	done; echo "soak-nodefail: $$fail of $(SOAK_PARTITIONS) partitions failed"; [ $$fail = 0 ]
+.PHONY: soak-nodefail
+
 # Race iterations per second per family (test_races' plain pass without
 # its random sleeps, CP_RACE_BENCH=1) on races.scn's 3 nodes; the goal is
 # 100/s per family on the default kernel. RACE_BENCH_ITERS per family.

@@ -496,6 +496,8 @@ int cp_handle_ptrace(const struct cp_request *rq, void *reply, size_t max)
 		break;
 	case PTRACE_PEEKTEXT:
 	case PTRACE_PEEKDATA:
+		/* holds a reference to @t only: the tracee may die meanwhile */
+		cp_delay_point(CP_DP_PTRACE_PEEK_SERVE);
 		ret = cp_ptrace_peek(t, be64_to_cpu(in->addr), &word);
 		break;
 	case CP_PTRACE_WAIT:

@@ -254,6 +254,8 @@ int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max)
 		}
 		break;
 	case CP_KILL_PGRP:
+		/* before the group is looked up: a member may fork or exit */
+		cp_delay_point(CP_DP_KILL_PGRP_SERVE);
 		pid = id ? find_get_pid(id) : NULL;
 		if (pid)
 			err = cp_kill_many(k, pid, &tally);

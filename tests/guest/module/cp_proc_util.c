@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,4 +207,90 @@ int cpp_cs_fail(const char *node, const char *what, const char *secs)
 	if (p < 0 || waitpid(p, &st, 0) != p)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+void cpp_assert_killed(pid_t pid, int sig, const char *what)
+{
+	siginfo_t si;
+	int st = 0;
+
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_msg(si.si_pid == pid && si.si_code == CLD_KILLED &&
+		      si.si_status == sig,
+		      "%s %d: waitid code %d status %d, want CLD_KILLED %s",
+		      what, pid, si.si_code, si.si_status, strsignal(sig));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sig,
+		      "%s %d: wait status %#x, want killed by %s", what, pid,
+		      st, strsignal(sig));
+}
+
+void cpp_restart_node(int node, int ms)
+{
+	char name[16];
+	int st;
+
+	snprintf(name, sizeof(name), "%d", node);
+	ck_assert_int_eq(cpp_cs_fail(name, "restart", NULL), 0);
+	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), ms) == 0,
+		      "node %d not up %d ms after its restart", node, ms);
+	for (int t = 0; t < 100; t++) {
+		pid_t p = cpp_spawn_try(node, (const char *const[]){ "exit",
+								    "7", NULL });
+
+		if (p < 0) {	/* a peer accepts it once it saw it again */
+			cp_sleep_ms(100);
+			continue;
+		}
+		ck_assert_int_eq(waitpid(p, &st, 0), p);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+			      "child on node %d after its restart: status %#x, want exited 7",
+			      node, st);
+		return;
+	}
+	ck_abort_msg("no move to node %d worked in 10 s after its restart",
+		     node);
+}
+
+pid_t cpp_trace_grandchild(int node, pid_t *owner)
+{
+	pid_t tracee = 0;
+	int pids[4], n = 0, st = 0;
+	char where[16];
+	long w = 0;
+
+	/* in its own group: its child is found by the group */
+	snprintf(where, sizeof(where), "%d", node);
+	*owner = cpp_spawn(node, 1, (const char *const[]){ "parent", where,
+							  "60000", NULL });
+	for (int t = 0; t < 100 && n != 2; t++) {
+		n = cp_ps_pgrp_members(node, *owner, pids, 4);
+		if (n != 2)
+			cp_sleep_ms(100);
+	}
+	ck_assert_msg(n == 2, "group %d on node %d: %d members, want 2",
+		      *owner, node, n);
+	tracee = pids[0] == *owner ? pids[1] : pids[0];
+	/* attached once it has put its word there (it may still be
+	 * starting: PEEKDATA then says EIO; let it go on and try again) */
+	for (int t = 0; t < 50; t++) {
+		ck_assert_msg(ptrace(PTRACE_ATTACH, tracee, 0, 0) == 0,
+			      "PTRACE_ATTACH %d on node %d: %s", tracee, node,
+			      strerror(errno));
+		ck_assert_int_eq(waitpid(tracee, &st, __WALL), tracee);
+		ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+			      "tracee %d: status %#x, want stopped by SIGSTOP",
+			      tracee, st);
+		errno = 0;
+		w = ptrace(PTRACE_PEEKDATA, tracee, CP_WORD_ADDR, 0);
+		if (errno != EIO)
+			break;
+		ck_assert_int_eq(ptrace(PTRACE_DETACH, tracee, 0, 0), 0);
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(errno == 0 && (unsigned long)w == CP_WORD,
+		      "PEEKDATA of tracee %d: %#lx (%s)", tracee, w,
+		      strerror(errno));
+	return tracee;
 }

@@ -61,5 +61,22 @@ void cpp_marks_assert_same(const struct cpp_mark *m, size_t n,
 int cpp_cs_fail(const char *node, const char *what, const char *secs);
 /* Set debugfs delay_us/<point> (0: off). 0 or -errno. */
 int cpp_set_delay(const char *point, unsigned int us);
+/*
+ * Our child @pid ended killed by @sig: waitid(WNOWAIT)'s siginfo says so
+ * (CLD_KILLED), then waitpid() reaps it with that status.
+ */
+void cpp_assert_killed(pid_t pid, int sig, const char *what);
+/*
+ * Boot crashed @node again (cs-fail NODE restart), wait up to @ms for
+ * every node to see every other up, and prove it works: a child moved
+ * there exits with the status it chose.
+ */
+void cpp_restart_node(int node, int ms);
+/*
+ * A process of @node's that is not our child (the child of *@owner, our
+ * child there, in its own group, running "cp_rchild word"), attached
+ * with PTRACE_ATTACH, stopped, and its word read back: its pid.
+ */
+pid_t cpp_trace_grandchild(int node, pid_t *owner);
 
 #endif

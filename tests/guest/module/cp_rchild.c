@@ -9,6 +9,8 @@
  *                             on NODE (in our process group), then sleep
  *                             MS without reaping it, exit 0; 1 if the
  *                             fork fails (the child: 2 if its move does)
+ *   fork NODE MS              as parent, but exit 0 at once: the child
+ *                             lives on as an orphan of its node
  *   burn MS                   use MS of CPU time, exit 0
  *   check PPID PID NODE [PGRP SID]
  *                             exit 0 if getppid() == PPID, getpid() == PID,
@@ -30,6 +32,11 @@
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
  *                             errno
+ *   failcall TIMES MS         the next TIMES calls this node's module makes
+ *                             fail with ENOMEM (debugfs fail_call/, the
+ *                             kernel's fault injection, quietly); sleep
+ *                             MS, exit 0; 95 if the kernel has no fault
+ *                             injection, 96 if a knob cannot be set
  *   creds UID                 exit 0 if uid and euid are UID and
  *                             CAP_SYS_ADMIN is not in the bounding set
  *                             (as for the test runner); 1, 2 otherwise
@@ -287,6 +294,37 @@ static void *thread_exits(void *arg)
 	return arg;
 }
 
+/* failcall: arm debugfs fail_call/ for TIMES failures, then sleep MS */
+static int failcall(const char *times, long long ms)
+{
+	static const char *const knob[][2] = {
+		{ "verbose", "0" }, { "interval", "1" },
+		{ "probability", "100" }, { "times", NULL },
+	};
+	char path[256];
+
+	if (access("/sys/kernel/debug/clusterproc/fail_call", F_OK))
+		return 95;
+	for (size_t i = 0; i < sizeof(knob) / sizeof(knob[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/clusterproc/fail_call/%s",
+			 knob[i][0]);
+		f = fopen(path, "w");
+		if (!f)
+			return 96;
+		if (fputs(knob[i][1] ? knob[i][1] : times, f) < 0) {
+			fclose(f);
+			return 96;
+		}
+		if (fclose(f))
+			return 96;
+	}
+	sleep_ms(ms);
+	return 0;
+}
+
 static int flushorder(long long notified)
 {
 	long long s0, s1;
@@ -421,7 +459,7 @@ int main(int argc, char **argv)
 		sleep_ms(arg(argv, 2));
 		return 0;
 	}
-	if (!strcmp(m, "parent") && argc == 4) {
+	if ((!strcmp(m, "parent") || !strcmp(m, "fork")) && argc == 4) {
 		char *av[] = { argv[0], "word", argv[3], NULL };
 		pid_t k = fork();
 
@@ -431,7 +469,8 @@ int main(int argc, char **argv)
 			cp_rexecvp((int)arg(argv, 2), av[0], av);
 			_exit(2);
 		}
-		sleep_ms(arg(argv, 3));
+		if (!strcmp(m, "parent"))
+			sleep_ms(arg(argv, 3));
 		return 0;
 	}
 	if (!strcmp(m, "word") && argc == 3) {
@@ -585,6 +624,8 @@ int main(int argc, char **argv)
 		}
 		return fclose(f) ? errno : 0;
 	}
+	if (!strcmp(m, "failcall") && argc == 4)
+		return failcall(argv[2], arg(argv, 3));
 	if (!strcmp(m, "flushorder") && argc == 3)
 		return flushorder(atoll(argv[2]));
 	if (!strcmp(m, "threadexec") && argc == 3)

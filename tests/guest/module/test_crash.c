@@ -126,24 +126,6 @@ static siginfo_t sigchld_of_any(const pid_t *pids, int n)
 	return si;
 }
 
-/* waitid()'s view of @pid's end, then its reaping: killed by SIGKILL */
-static void assert_killed(pid_t pid, const char *what)
-{
-	siginfo_t si;
-	int st = 0;
-
-	memset(&si, 0, sizeof(si));
-	ck_assert_int_eq(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
-	ck_assert_msg(si.si_pid == pid && si.si_code == CLD_KILLED &&
-		      si.si_status == SIGKILL,
-		      "%s %d: waitid code %d status %d, want CLD_KILLED SIGKILL",
-		      what, pid, si.si_code, si.si_status);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-		      "%s %d: wait status %#x, want killed by SIGKILL", what,
-		      pid, st);
-}
-
 /* node 2's members of process group @pgrp, waiting up to @ms for @want */
 static int members_on_2(pid_t pgrp, int want, int ms)
 {
@@ -161,25 +143,7 @@ static int members_on_2(pid_t pgrp, int want, int ms)
 /* Boot node 3 again; it joins and works: a fresh pid space there. */
 static void restart_3(void)
 {
-	int st;
-
-	ck_assert_int_eq(cpp_cs_fail("3", "restart", NULL), 0);
-	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), RESTART_MS) == 0,
-		      "node 3 not up %d ms after its restart", RESTART_MS);
-	for (int t = 0; t < 100; t++) {
-		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
-
-		if (p < 0) {	/* a peer accepts it once it saw it again */
-			cp_sleep_ms(100);
-			continue;
-		}
-		ck_assert_int_eq(waitpid(p, &st, 0), p);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
-			      "child on node 3 after its restart: status %#x, want exited 7",
-			      st);
-		return;
-	}
-	ck_abort_msg("no move to node 3 worked in 10 s after its restart");
+	cpp_restart_node(3, RESTART_MS);
 }
 
 /*
@@ -189,41 +153,11 @@ static void restart_3(void)
  */
 static void crash_under_tracer(void)
 {
-	pid_t owner, tracee = 0, r;
-	int pids[4], n = 0, st = 0;
-	long w;
+	pid_t owner, tracee, r;
+	int st = 0;
 
-	/* node 3's process group @owner: it and its child there */
-	owner = cpp_spawn(3, 1, ARGS("parent", "3", LONG_MS));
-	for (int t = 0; t < 100 && n != 2; t++) {
-		n = cp_ps_pgrp_members(3, owner, pids, 4);
-		if (n != 2)
-			cp_sleep_ms(100);
-	}
-	ck_assert_msg(n == 2, "group %d on node 3: %d members, want 2", owner,
-		      n);
-	tracee = pids[0] == owner ? pids[1] : pids[0];
+	tracee = cpp_trace_grandchild(3, &owner);
 	ck_assert_int_eq(CP_PID_NODE(tracee), 3);
-	/* attached once it has put its word there (it may still be
-	 * starting: PEEKDATA then says EIO; let it go on and try again) */
-	for (int t = 0; t < 50; t++) {
-		ck_assert_msg(ptrace(PTRACE_ATTACH, tracee, 0, 0) == 0,
-			      "PTRACE_ATTACH %d on node 3: %s", tracee,
-			      strerror(errno));
-		ck_assert_int_eq(waitpid(tracee, &st, __WALL), tracee);
-		ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
-			      "tracee %d: status %#x, want stopped by SIGSTOP",
-			      tracee, st);
-		errno = 0;
-		w = ptrace(PTRACE_PEEKDATA, tracee, CP_WORD_ADDR, 0);
-		if (errno != EIO)
-			break;
-		ck_assert_int_eq(ptrace(PTRACE_DETACH, tracee, 0, 0), 0);
-		cp_sleep_ms(100);
-	}
-	ck_assert_msg(errno == 0 && (unsigned long)w == CP_WORD,
-		      "PEEKDATA of tracee %d: %#lx (%s)", tracee, w,
-		      strerror(errno));
 	crash_later();
 	/* in progress when node 3 dies: returns once, never hangs */
 	r = waitpid(tracee, &st, __WALL);
@@ -237,7 +171,8 @@ static void crash_under_tracer(void)
 	ck_assert_int_eq(ptrace(PTRACE_PEEKDATA, tracee, CP_WORD_ADDR, 0), -1);
 	ck_assert_msg(errno == ESRCH, "PEEKDATA of tracee %d on crashed node 3: %s, want ESRCH",
 		      tracee, strerror(errno));
-	assert_killed(owner, "child on crashed node 3 (a tracee's parent)");
+	cpp_assert_killed(owner, SIGKILL,
+			  "child on crashed node 3 (a tracee's parent)");
 }
 
 START_TEST(test_crash_mid_wait)
@@ -268,7 +203,8 @@ START_TEST(test_crash_mid_wait)
 	crash_later();
 	t_crash = now_ms() + CRASH_AFTER_MS;
 	/* in progress when node 3 dies: returns, never hangs */
-	assert_killed(waited, "child on crashed node 3, waited for during the crash");
+	cpp_assert_killed(waited, SIGKILL,
+			  "child on crashed node 3, waited for during the crash");
 	/* make bench-nodefail: failure detection against the tolerance */
 	printf("# detect crash to wait return %.0f ms, TIPC link tolerance %ld ms\n",
 	       now_ms() - t_crash, link_tolerance_ms());
@@ -276,8 +212,9 @@ START_TEST(test_crash_mid_wait)
 	ck_assert_msg(si.si_code == CLD_KILLED && si.si_status == SIGKILL,
 		      "SIGCHLD of %d on crashed node 3: code %d status %d, want CLD_KILLED SIGKILL",
 		      si.si_pid, si.si_code, si.si_status);
-	assert_killed(signalled, "child on crashed node 3");
-	assert_killed(parent3, "child on crashed node 3 (a parent)");
+	cpp_assert_killed(signalled, SIGKILL, "child on crashed node 3");
+	cpp_assert_killed(parent3, SIGKILL,
+			  "child on crashed node 3 (a parent)");
 	/* once each: nothing more to reap of node 3 */
 	ck_assert_int_eq(waitpid(waited, &st, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
