@@ -264,14 +264,14 @@ bench-nodefail: $(CP_CHECK_DEPS)
 	done; echo "bench-nodefail: $$fail of $(NODEFAIL_BENCH_RUNS) runs failed"; [ $$fail = 0 ]
 
 # Crash-and-rejoin soak (not in `make check`): nodefail-moments.scn with
-# every moment SOAK_ROUNDS times (5 crashes of node 3 a round, each
+# every moment SOAK_ROUNDS times (6 crashes of node 3 a round, each
 # inside a cross-node operation, each followed by its reboot and rejoin),
 # then nodefail-partition.scn SOAK_PARTITIONS times (cut off past the
 # link tolerance, healed, fenced). Any failure or splat fails it.
 SOAK_ROUNDS ?= 4
 SOAK_PARTITIONS ?= 5
 soak-nodefail: $(CP_CHECK_DEPS)
-	@echo "soak-nodefail: $$(( $(SOAK_ROUNDS) * 5 )) crashes inside operations, then $(SOAK_PARTITIONS) partitions ($(FLAVOR) kernel)"
+	@echo "soak-nodefail: $$(( $(SOAK_ROUNDS) * 6 )) crashes inside operations, then $(SOAK_PARTITIONS) partitions ($(FLAVOR) kernel)"
 	$(CP_SIM) -q --runs $(BUILD)/soak-runs --env CP_MOMENT_ROUNDS=$(SOAK_ROUNDS) \
 		-t $$(( 300 + $(SOAK_ROUNDS) * 600 )) run $(CP_SCN_DIR)/nodefail-moments.scn
 	@fail=0; for i in $$(seq 1 $(SOAK_PARTITIONS)); do \

@@ -37,6 +37,9 @@
  *                             kernel's fault injection, quietly); sleep
  *                             MS, exit 0; 95 if the kernel has no fault
  *                             injection, 96 if a knob cannot be set
+ *   attach PID MS             PTRACE_ATTACH PID (on another node: remote
+ *                             ptrace) and wait for its stop; hold it
+ *                             stopped for MS, exit 0; 10 + errno if not
  *   creds UID                 exit 0 if uid and euid are UID and
  *                             CAP_SYS_ADMIN is not in the bounding set
  *                             (as for the test runner); 1, 2 otherwise
@@ -570,6 +573,16 @@ int main(int argc, char **argv)
 			return 1;
 		if (prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
 			return 2;
+		return 0;
+	}
+	if (!strcmp(m, "attach") && argc == 4) {
+		pid_t pid = (pid_t)arg(argv, 2);
+		int st;
+
+		if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) ||
+		    waitpid(pid, &st, __WALL) != pid)
+			return 10 + errno;
+		sleep_ms(arg(argv, 3));
 		return 0;
 	}
 	if (!strcmp(m, "attachleave") && argc == 5) {

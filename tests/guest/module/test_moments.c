@@ -20,7 +20,10 @@
  *    waitpid() reports the tracee killed by SIGKILL once;
  *  - kill(-pgrp): node 3 crashes before it signals its member of a group
  *    on three nodes (kill_pgrp_serve): kill() returns 0, the members on
- *    nodes 1 and 2 die of the signal.
+ *    nodes 1 and 2 die of the signal;
+ *  - ptrace, the other way: node 3 crashes while it traces a process of
+ *    node 1's, held stopped: the tracee is detached and runs on
+ *    (TracerPid 0, not stopped; SIGTERM then kills it).
  * The "before" and "after" of each (a move to a crashed node, a child on
  * a node that crashes) are test_crash's. CP_MOMENT_ROUNDS=N runs every
  * moment N times (make soak-nodefail: 20). Node 2 waits at a barrier of
@@ -32,6 +35,7 @@
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +254,70 @@ START_TEST(test_kill_pgrp_half_sent)
 }
 END_TEST
 
+/* /proc/@pid/status's TracerPid, -1 if unreadable; *@stopped: State t */
+static int tracer_of(pid_t pid, bool *stopped)
+{
+	char path[64], line[256];
+	int tracer = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	*stopped = false;
+	while (fgets(line, sizeof(line), f)) {
+		char state;
+
+		if (sscanf(line, "State: %c", &state) == 1)
+			*stopped = state == 't';
+		sscanf(line, "TracerPid: %d", &tracer);
+	}
+	fclose(f);
+	return tracer;
+}
+
+START_TEST(test_tracer_node_dies)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "ptrace_detach_node_down") };
+	char spid[16];
+	pid_t tracee, tracer;
+	bool stopped = false;
+	int t, by = 0;
+
+	/* our child here, traced from node 3 and held stopped there */
+	tracee = cpp_spawn(1, 0, ARGS("sleep", LONG_MS));
+	snprintf(spid, sizeof(spid), "%d", tracee);
+	tracer = cpp_spawn(3, 0, ARGS("attach", spid, LONG_MS));
+	for (t = 0; t < 100; t++) {
+		by = tracer_of(tracee, &stopped);
+		if (by > 0 && stopped)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(by > 0 && stopped,
+		      "tracee %d: TracerPid %d, %s, want traced from node 3 and stopped",
+		      tracee, by, stopped ? "stopped" : "not stopped");
+	cpp_marks_take(m, 1);
+	ck_assert_int_eq(cpp_cs_fail("3", "crash", NULL), 0);
+	/* detached: it runs on, nobody traces it */
+	for (t = 0; t < 150; t++) {
+		by = tracer_of(tracee, &stopped);
+		if (by == 0 && !stopped)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(by == 0 && !stopped,
+		      "tracee %d 15 s after its tracer's node crashed: TracerPid %d, %s, want detached and running",
+		      tracee, by, stopped ? "stopped" : "running");
+	ck_assert_int_eq(kill(tracee, SIGTERM), 0);
+	cpp_assert_killed(tracee, SIGTERM, "tracee whose tracer's node crashed");
+	cpp_assert_killed(tracer, SIGKILL, "tracer on crashed node 3");
+	cpp_marks_assert_rose(m, 1, "tracer's node crashed");
+	cpp_restart_node(3, RESTART_MS);
+}
+END_TEST
+
 /* node 2: stay until node 1 is done (node 3 comes and goes) */
 START_TEST(test_moments_peer)
 {
@@ -280,6 +348,7 @@ int main(void)
 		tcase_add_loop_test(tc, test_reap_reply_lost, 0, rounds);
 		tcase_add_loop_test(tc, test_ptrace_peek_lost, 0, rounds);
 		tcase_add_loop_test(tc, test_kill_pgrp_half_sent, 0, rounds);
+		tcase_add_loop_test(tc, test_tracer_node_dies, 0, rounds);
 	} else {
 		tcase_set_timeout(tc, 3600);
 		tcase_add_test(tc, test_moments_peer);
