@@ -118,6 +118,8 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 				 int why);
 void cp_op_exit_flush(struct task_struct *tsk);
 pid_t cp_op_getppid(struct task_struct *parent);
+pid_t cp_op_pid_attr(pid_t pid, enum pid_type type);
+int cp_op_setpgid(pid_t pid, pid_t pgid);
 void cp_op_de_thread(struct task_struct *tsk, struct task_struct *leader);
 void cp_op_exit_prepare(struct task_struct *tsk);
 void cp_spare_free(struct cp_proc *p);

@@ -155,6 +155,8 @@ static const struct clusterproc_ops cp_ops = {
 	.notify_parent_cldstop = cp_op_notify_parent_cldstop,
 	.wait_task = cp_op_wait_task,
 	.getppid = cp_op_getppid,
+	.pid_attr = cp_op_pid_attr,
+	.setpgid = cp_op_setpgid,
 	.de_thread = cp_op_de_thread,
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 	.ptrace = cp_op_ptrace,

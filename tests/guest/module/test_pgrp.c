@@ -1,0 +1,140 @@
+/*
+ * Process groups and sessions across nodes (module-proc.scn, node 1):
+ * what getpgid(2), getsid(2) and setpgid(2) on node 1 say of processes
+ * that run on node 2, as one machine would say it.
+ *  - our child moved to node 2 (its own group): getpgid() is its pid,
+ *    getsid() our session (its stand-in here answers);
+ *  - a process born on node 2, forked there by that child: its group
+ *    and session (before: "getpgid(65536), born on node 2: -1 (No such
+ *    process)", the pid_attr op was not installed);
+ *  - a pid no node has, a process reaped: ESRCH;
+ *  - setpgid() of our child that moved (the move was an exec): EACCES,
+ *    as after any exec (before: 0, "Success": the base found the
+ *    stand-in, which never exec'd here, and moved it to another group
+ *    here while its process on node 2 stayed in its own); of a process
+ *    of node 2's that is not our child: ESRCH.
+ * Kernel-observable facts only: the system calls' results and errno;
+ * hook_pid_attr and hook_setpgid rose on node 1 during the test.
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LONG_MS "20000"	/* outlives the test */
+
+/* The member of group @pgrp on @node that is not @not: its pid, or -1. */
+static pid_t other_member(int node, pid_t pgrp, pid_t not)
+{
+	int pids[4], n = 0;
+
+	for (int t = 0; t < 100; t++) {
+		n = cp_ps_pgrp_members(node, pgrp, pids, 4);
+		if (n == 2)
+			return pids[0] == not ? pids[1] : pids[0];
+		cp_sleep_ms(100);
+	}
+	return -1;
+}
+
+static void reap_killed(pid_t p)
+{
+	ck_assert_int_eq(kill(p, SIGKILL), 0);
+	cpp_assert_killed(p, SIGKILL, "child on node 2");
+}
+
+START_TEST(test_getpgid_getsid_remote)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "hook_pid_attr") };
+	pid_t sid = getsid(0), c, g, r;
+
+	cpp_marks_take(m, 1);
+	/* its own group, a child of its own born on node 2 in it */
+	c = cpp_spawn(2, 1, ARGS("parent", "2", LONG_MS));
+	ck_assert_int_eq(CP_PID_NODE(c), 1);
+	errno = 0;
+	r = getpgid(c);
+	ck_assert_msg(r == c, "getpgid(%d), our child on node 2: %d (%s), want %d",
+		      c, r, strerror(errno), c);
+	r = getsid(c);
+	ck_assert_msg(r == sid, "getsid(%d), our child on node 2: %d (%s), want %d",
+		      c, r, strerror(errno), sid);
+	g = other_member(2, c, c);
+	ck_assert_msg(g > 0, "no process of group %d born on node 2", c);
+	ck_assert_int_eq(CP_PID_NODE(g), 2);
+	r = getpgid(g);
+	ck_assert_msg(r == c, "getpgid(%d), born on node 2: %d (%s), want %d",
+		      g, r, strerror(errno), c);
+	r = getsid(g);
+	ck_assert_msg(r == sid, "getsid(%d), born on node 2: %d (%s), want %d",
+		      g, r, strerror(errno), sid);
+	reap_killed(c);
+	/* g lives on (reparented on node 2) until its word's time is up */
+	ck_assert_int_eq(kill(g, SIGKILL), 0);
+	for (int t = 0; t < 100 && getpgid(g) >= 0; t++)
+		cp_sleep_ms(100);
+	errno = 0;
+	ck_assert_int_eq(getpgid(g), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	errno = 0;
+	ck_assert_int_eq(getsid(c), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	/* in node 2's range, used by nobody */
+	errno = 0;
+	ck_assert_int_eq(getpgid((2 << CP_PID_SHIFT) + 32000), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	cpp_marks_assert_rose(m, 1, "getpgid/getsid of node 2's processes");
+}
+END_TEST
+
+START_TEST(test_setpgid_remote)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "hook_setpgid") };
+	pid_t c, g;
+	int r;
+
+	cpp_marks_take(m, 1);
+	c = cpp_spawn(2, 1, ARGS("parent", "2", LONG_MS));
+	errno = 0;
+	r = setpgid(c, c);
+	ck_assert_msg(r == -1 && errno == EACCES,
+		      "setpgid(%d, %d), our child after its move (an exec) to node 2: %d (%s), want EACCES",
+		      c, c, r, strerror(errno));
+	g = other_member(2, c, c);
+	ck_assert_msg(g > 0, "no process of group %d born on node 2", c);
+	errno = 0;
+	r = setpgid(g, c);
+	ck_assert_msg(r == -1 && errno == ESRCH,
+		      "setpgid(%d, %d), not our child, on node 2: %d (%s), want ESRCH",
+		      g, c, r, strerror(errno));
+	/* the failed calls changed nothing */
+	ck_assert_int_eq(getpgid(c), c);
+	ck_assert_int_eq(kill(g, SIGKILL), 0);
+	reap_killed(c);
+	cpp_marks_assert_rose(m, 1, "setpgid of node 2's processes");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("clusterproc_pgrp");
+	TCase *tc = tcase_create("pgrp");
+	int failed;
+
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_pgrp: not all nodes up\n");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_getpgid_getsid_remote);
+	tcase_add_test(tc, test_setpgid_remote);
+	suite_add_tcase(s, tc);
+	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
