@@ -65,6 +65,8 @@ int ci_tipc_set_tolerance(const struct ci *ci, unsigned int tolerance_ms);
  * show (init_diag.c): a "linkwait" line on its console.
  */
 #define CI_JOIN_DIAG_MS 3000
+/* while init waits at a barrier, it reaps orphans this often */
+#define CI_REAP_MS 100
 
 /*
  * init_diag.c: the nodes TIPC knows and has a link up to (bit N-1: node
@@ -122,6 +124,11 @@ void ci_save_stats(const struct ci *ci, const char *name);
 #define CI_IDLE_MS 15000
 void ci_wait_idle(const struct ci *ci);
 
+/*
+ * init_wait.c: as PID 1, reap every zombie child (orphans reparented to
+ * init) without blocking
+ */
+void ci_reap_orphans(void);
 /* init_wait.c: wait for a child with a deadline, reaping orphans */
 int ci_wait_child(int pid, int timeout_ms, int *status);
 

@@ -68,14 +68,21 @@ static int cluster_wait(const struct ci *ci, uint32_t type, uint32_t gone,
 		cs_tipc_sub_close(&s);
 		return -1;
 	}
-	for (;;) {
+	for (int waited = 0;;) {
 		int left = ci->timeout * 1000 - (int)(ci_uptime() * 1000);
+		int slice = left < CI_REAP_MS ? left : CI_REAP_MS;
 
-		if (cs_tipc_sub_wait(&s, left < diag_ms ? left : diag_ms) == 0 ||
-		    errno != ETIMEDOUT || left <= diag_ms) {
+		if (cs_tipc_sub_wait(&s, slice) == 0 || errno != ETIMEDOUT ||
+		    left <= slice) {
 			rc = s.nseen == s.n ? 0 : -1;
 			break;
 		}
+		/* as init does: orphans that died meanwhile are reaped */
+		ci_reap_orphans();
+		waited += slice;
+		if (waited < diag_ms)
+			continue;
+		waited = 0;
 		/*
 		 * Not joined within the bound: say why, keep waiting. Not
 		 * at the end barrier: a peer still running its tests is

@@ -78,6 +78,7 @@ void ci_wait_idle(const struct ci *ci)
 			return;
 		}
 		cs_counters_free(&c);
+		ci_reap_orphans();
 		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
 	ci_say(ci, "note", "live objects %d ms after the job:%s", CI_IDLE_MS,

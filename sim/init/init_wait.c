@@ -1,10 +1,18 @@
-/* init_wait.c: as PID 1, wait for one child with a deadline. */
+/* init_wait.c: as PID 1, wait for one child with a deadline; reap orphans. */
 #include "init.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+
+void ci_reap_orphans(void)
+{
+	int st;
+
+	while (waitpid(-1, &st, WNOHANG) > 0)
+		;
+}
 
 /*
  * SIGCHLD is blocked in init (see init_main.c), so sigtimedwait() sleeps
