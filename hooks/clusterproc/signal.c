@@ -33,8 +33,6 @@
 #include "cp_internal.h"
 #include "cp_proc.h"
 
-#define CP_KILL_STANDINS	64	/* moved members of one group, per node */
-
 /**
  * cp_kill_prepare() - fill a kill request with the caller's identity
  * @k: the request
@@ -402,45 +400,6 @@ static int cp_kill_remote_pid(pid_t pid, struct cp_kill *k)
 	return cp_kill_result(CP_KILL_PID, &t);
 }
 
-/*
- * kill(-pgrp), this node's stand-ins: a member of the group that moved to
- * another node by remote exec is a PF_REMOTE stand-in here (its process
- * there may be in another group); the local part only reached the
- * stand-in, so each gets a kill(pid) on its process's node.
- */
-static void cp_kill_standins(pid_t pgrp, const struct cp_kill *k,
-			     struct cp_kill_tally *t)
-{
-	pid_t tg[CP_KILL_STANDINS];
-	struct cp_kill_reply r;
-	struct task_struct *p;
-	struct cp_kill k1 = *k;
-	unsigned int n = 0, i;
-	struct pid *grp;
-	int node;
-
-	grp = find_get_pid(pgrp);
-	if (!grp)
-		return;
-	rcu_read_lock();
-	do_each_pid_task(grp, PIDTYPE_PGID, p) {
-		if ((p->flags & PF_REMOTE) && n < CP_KILL_STANDINS)
-			tg[n++] = task_tgid_nr(p);
-	} while_each_pid_task(grp, PIDTYPE_PGID, p);
-	rcu_read_unlock();
-	put_pid(grp);
-	k1.scope = cpu_to_be32(CP_KILL_PID);
-	for (i = 0; i < n; i++) {
-		node = cp_pid_location(tg[i]);
-		if (node < 1 || node == cp_self)
-			continue;
-		k1.id = cpu_to_be32(tg[i]);
-		cp_count(CP_STAT_KILL_STANDIN);
-		if (!cp_kill_node(node, &k1, &r))
-			cp_tally_add_reply(t, &r);
-	}
-}
-
 /**
  * cp_op_kill() - &clusterproc_ops.kill: the other nodes' part of kill(2)
  * @pid: kill(2)'s pid argument
@@ -486,6 +445,12 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	pgrp = pid ? -pid : task_pgrp_nr_ns(current, &init_pid_ns);
 	cp_trace_hook(CP_STAT_HOOK_KILL_PGRP, pgrp);
 	cp_kill_prepare(&k, CP_KILL_PGRP, pgrp, sig, info);
-	cp_kill_standins(pgrp, &k, &t);
+	/*
+	 * A member that moved here from another node, or away from here,
+	 * is signalled where it runs, by its group there (it keeps its
+	 * group when it moves): its stand-in here is no member to signal
+	 * again (a real-time signal would queue twice), and one that left
+	 * the group there is not signalled.
+	 */
 	return cp_kill_cluster(&k, true, &t);
 }

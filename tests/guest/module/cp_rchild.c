@@ -40,6 +40,11 @@
  *   attach PID MS             PTRACE_ATTACH PID (on another node: remote
  *                             ptrace) and wait for its stop; hold it
  *                             stopped for MS, exit 0; 10 + errno if not
+ *   rtcount MS                with SIGRTMIN blocked (by its spawner: the
+ *                             mask crosses the move), sleep MS, exit with
+ *                             how many SIGRTMIN were queued (a real-time
+ *                             signal queues each one sent); 99 if it was
+ *                             not blocked
  *   creds UID                 exit 0 if uid and euid are UID and
  *                             CAP_SYS_ADMIN is not in the bounding set
  *                             (as for the test runner); 1, 2 otherwise
@@ -364,6 +369,23 @@ static int flushorder(long long notified)
 	return s1 != s0;
 }
 
+static int rtcount(long ms)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set, blocked;
+	int n = 0;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &blocked) ||
+	    !sigismember(&blocked, SIGRTMIN))
+		return 99;
+	sleep_ms(ms);
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	while (sigtimedwait(&set, NULL, &zero) == SIGRTMIN)
+		n++;
+	return n;
+}
+
 static int sigstate(long ms)
 {
 	struct sigaction sa;
@@ -637,6 +659,8 @@ int main(int argc, char **argv)
 		}
 		return fclose(f) ? errno : 0;
 	}
+	if (!strcmp(m, "rtcount") && argc == 3)
+		return rtcount(arg(argv, 2));
 	if (!strcmp(m, "failcall") && argc == 4)
 		return failcall(argv[2], arg(argv, 3));
 	if (!strcmp(m, "flushorder") && argc == 3)

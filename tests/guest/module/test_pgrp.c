@@ -123,6 +123,30 @@ START_TEST(test_setpgid_remote)
 }
 END_TEST
 
+/*
+ * kill(-pgrp) signals each member once, wherever it runs: a real-time
+ * signal queues one instance per send, so the count shows a member
+ * signalled twice. Our child moved to node 2 leads its own group.
+ */
+START_TEST(test_kill_pgrp_once)
+{
+	sigset_t set, old;
+	pid_t c;
+	int st;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, &old), 0);
+	c = cpp_spawn(2, 1, ARGS("rtcount", "1500"));
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	ck_assert_int_eq(kill(-c, SIGRTMIN), 0);
+	ck_assert_int_eq(waitpid(c, &st, 0), c);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+		      "kill(-%d, SIGRTMIN) once, its member on node 2 got it %d times (status %#x), want 1",
+		      c, WIFEXITED(st) ? WEXITSTATUS(st) : -1, st);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("clusterproc_pgrp");
@@ -134,6 +158,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_getpgid_getsid_remote);
 	tcase_add_test(tc, test_setpgid_remote);
+	tcase_add_test(tc, test_kill_pgrp_once);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
