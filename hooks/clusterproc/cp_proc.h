@@ -73,7 +73,7 @@ struct cp_proc {
 	unsigned int node;
 	unsigned int pnode;
 	pid_t ppid;
-	spinlock_t lock;
+	spinlock_t lock;	/* the fields below (kernel-doc: @lock) */
 	enum cp_rstate rstate;
 	int why;
 	int status;
@@ -120,6 +120,10 @@ void cp_op_exit_flush(struct task_struct *tsk);
 pid_t cp_op_getppid(struct task_struct *parent);
 pid_t cp_op_pid_attr(pid_t pid, enum pid_type type);
 int cp_op_setpgid(pid_t pid, pid_t pgid);
+int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
+int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
+int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
+void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
 void cp_op_de_thread(struct task_struct *tsk, struct task_struct *leader);
 void cp_op_exit_prepare(struct task_struct *tsk);
 void cp_spare_free(struct cp_proc *p);

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		5	/* 5: stats reply: 256 values, point hits */
+#define CP_VERSION		5	/* 5: stats: 256 values; CP_MSG_PGRP */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -53,6 +53,8 @@ enum cp_msg_type {
 	CP_MSG_PTRACE = 21,	/* cp_ptrace; reply cp_ptrace_reply */
 	/* what became of a REXEC whose call timed out */
 	CP_MSG_REXEC_SETTLE = 22,	/* cp_rexec_settle; reply the same */
+	/* an orphaned process group: its members here (pgrp.c) */
+	CP_MSG_PGRP = 23,	/* cp_pgrp; reply the same */
 	CP_MSG_NTYPES
 };
 
@@ -137,6 +139,22 @@ struct cp_ps_reply {
 };
 
 #define CP_PS_PAGE	((CP_MAX_MSG - 32 - 8) / sizeof(struct cp_ps_entry))
+
+/*
+ * A process group that an exit may have orphaned (pgrp.c): CP_PGRP_ASK
+ * counts the receiver's members of @pgrp, CP_PGRP_HUP sends them SIGHUP
+ * then SIGCONT (unless one of them holds the group to @sid there). The
+ * reply is the request with the counts filled in.
+ */
+enum cp_pgrp_op { CP_PGRP_ASK = 0, CP_PGRP_HUP = 1 };
+struct cp_pgrp {
+	__be32 pgrp;
+	__be32 sid;		/* the group's session */
+	__be32 op;		/* enum cp_pgrp_op */
+	__be32 members;		/* reply: live members here */
+	__be32 connected;	/* reply: held to @sid by a parent here */
+	__be32 stopped;		/* reply: of them, stopped */
+};
 
 /* Where does pid run? Asked of the pid's origin node. */
 struct cp_where {

@@ -121,6 +121,14 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_ptrace_reply),
 		.handle = cp_handle_ptrace,
 	},
+	[CP_MSG_PGRP] = {
+		.name = "pgrp",
+		.req_min = sizeof(struct cp_pgrp),
+		.req_max = sizeof(struct cp_pgrp),
+		.rep_min = sizeof(struct cp_pgrp),
+		.rep_max = sizeof(struct cp_pgrp),
+		.handle = cp_handle_pgrp,
+	},
 	[CP_MSG_REXEC_SETTLE] = {
 		.name = "rexec_settle",
 		.req_min = sizeof(struct cp_rexec_settle),

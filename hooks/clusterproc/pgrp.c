@@ -8,7 +8,9 @@
  *
  *   getpgid(2), getsid(2)  the pid's node answers (cp_op_pid_attr);
  *   setpgid(2)             of our child that moved: EACCES, as for any
- *                          child after its exec (cp_op_setpgid).
+ *                          child after its exec (cp_op_setpgid);
+ *   an orphaned group      judged and signalled across nodes
+ *                          (cp_op_kill_orphaned_pgrp, below).
  *
  * Not yet: setpgid() into a group whose members are all on other nodes
  * (the base answers EPERM: no such group here), setpgid() run for a
@@ -20,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "cp_internal.h"
 #include "cp_proc.h"
 
@@ -107,4 +110,217 @@ int cp_op_setpgid(pid_t pid, pid_t pgid)
 out:
 	clusterproc_tasklist_read_unlock();
 	return ret;
+}
+
+/*
+ * Orphaned process groups across nodes (E1, E3, E7). On one machine,
+ * exit_notify() decides under tasklist_lock that an exit orphaned a
+ * group (no member left with a parent in another group of the same
+ * session) and, if a member is stopped, sends the group SIGHUP then
+ * SIGCONT, all at once. A group that spans nodes cannot be judged under
+ * one lock, so:
+ *
+ *  - the base's own scan (with the orphaned_pgrp op's stand-ins, E1)
+ *    judges the members here: a member here holding the group is enough
+ *    to say "not orphaned", and the op is then not even asked (E7's
+ *    short circuit);
+ *  - otherwise the kill_orphaned_pgrp op (record context) queues the
+ *    group and answers 0: the base signals nobody;
+ *  - after the unlock the worker (cp_pgrp_orphaned()) counts the members
+ *    of every node (CP_MSG_PGRP ask, all nodes at once, and this one):
+ *    if none holds the group and one is stopped anywhere, every node,
+ *    this one too, sends its members SIGHUP then SIGCONT (CP_PGRP_HUP).
+ *
+ * Who holds a group: a live member whose parent runs on the member's
+ * node, is not init, and is in another group of the same session; for a
+ * member that moved, its stand-in on the origin node (whose parent is
+ * the process's parent) stands for it, and the member itself, whose
+ * parent is elsewhere, is not asked. A node that does not answer counts
+ * as holding nothing.
+ *
+ * Consistency: the count and the signal are two steps, not one
+ * tasklist_lock section. A member that stops or continues between them
+ * is signalled as a member stopped at the count would be (SIGCONT
+ * resumes it either way); a process that joins the group on another
+ * node meanwhile, or a new parent link made there, may be signalled
+ * though it now holds the group; a node re-checks that no member of its
+ * own holds the group before it signals. The exiting task waits for the
+ * whole check in exit_flush, as it waits for its other messages.
+ */
+
+struct cp_pgrp_tally {
+	unsigned int members, connected, stopped;
+};
+
+/* Count @pgrp's members here (RCU: the pid lists are RCU-safe). */
+static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
+{
+	struct task_struct *t;
+	struct pid *grp;
+
+	memset(c, 0, sizeof(*c));
+	rcu_read_lock();
+	grp = find_pid_ns(nr, &init_pid_ns);
+	if (!grp)
+		goto out;
+	do_each_pid_task(grp, PIDTYPE_PGID, t) {
+		struct task_struct *parent = rcu_dereference(t->real_parent);
+		struct cp_proc *p = cp_proc_of(t);
+		bool standin = (t->flags & (PF_REMOTE | PF_KTHREAD)) ==
+			       PF_REMOTE;
+
+		if (task_session_nr_ns(t, &init_pid_ns) != sid)
+			continue;
+		if (standin) {
+			/* its process's parent is here: it holds for it */
+			if (!p || p->kind != CP_PROC_STANDIN ||
+			    READ_ONCE(p->rstate) >= CP_RS_EXITED)
+				continue;
+		} else if (t->exit_state && thread_group_empty(t)) {
+			continue;
+		} else {
+			c->members++;
+			if (t->signal->flags & SIGNAL_STOP_STOPPED)
+				c->stopped++;
+			/* moved here: its parent's node answers for it */
+			if (p && p->kind == CP_PROC_RCHILD)
+				continue;
+		}
+		if (!is_global_init(parent) && task_pgrp(parent) != grp &&
+		    task_session(parent) == task_session(t))
+			c->connected++;
+	} while_each_pid_task(grp, PIDTYPE_PGID, t);
+out:
+	rcu_read_unlock();
+}
+
+/* SIGHUP then SIGCONT to @pgrp's members here (kernel-sent, as E3's). */
+static void cp_pgrp_hup(pid_t nr)
+{
+	struct pid *grp = find_get_pid(nr);
+
+	if (!grp)
+		return;
+	cp_count(CP_STAT_PGRP_HUP);
+	kill_pgrp(grp, SIGHUP, 1);
+	kill_pgrp(grp, SIGCONT, 1);
+	put_pid(grp);
+}
+
+/**
+ * cp_op_kill_orphaned_pgrp() - the kill_orphaned_pgrp op (E3, E7)
+ * @pgrp: a group the base found orphaned by an exit here
+ *
+ * Record context: tasklist_lock held for writing, irqs off; no sleep,
+ * and not even the membership's lock (a _bh lock: irqs are off): the
+ * check is queued for after the unlock (see above), where a node alone
+ * does what the base would have done, and the base signals no one.
+ *
+ * Return: 1 (the base goes on: no member here) or 0 (the module does it).
+ */
+int cp_op_kill_orphaned_pgrp(struct pid *pgrp)
+{
+	struct task_struct *t = pid_task(pgrp, PIDTYPE_PGID);
+
+	cp_count(CP_STAT_HOOK_KILL_ORPHANED_PGRP);
+	if (!t)
+		return 1;
+	cp_queue_orphaned(cp_proc_of(current), pid_nr(pgrp),
+			  task_session_nr_ns(t, &init_pid_ns));
+	return 0;
+}
+
+/**
+ * cp_pgrp_orphaned() - is @pgrp orphaned across the cluster? Then HUP it
+ * @pgrp: the group, a number of the initial pid namespace
+ * @sid: its session
+ *
+ * Process context (the outbound worker), may sleep.
+ *
+ * Return: 0, or the error of the ask round (nothing signalled).
+ */
+int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
+{
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
+			     .sid = cpu_to_be32(sid),
+			     .op = cpu_to_be32(CP_PGRP_ASK) };
+	struct cp_pgrp_tally all;
+	struct cp_pgrp *r;
+	unsigned int n;
+	size_t *lens;
+	int *errs, err = -ENOMEM;
+
+	r = kcalloc(CP_MAX_NODES + 1, sizeof(*r), GFP_KERNEL);
+	lens = kcalloc(CP_MAX_NODES + 1, sizeof(*lens), GFP_KERNEL);
+	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
+	if (!r || !lens || !errs)
+		goto out;
+	cp_pgrp_count(pgrp, sid, &all);
+	cp_nodes_up(map);
+	__clear_bit(cp_self, map);
+	err = bitmap_empty(map, CP_MAX_NODES + 1) ? 0 :
+	      cp_call_nodes(map, CP_MSG_PGRP, &q, sizeof(q), r, sizeof(*r),
+			    lens, errs);
+	if (err)
+		goto out;
+	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
+		if (errs[n] || lens[n] != sizeof(*r))
+			continue;
+		all.members += be32_to_cpu(r[n].members);
+		all.connected += be32_to_cpu(r[n].connected);
+		all.stopped += be32_to_cpu(r[n].stopped);
+	}
+	if (all.connected || !all.stopped)
+		goto out;
+	/* orphaned, a member stopped somewhere: every member, once */
+	cp_count(CP_STAT_PGRP_ORPHANED);
+	cp_pgrp_hup(pgrp);
+	q.op = cpu_to_be32(CP_PGRP_HUP);
+	if (!bitmap_empty(map, CP_MAX_NODES + 1))
+		cp_call_nodes(map, CP_MSG_PGRP, &q, sizeof(q), r, sizeof(*r),
+			      lens, errs);
+out:
+	kfree(errs);
+	kfree(lens);
+	kfree(r);
+	return err;
+}
+
+/**
+ * cp_handle_pgrp() - CP_MSG_PGRP: count, or HUP, our members of a group
+ * @r: the request (struct cp_pgrp)
+ * @reply: struct cp_pgrp, the counts filled in
+ * @max: its room
+ *
+ * A HUP is refused (-EBUSY, nobody signalled) while a member here holds
+ * the group: it is not orphaned, whatever the asker counted before.
+ *
+ * Return: the reply length or a negative errno.
+ */
+int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_pgrp *q = r->payload;
+	struct cp_pgrp *out = reply;
+	pid_t pgrp = be32_to_cpu(q->pgrp), sid = be32_to_cpu(q->sid);
+	u32 op = be32_to_cpu(q->op);
+	struct cp_pgrp_tally c;
+
+	if (pgrp <= 0 || sid <= 0 || pgrp > PID_MAX_LIMIT ||
+	    sid > PID_MAX_LIMIT || op > CP_PGRP_HUP) {
+		cp_count(CP_STAT_BAD_FIELD);
+		return -EINVAL;
+	}
+	cp_count(CP_STAT_SVR_PGRP);
+	cp_pgrp_count(pgrp, sid, &c);
+	if (op == CP_PGRP_HUP) {
+		if (c.connected)
+			return -EBUSY;
+		cp_pgrp_hup(pgrp);
+	}
+	*out = *q;
+	out->members = cpu_to_be32(c.members);
+	out->connected = cpu_to_be32(c.connected);
+	out->stopped = cpu_to_be32(c.stopped);
+	return sizeof(*out);
 }

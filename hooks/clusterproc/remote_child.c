@@ -69,7 +69,8 @@ static DECLARE_WAIT_QUEUE_HEAD(cp_jobs_wq);
 
 /* ---- outbound queue: messages recorded under locks, sent later ---- */
 
-enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP };
+enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP,
+		   CP_OUT_ORPHANED };
 
 struct cp_out {
 	struct list_head link;
@@ -81,6 +82,7 @@ struct cp_out {
 	union {
 		struct cp_event ev;
 		struct cp_reparent rp;
+		struct cp_pgrp pg;	/* ORPHANED: pgrp and sid */
 	} u;
 };
 
@@ -105,13 +107,15 @@ static DECLARE_WORK(cp_out_work, cp_out_fn);
 static unsigned int cp_out_type(const struct cp_out *o)
 {
 	return o->kind == CP_OUT_EVENT ? CP_MSG_EVENT :
-	       o->kind == CP_OUT_REPARENT ? CP_MSG_REPARENT : CP_MSG_REAP;
+	       o->kind == CP_OUT_REPARENT ? CP_MSG_REPARENT :
+	       o->kind == CP_OUT_ORPHANED ? CP_MSG_PGRP : CP_MSG_REAP;
 }
 
 static pid_t cp_out_pid(const struct cp_out *o)
 {
 	return o->kind == CP_OUT_EVENT ? be32_to_cpu(o->u.ev.pid) :
 	       o->kind == CP_OUT_REPARENT ? be32_to_cpu(o->u.rp.pid) :
+	       o->kind == CP_OUT_ORPHANED ? be32_to_cpu(o->u.pg.pgrp) :
 	       task_tgid_nr(o->task);
 }
 
@@ -239,6 +243,10 @@ static void cp_out_fn(struct work_struct *w)
 		case CP_OUT_AUTOREAP:
 			err = 0;
 			cp_standin_autoreap(o->task);
+			break;
+		case CP_OUT_ORPHANED:
+			err = cp_pgrp_orphaned(be32_to_cpu(o->u.pg.pgrp),
+					       be32_to_cpu(o->u.pg.sid));
 			break;
 		}
 		cp_trace(CP_TR_FLUSH, cp_out_type(o), o->node, 0, cp_out_pid(o),
@@ -371,6 +379,28 @@ void cp_queue_reparent(struct cp_proc *pool, unsigned int node, pid_t pid,
 	o->node = node;
 	o->u.rp.pid = cpu_to_be32(pid);
 	o->u.rp.ppid = cpu_to_be32(ppid);
+	cp_out_add(o);
+}
+
+/**
+ * cp_queue_orphaned() - check @pgrp across the cluster after the unlock
+ * @pool: the exiting task's state (its reserve), or NULL
+ * @pgrp: a process group this node found orphaned
+ * @sid: its session
+ *
+ * Record context (GFP_ATOMIC, no sleep). The worker runs
+ * cp_pgrp_orphaned(); the exiting task's exit_flush waits for it.
+ */
+void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid)
+{
+	struct cp_out *o = cp_out_alloc(pool);
+
+	if (!o)
+		return;
+	o->kind = CP_OUT_ORPHANED;
+	o->node = cp_self;
+	o->u.pg.pgrp = cpu_to_be32(pgrp);
+	o->u.pg.sid = cpu_to_be32(sid);
 	cp_out_add(o);
 }
 

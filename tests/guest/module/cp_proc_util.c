@@ -209,6 +209,19 @@ int cpp_cs_fail(const char *node, const char *what, const char *secs)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+pid_t cpp_wait_within(pid_t pid, int *st, int ms)
+{
+	pid_t r = 0;
+
+	for (int t = 0; t <= ms; t += 10) {
+		r = waitpid(pid, st, WNOHANG);
+		if (r)
+			break;
+		cp_sleep_ms(10);
+	}
+	return r;
+}
+
 void cpp_assert_killed(pid_t pid, int sig, const char *what)
 {
 	siginfo_t si;

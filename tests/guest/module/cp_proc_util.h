@@ -61,6 +61,8 @@ void cpp_marks_assert_same(const struct cpp_mark *m, size_t n,
 int cpp_cs_fail(const char *node, const char *what, const char *secs);
 /* Set debugfs delay_us/<point> (0: off). 0 or -errno. */
 int cpp_set_delay(const char *point, unsigned int us);
+/* waitpid(@pid, @st, WNOHANG) every 10 ms for up to @ms: its result. */
+pid_t cpp_wait_within(pid_t pid, int *st, int ms);
 /*
  * Our child @pid ended killed by @sig: waitid(WNOWAIT)'s siginfo says so
  * (CLD_KILLED), then waitpid() reaps it with that status.

@@ -26,20 +26,6 @@
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* waitpid(pid, WNOHANG) every 10 ms for up to ms: its result (0: none) */
-static pid_t wait_within(pid_t pid, int *st, int ms)
-{
-	pid_t r = 0;
-
-	for (int t = 0; t <= ms; t += 10) {
-		r = waitpid(pid, st, WNOHANG);
-		if (r)
-			break;
-		cp_sleep_ms(10);
-	}
-	return r;
-}
-
 /* Set delay_us/POINT on node (through cp_rchild there, as test_races). */
 static void set_delay_on(int node, const char *point, unsigned int us)
 {
@@ -98,7 +84,7 @@ START_TEST(test_orphaned_pgrp_gets_sighup)
 	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "middle process: status %#x", st);
-	r = wait_within(c, &st, 5000);
+	r = cpp_wait_within(c, &st, 5000);
 	if (r == 0) {
 		kill(c, SIGKILL);
 		waitpid(c, &st, 0);

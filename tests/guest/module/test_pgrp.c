@@ -18,6 +18,7 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "libclusterproc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,6 +149,88 @@ START_TEST(test_kill_pgrp_once)
 }
 END_TEST
 
+/*
+ * An exit orphans a group whose stopped member runs on node 2 (E1, E3,
+ * E7): every member, wherever it runs, gets SIGHUP then SIGCONT, as
+ * POSIX says of an orphaned group with a stopped member. We are a
+ * subreaper in another session; M (setsid) forks P (group P: its parent
+ * M, in another group of the session, holds the group); P forks Q into
+ * group P, which moves to node 2 and stops there; P exits. Q, now our
+ * child, must die of SIGHUP. Before the kill_orphaned_pgrp op, node 1
+ * judged the group by its own members (Q's stand-in is no stopped job)
+ * and node 2 never judged it: Q stayed stopped.
+ */
+START_TEST(test_orphaned_group_remote_stopped)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned"),
+				CPP_MARK(2, "pgrp_hup") };
+	char path[256];
+	pid_t mid, q = 0, r;
+	int pp[2], st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 2);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		pid_t p;
+
+		close(pp[0]);
+		if (setsid() < 0)
+			_exit(10);
+		p = fork();
+		if (p < 0)
+			_exit(11);
+		if (p == 0) {
+			pid_t c;
+
+			if (setpgid(0, 0))
+				_exit(12);
+			c = fork();
+			if (c < 0)
+				_exit(13);
+			if (c == 0) {
+				char *av[] = { path, "stop", "13", NULL };
+
+				signal(SIGHUP, SIG_DFL);
+				cp_rexecvp(2, av[0], av);
+				_exit(127);
+			}
+			if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st))
+				_exit(14);
+			if (write(pp[1], &c, sizeof(c)) != sizeof(c))
+				_exit(15);
+			_exit(0);	/* orphans group P */
+		}
+		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			_exit(16);
+		_exit(0);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], &q, sizeof(q)), sizeof(q));
+	close(pp[0]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "session leader M: status %#x", st);
+	ck_assert_int_eq(CP_PID_NODE(q), 1);
+	r = cpp_wait_within(q, &st, 10000);
+	if (r == 0) {
+		kill(q, SIGKILL);
+		waitpid(q, &st, 0);
+	}
+	ck_assert_msg(r == q,
+		      "the orphaned group's stopped member %d on node 2 is still stopped 10 s after P's exit: no SIGHUP/SIGCONT",
+		      q);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGHUP,
+		      "orphaned group's stopped member on node 2: status %#x, want killed by SIGHUP",
+		      st);
+	cpp_marks_assert_rose(m, 2, "orphaned group across nodes");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("clusterproc_pgrp");
@@ -159,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, test_getpgid_getsid_remote);
 	tcase_add_test(tc, test_setpgid_remote);
 	tcase_add_test(tc, test_kill_pgrp_once);
+	tcase_add_test(tc, test_orphaned_group_remote_stopped);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
