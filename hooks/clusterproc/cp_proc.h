@@ -81,6 +81,7 @@ struct cp_proc {
 	bool cont_pending;
 	bool dead;
 	bool noreap;		/* RCHILD: exec failed, nobody to tell */
+	bool pgrp_held;		/* RCHILD: group held at origin (pgrp.c) */
 	bool pinned;		/* holds a reference on this module */
 	u64 utime, stime;
 	u32 uid;
@@ -124,6 +125,10 @@ int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
 int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
 void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
+bool cp_pgrp_held(struct task_struct *t);
+void cp_pgrp_held_set(struct cp_proc *p, bool held);
+bool cp_pgrp_held_any(void);
+bool cp_pgrp_held_member(struct task_struct *t);
 void cp_op_de_thread(struct task_struct *tsk, struct task_struct *leader);
 void cp_op_exit_prepare(struct task_struct *tsk);
 void cp_spare_free(struct cp_proc *p);

@@ -142,11 +142,13 @@ struct cp_ps_reply {
 
 /*
  * A process group that an exit may have orphaned (pgrp.c): CP_PGRP_ASK
- * counts the receiver's members of @pgrp, CP_PGRP_HUP sends them SIGHUP
- * then SIGCONT (unless one of them holds the group to @sid there). The
- * reply is the request with the counts filled in.
+ * counts the receiver's members of @pgrp; CP_PGRP_CLEAR says the group
+ * is orphaned (members that moved there no longer count it held);
+ * CP_PGRP_HUP does that and sends them SIGHUP then SIGCONT (unless one
+ * of them holds the group to @sid there). The reply is the request with
+ * the counts filled in.
  */
-enum cp_pgrp_op { CP_PGRP_ASK = 0, CP_PGRP_HUP = 1 };
+enum cp_pgrp_op { CP_PGRP_ASK = 0, CP_PGRP_HUP = 1, CP_PGRP_CLEAR = 2 };
 struct cp_pgrp {
 	__be32 pgrp;
 	__be32 sid;		/* the group's session */
@@ -170,6 +172,7 @@ struct cp_ids {
 
 #define CP_RLIM_N		16	/* RLIM_NLIMITS of every Linux arch */
 #define CP_REXEC_NNP		0x1	/* no_new_privs (PR_SET_NO_NEW_PRIVS) */
+#define CP_REXEC_PGRP_HELD	0x2	/* group held at origin (pgrp.c) */
 #define CP_REXEC_GROUPS		32	/* supplementary groups carried */
 
 /*

@@ -149,8 +149,11 @@ out:
  */
 
 struct cp_pgrp_tally {
-	unsigned int members, connected, stopped;
+	unsigned int members, connected, stopped, held;
 };
+
+/* members that moved here while their group was held (pgrp_held) */
+static atomic_t cp_held_rchildren = ATOMIC_INIT(0);
 
 /* Count @pgrp's members here (RCU: the pid lists are RCU-safe). */
 static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
@@ -183,14 +186,108 @@ static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
 			if (t->signal->flags & SIGNAL_STOP_STOPPED)
 				c->stopped++;
 			/* moved here: its parent's node answers for it */
-			if (p && p->kind == CP_PROC_RCHILD)
+			if (p && p->kind == CP_PROC_RCHILD) {
+				c->held += READ_ONCE(p->pgrp_held);
 				continue;
+			}
 		}
 		if (!is_global_init(parent) && task_pgrp(parent) != grp &&
 		    task_session(parent) == task_session(t))
 			c->connected++;
 	} while_each_pid_task(grp, PIDTYPE_PGID, t);
 out:
+	rcu_read_unlock();
+}
+
+/**
+ * cp_pgrp_held() - is @t's group held to its session by a member here?
+ * @t: current, about to move (remote exec)
+ *
+ * May sleep (it does not). A member here with its parent here in another
+ * group of the session (@t itself, most often), or one that moved here
+ * while its group was held at its origin. The answer travels with the
+ * move (CP_REXEC_PGRP_HELD): the target cannot see the parent.
+ *
+ * Return: true if held.
+ */
+bool cp_pgrp_held(struct task_struct *t)
+{
+	struct cp_pgrp_tally c;
+
+	cp_pgrp_count(task_pgrp_nr_ns(t, &init_pid_ns),
+		      task_session_nr_ns(t, &init_pid_ns), &c);
+	return c.connected || c.held;
+}
+
+/**
+ * cp_pgrp_held_set() - set or clear a moved member's pgrp_held
+ * @p: its state (kind RCHILD, or being made one)
+ * @held: the new value
+ *
+ * Any context but hard irq; takes @p's lock.
+ */
+void cp_pgrp_held_set(struct cp_proc *p, bool held)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&p->lock, flags);
+	was = p->pgrp_held;
+	p->pgrp_held = held;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (was && !held)
+		atomic_dec(&cp_held_rchildren);
+	else if (!was && held)
+		atomic_inc(&cp_held_rchildren);
+}
+
+/* Is any member that moved here counted as holding its group? (a hint) */
+bool cp_pgrp_held_any(void)
+{
+	return atomic_read(&cp_held_rchildren) > 0;
+}
+
+/**
+ * cp_pgrp_held_member() - does @t, a member that moved here, hold its group?
+ * @t: a member of the group being judged
+ *
+ * Query context (tasklist_lock, RCU; the orphaned_pgrp op): its parent
+ * is on its origin node, which said at the move that the group was held
+ * there; until that node finds the group orphaned (CP_PGRP_CLEAR or
+ * HUP), a job control stop here is not refused as in an orphaned group.
+ *
+ * Return: true if it holds the group.
+ */
+bool cp_pgrp_held_member(struct task_struct *t)
+{
+	struct cp_proc *p = cp_proc_of(t);
+	unsigned long flags;
+	bool held;
+
+	if (!p || p->kind != CP_PROC_RCHILD || t->exit_state)
+		return false;
+	spin_lock_irqsave(&p->lock, flags);
+	held = p->pgrp_held;
+	spin_unlock_irqrestore(&p->lock, flags);
+	return held;
+}
+
+/* The group is orphaned: no member here holds it by its move any more. */
+static void cp_pgrp_clear(pid_t nr)
+{
+	struct task_struct *t;
+	struct pid *grp;
+
+	rcu_read_lock();
+	grp = find_pid_ns(nr, &init_pid_ns);
+	if (grp) {
+		do_each_pid_task(grp, PIDTYPE_PGID, t) {
+			struct cp_proc *p = cp_proc_of(t);
+
+			if (p && p->kind == CP_PROC_RCHILD)
+				cp_pgrp_held_set(p, false);
+		} while_each_pid_task(grp, PIDTYPE_PGID, t);
+	}
 	rcu_read_unlock();
 }
 
@@ -271,12 +368,14 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 		all.connected += be32_to_cpu(r[n].connected);
 		all.stopped += be32_to_cpu(r[n].stopped);
 	}
-	if (all.connected || !all.stopped)
+	if (all.connected)
 		goto out;
-	/* orphaned, a member stopped somewhere: every member, once */
+	/* orphaned; a member stopped somewhere: every member, once */
 	cp_count(CP_STAT_PGRP_ORPHANED);
-	cp_pgrp_hup(pgrp);
-	q.op = cpu_to_be32(CP_PGRP_HUP);
+	cp_pgrp_clear(pgrp);
+	if (all.stopped)
+		cp_pgrp_hup(pgrp);
+	q.op = cpu_to_be32(all.stopped ? CP_PGRP_HUP : CP_PGRP_CLEAR);
 	if (!bitmap_empty(map, CP_MAX_NODES + 1))
 		cp_call_nodes(map, CP_MSG_PGRP, &q, sizeof(q), r, sizeof(*r),
 			      lens, errs);
@@ -293,8 +392,8 @@ out:
  * @reply: struct cp_pgrp, the counts filled in
  * @max: its room
  *
- * A HUP is refused (-EBUSY, nobody signalled) while a member here holds
- * the group: it is not orphaned, whatever the asker counted before.
+ * A CLEAR or HUP is refused (-EBUSY, nothing done) while a member here
+ * holds the group: it is not orphaned, whatever the asker counted.
  *
  * Return: the reply length or a negative errno.
  */
@@ -307,16 +406,18 @@ int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max)
 	struct cp_pgrp_tally c;
 
 	if (pgrp <= 0 || sid <= 0 || pgrp > PID_MAX_LIMIT ||
-	    sid > PID_MAX_LIMIT || op > CP_PGRP_HUP) {
+	    sid > PID_MAX_LIMIT || op > CP_PGRP_CLEAR) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}
 	cp_count(CP_STAT_SVR_PGRP);
 	cp_pgrp_count(pgrp, sid, &c);
-	if (op == CP_PGRP_HUP) {
+	if (op != CP_PGRP_ASK) {
 		if (c.connected)
 			return -EBUSY;
-		cp_pgrp_hup(pgrp);
+		cp_pgrp_clear(pgrp);
+		if (op == CP_PGRP_HUP)
+			cp_pgrp_hup(pgrp);
 	}
 	*out = *q;
 	out->members = cpu_to_be32(c.members);

@@ -102,6 +102,7 @@ void cp_op_task_free(struct task_struct *tsk)
 
 	if (p) {
 		cp_count(CP_STAT_HOOK_TASK_FREE);
+		cp_pgrp_held_set(p, false);
 		cp_standin_del(p);
 		cp_proc_unpin(p);
 		cp_spare_free(p);

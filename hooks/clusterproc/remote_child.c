@@ -759,6 +759,7 @@ static int cp_rchild_fn(void *arg)
 	cp_rlimits_get(rq);
 	if (be32_to_cpu(rq->flags) & CP_REXEC_NNP)
 		task_set_no_new_privs(current);
+	cp_pgrp_held_set(p, be32_to_cpu(rq->flags) & CP_REXEC_PGRP_HELD);
 	xchg(&current->fs->umask, be32_to_cpu(rq->umask) & 0777);
 	if (clusterproc_chdir(job->cwd))
 		clusterproc_chdir("/");
@@ -1018,7 +1019,7 @@ static bool cp_rexec_fields_valid(const struct cp_request *r)
 	for (i = 0; i < CP_RLIM_N; i++)
 		if (be64_to_cpu(rq->rlim_cur[i]) > be64_to_cpu(rq->rlim_max[i]))
 			return false;
-	if (be32_to_cpu(rq->flags) & ~CP_REXEC_NNP ||
+	if (be32_to_cpu(rq->flags) & ~(CP_REXEC_NNP | CP_REXEC_PGRP_HELD) ||
 	    be32_to_cpu(rq->ngroups) > CP_REXEC_GROUPS)
 		return false;
 

@@ -233,7 +233,8 @@ static int cp_rexec_build(struct cp_rexec *rq, size_t max,
 	rq->sid = cpu_to_be32(task_session_nr_ns(current, &init_pid_ns));
 	rq->umask = cpu_to_be32(current->fs->umask);
 	rq->seq = cpu_to_be32(atomic_inc_return(&cp_rexec_seq));
-	rq->flags = cpu_to_be32(task_no_new_privs(current) ? CP_REXEC_NNP : 0);
+	rq->flags = cpu_to_be32((task_no_new_privs(current) ? CP_REXEC_NNP : 0) |
+				(cp_pgrp_held(current) ? CP_REXEC_PGRP_HELD : 0));
 	cp_rlimits_put(rq);
 	err = cp_groups_put(rq, c);
 	if (err)

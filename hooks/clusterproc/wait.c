@@ -384,7 +384,8 @@ void cp_op_reparent_remote(struct task_struct *father,
  * will_become_orphaned_pgrp() asks of a live member; otherwise the local
  * scan decides. The stand-in's group and session are those of the move:
  * a setpgid() on the process's node is not seen here (process-group
- * issue).
+ * issue). Likewise 0 for a member that moved here while its origin held
+ * its group (cp_pgrp_held_member(): its parent is there, not here).
  *
  * Return: 0 or CLUSTERPROC_NOT_HANDLED.
  */
@@ -392,7 +393,7 @@ int cp_op_orphaned_pgrp(struct pid *pgrp, struct task_struct *ignored)
 {
 	struct task_struct *t;
 
-	if (!cp_have_standins())
+	if (!cp_have_standins() && !cp_pgrp_held_any())
 		return CLUSTERPROC_NOT_HANDLED;
 	cp_count(CP_STAT_HOOK_ORPHANED_PGRP);
 	do_each_pid_task(pgrp, PIDTYPE_PGID, t) {
@@ -401,6 +402,11 @@ int cp_op_orphaned_pgrp(struct pid *pgrp, struct task_struct *ignored)
 		unsigned long flags;
 		bool live;
 
+		/* moved here, its group held at its origin (pgrp.c) */
+		if (t != ignored && cp_pgrp_held_member(t)) {
+			cp_count(CP_STAT_ORPHANED_PGRP_HELD);
+			return 0;
+		}
 		if ((t->flags & (PF_REMOTE | PF_KTHREAD)) != PF_REMOTE)
 			continue;
 		p = cp_proc_of(t);

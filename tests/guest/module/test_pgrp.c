@@ -231,6 +231,54 @@ START_TEST(test_orphaned_group_remote_stopped)
 }
 END_TEST
 
+/*
+ * ^Z across nodes: SIGTSTP to a job's group stops its member on node 2.
+ * J (here) leads group J; our child m, moved to node 2, is a member of J
+ * held to our session by us, its parent, in another group. On node 2
+ * m's parent is elsewhere, so node 2 alone judged J orphaned and, as in
+ * an orphaned group, discarded the SIGTSTP (before: m never stopped).
+ * The move now says the group is held at the origin (pgrp_held).
+ */
+START_TEST(test_tstp_stops_remote_member)
+{
+	struct cpp_mark m[] = { CPP_MARK(2, "orphaned_pgrp_held") };
+	pid_t j, c, r;
+	int st = 0;
+
+	cpp_marks_take(m, 1);
+	j = fork();
+	ck_assert_int_ge(j, 0);
+	if (j == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(setpgid(j, j), 0);
+	c = cpp_spawn_in(2, j, ARGS("sleep", LONG_MS));
+	ck_assert_int_eq(getpgid(c), j);
+	ck_assert_int_eq(kill(-j, SIGTSTP), 0);
+	ck_assert_int_eq(waitpid(j, &st, WUNTRACED), j);
+	ck_assert_msg(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
+		      "J here: status %#x, want stopped by SIGTSTP", st);
+	r = 0;
+	for (int t = 0; t < 500 && !r; t++) {
+		r = waitpid(c, &st, WUNTRACED | WNOHANG);
+		if (!r)
+			cp_sleep_ms(10);
+	}
+	ck_assert_msg(r == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
+		      "member %d of group %d on node 2, 5 s after kill(-%d, SIGTSTP): %d, status %#x, want stopped by SIGTSTP",
+		      c, j, j, r, st);
+	ck_assert_int_eq(kill(-j, SIGCONT), 0);
+	ck_assert_int_eq(waitpid(c, &st, WCONTINUED), c);
+	ck_assert_msg(WIFCONTINUED(st), "member on node 2: status %#x, want continued", st);
+	ck_assert_int_eq(kill(-j, SIGKILL), 0);
+	cpp_assert_killed(j, SIGKILL, "J");
+	cpp_assert_killed(c, SIGKILL, "member on node 2");
+	cpp_marks_assert_rose(m, 1, "job control stop on node 2");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("clusterproc_pgrp");
@@ -244,6 +292,7 @@ int main(void)
 	tcase_add_test(tc, test_setpgid_remote);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
+	tcase_add_test(tc, test_tstp_stops_remote_member);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
