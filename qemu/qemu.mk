@@ -65,12 +65,13 @@ qemu-clean:
 QEMU_SIM = $(BIN)/clustersim --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)
 QEMU_CHECK_DEPS = qemu module-tests module-tools $(BIN)/clustersim $(BIN)/cluster-init
 # TCG (no hardware virtualization here) makes a QEMU scenario cost about
-# twice a UML one: `make check` runs the wait, exit, ptrace and race
-# scenarios, where two CPUs and preemption matter, on QEMU nodes, and the
+# twice a UML one: `make check` runs the wait, exit, ptrace, race and
+# crash-inside-an-operation (nodefail-moments) scenarios, where two CPUs
+# and preemption matter, on QEMU nodes, and the
 # transport and signal suite (module-core) on the mixed cluster, where the
 # QEMU node takes part in every test; `make check-qemu-all` runs every
 # module scenario on QEMU nodes (module-core and module-unload as well).
-QEMU_CHECK_SCENARIOS ?= module-lifetime module-proc module-ptrace races races-moves
+QEMU_CHECK_SCENARIOS ?= module-lifetime module-proc module-ptrace races races-moves nodefail-moments
 QEMU_MIXED_SCENARIOS ?= module-core module-proc module-ptrace
 
 check-qemu: $(QEMU_CHECK_DEPS)

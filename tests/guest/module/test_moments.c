@@ -50,6 +50,13 @@
 #define HIT_MS		20000		/* the operation reaches the point */
 #define LONG_MS		"60000"		/* outlives the test */
 #define RESTART_MS	150000		/* a QEMU node's boot under TCG */
+/*
+ * Node 1's call timeout while the tests run: node 3's crash must be
+ * seen (link tolerance, 1.5 s, and a slow node's reaction) before a
+ * call held there times out: a timeout says "no answer", not "gone".
+ */
+#define CALL_TIMEOUT	"15000"
+#define CALL_TIMEOUT_PARAM "/sys/module/clusterproc/parameters/call_timeout_ms"
 
 /* node 3's hits of release point @point, -1 if it cannot be read */
 static long long hits_3(const char *point)
@@ -340,6 +347,9 @@ int main(void)
 	}
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_moments: not all nodes up\n");
+	if (self == 1 && cp_write_file(CALL_TIMEOUT_PARAM, CALL_TIMEOUT))
+		fprintf(stderr, "test_moments: cannot set %s\n",
+			CALL_TIMEOUT_PARAM);
 	if (self == 1) {
 		tcase_set_timeout(tc, 240);
 		tcase_add_loop_test(tc, test_rexec_target_dies_starting, 0,
