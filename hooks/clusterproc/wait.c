@@ -479,8 +479,30 @@ bool cp_standin_lost(struct cp_proc *p)
 }
 
 /*
+ * Did @t (a stand-in whose process just died) hold its group to its
+ * session, as exit_notify()'s E7 test asks of an exiting task? Then its
+ * death may orphan the group: @pgrp and @sid are set for the check.
+ */
+static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
+				  pid_t *sid)
+{
+	struct task_struct *parent;
+	bool held;
+
+	clusterproc_tasklist_read_lock();
+	parent = t->real_parent;
+	held = !is_global_init(parent) && task_pgrp(parent) != task_pgrp(t) &&
+	       task_session(parent) == task_session(t);
+	*pgrp = task_pgrp_nr_ns(t, &init_pid_ns);
+	*sid = task_session_nr_ns(t, &init_pid_ns);
+	clusterproc_tasklist_read_unlock();
+	return held && *pgrp > 0;
+}
+
+/*
  * A node left: its processes are gone. Each stand-in of a process that ran
- * there becomes "killed by SIGKILL" here, and its parent is told.
+ * there becomes "killed by SIGKILL" here, and its parent is told; a group
+ * it held to its session is judged as after an exit (pgrp.c).
  */
 static void cp_node_down_fn(struct work_struct *w)
 {
@@ -489,6 +511,7 @@ static void cp_node_down_fn(struct work_struct *w)
 	struct cp_proc *p;
 	unsigned int n;
 	bool dead, autoreap = false;
+	pid_t pgrp, sid;
 
 	bitmap_zero(down, CP_MAX_NODES + 1);
 	for (n = 1; n <= CP_MAX_NODES; n++)
@@ -507,6 +530,9 @@ static void cp_node_down_fn(struct work_struct *w)
 				cp_standin_autoreap(t);
 		}
 #endif
+		/* may sleep: the stand-in is counted as gone already */
+		if (cp_standin_held_group(t, &pgrp, &sid))
+			cp_pgrp_orphaned(pgrp, sid);
 		put_task_struct(t);
 	}
 }

@@ -23,7 +23,9 @@
  *    nodes 1 and 2 die of the signal;
  *  - ptrace, the other way: node 3 crashes while it traces a process of
  *    node 1's, held stopped: the tracee is detached and runs on
- *    (TracerPid 0, not stopped; SIGTERM then kills it).
+ *    (TracerPid 0, not stopped; SIGTERM then kills it);
+ *  - a process group only a process on node 3 held to its session: its
+ *    stopped member here gets SIGHUP then SIGCONT (orphaned by a crash).
  * The "before" and "after" of each (a move to a crashed node, a child on
  * a node that crashes) are test_crash's. CP_MOMENT_ROUNDS=N runs every
  * moment N times (make soak-nodefail: 20). Node 2 waits at a barrier of
@@ -31,6 +33,7 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "libclusterproc.h"
 
 #include <check.h>
 #include <errno.h>
@@ -39,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -325,6 +329,91 @@ START_TEST(test_tracer_node_dies)
 }
 END_TEST
 
+/*
+ * A crash orphans a process group (E3 at a node failure): node 3 dies
+ * with the only member that held the group to its session, and the
+ * group's stopped member here gets SIGHUP then SIGCONT, as after that
+ * member's exit. We are a subreaper in another session; M (setsid)
+ * forks P (group P, held by M, its parent in group M); P forks Q into
+ * group P, which stops; P moves to node 3 (its stand-in here still holds
+ * the group: test_edges:test_move_keeps_pgrp_attached); Q becomes our
+ * child. Node 3 crashes: P is killed by SIGKILL for M, and Q must die of
+ * SIGHUP (before: the node-down sweep judged no group, Q stayed
+ * stopped).
+ */
+START_TEST(test_crash_orphans_group)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned") };
+	pid_t mid, pq[2] = { 0, 0 }, r;
+	char path[256];
+	int pp[2], st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		pid_t p;
+
+		close(pp[0]);
+		if (setsid() < 0)
+			_exit(10);
+		p = fork();
+		if (p < 0)
+			_exit(11);
+		if (p == 0) {
+			char *av[] = { path, "sleep", LONG_MS, NULL };
+			pid_t ids[2] = { getpid(), 0 };
+
+			if (setpgid(0, 0))
+				_exit(12);
+			ids[1] = fork();
+			if (ids[1] < 0)
+				_exit(13);
+			if (ids[1] == 0) {
+				signal(SIGHUP, SIG_DFL);
+				raise(SIGSTOP);
+				_exit(14);	/* continued, no SIGHUP */
+			}
+			if (waitpid(ids[1], &st, WUNTRACED) != ids[1] ||
+			    !WIFSTOPPED(st))
+				_exit(15);
+			if (write(pp[1], ids, sizeof(ids)) != sizeof(ids))
+				_exit(16);
+			cp_rexecvp(3, av[0], av);
+			_exit(127);
+		}
+		/* P dies with node 3: killed by SIGKILL */
+		if (waitpid(p, &st, 0) != p)
+			_exit(17);
+		_exit(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? 0 : 18);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], pq, sizeof(pq)), sizeof(pq));
+	close(pp[0]);
+	ck_assert_msg(cpp_wait_where(pq[0], 3, 10000) == 0,
+		      "P %d did not move to node 3", pq[0]);
+	/* held by P's stand-in: Q stays stopped */
+	ck_assert_int_eq(waitpid(pq[1], &st, WNOHANG), 0);
+	cpp_marks_take(m, 1);
+	ck_assert_int_eq(cpp_cs_fail("3", "crash", NULL), 0);
+	r = cpp_wait_within(pq[1], &st, 15000);
+	if (r == 0) {
+		kill(pq[1], SIGKILL);
+		waitpid(pq[1], &st, 0);
+	}
+	ck_assert_msg(r == pq[1] && WIFSIGNALED(st) && WTERMSIG(st) == SIGHUP,
+		      "Q %d, the stopped member of a group only P held (P died with node 3): %d, status %#x, want killed by SIGHUP",
+		      pq[1], r, st);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "M: status %#x, want 0 (P killed by SIGKILL)", st);
+	cpp_marks_assert_rose(m, 1, "group orphaned by a crash");
+	cpp_restart_node(3, RESTART_MS);
+}
+END_TEST
+
 /* node 2: stay until node 1 is done (node 3 comes and goes) */
 START_TEST(test_moments_peer)
 {
@@ -359,6 +448,7 @@ int main(void)
 		tcase_add_loop_test(tc, test_ptrace_peek_lost, 0, rounds);
 		tcase_add_loop_test(tc, test_kill_pgrp_half_sent, 0, rounds);
 		tcase_add_loop_test(tc, test_tracer_node_dies, 0, rounds);
+		tcase_add_loop_test(tc, test_crash_orphans_group, 0, rounds);
 	} else {
 		tcase_set_timeout(tc, 3600);
 		tcase_add_test(tc, test_moments_peer);
