@@ -1,6 +1,7 @@
 /* Helpers for the process-model tests: see cp_proc_util.h */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "cs_tipc.h"
 #include "libclusterproc.h"
 
 #include <check.h>
@@ -239,15 +240,57 @@ void cpp_assert_killed(pid_t pid, int sig, const char *what)
 		      st, strsignal(sig));
 }
 
+/*
+ * @node, which runs no command of its own, has joined once its init
+ * publishes {DONE, node} (it then waits at the end barrier): a peer that
+ * ends its run before that leaves it unable to join.
+ */
+static int wait_done(int node, int ms)
+{
+	uint64_t bit = 1ULL << (node - 1);
+	struct cs_tipc_sub s;
+	int rc;
+
+	if (cs_tipc_sub_open(&s, CS_SVC_DONE, cp_expected_nodes()))
+		return -1;
+	for (int t = 0; t <= ms && !(s.seen & bit); t += 100)
+		if (cs_tipc_sub_wait(&s, 100) && errno != ETIMEDOUT)
+			break;
+	rc = s.seen & bit ? 0 : -1;
+	cs_tipc_sub_close(&s);
+	return rc;
+}
+
 void cpp_restart_node(int node, int ms)
 {
+	int nodes = cp_expected_nodes(), st;
+	long long up[65] = { 0 };
 	char name[16];
-	int st;
 
+	ck_assert(nodes >= 1 && nodes <= 64);
+	/* every other node's module must see it up, not only ours */
+	for (int k = 1; k <= nodes; k++)
+		if (k != node)
+			up[k] = cpp_stat(k, "node_up_events");
 	snprintf(name, sizeof(name), "%d", node);
 	ck_assert_int_eq(cpp_cs_fail(name, "restart", NULL), 0);
-	ck_assert_msg(cp_wait_nodes_up(cp_expected_nodes(), ms) == 0,
+	ck_assert_msg(cp_wait_nodes_up(nodes, ms) == 0,
 		      "node %d not up %d ms after its restart", node, ms);
+	for (int k = 1; k <= nodes; k++) {
+		int t;
+
+		for (t = 0; k != node && t <= ms; t += 100) {
+			if (cpp_stat(k, "node_up_events") > up[k])
+				break;
+			cp_sleep_ms(100);
+		}
+		ck_assert_msg(k == node || t <= ms,
+			      "node %d did not see node %d up %d ms after its restart",
+			      k, node, ms);
+	}
+	ck_assert_msg(wait_done(node, ms) == 0,
+		      "node %d booted again but did not join (no DONE) in %d ms",
+		      node, ms);
 	for (int t = 0; t < 100; t++) {
 		pid_t p = cpp_spawn_try(node, (const char *const[]){ "exit",
 								    "7", NULL });

@@ -69,9 +69,12 @@ pid_t cpp_wait_within(pid_t pid, int *st, int ms);
  */
 void cpp_assert_killed(pid_t pid, int sig, const char *what);
 /*
- * Boot crashed @node again (cs-fail NODE restart), wait up to @ms for
- * every node to see every other up, and prove it works: a child moved
- * there exits with the status it chose.
+ * Boot crashed @node (which runs no command of its own) again (cs-fail
+ * NODE restart), wait up to @ms for every node's module to see it up
+ * (each one's node_up_events rose) and for its init to have joined (its
+ * DONE published: a peer that ended its run before would leave it unable
+ * to join), and prove it works: a child moved there exits with the
+ * status it chose.
  */
 void cpp_restart_node(int node, int ms);
 /*
