@@ -14,6 +14,8 @@
 #include <linux/clusterproc.h>
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include "cp_wire.h"
 
@@ -126,6 +128,20 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
 int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
 void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
 bool cp_pgrp_held(struct task_struct *t);
+
+/*
+ * Does @parent hold @t's group @pgrp to its session (POSIX: a member
+ * whose parent is in another group of the same session, not init),
+ * as will_become_orphaned_pgrp() asks? tasklist_lock or RCU held.
+ */
+static inline bool cp_parent_holds_pgrp(struct task_struct *t,
+					struct task_struct *parent,
+					struct pid *pgrp)
+{
+	return !is_global_init(parent) && task_pgrp(parent) != pgrp &&
+	       task_session(parent) == task_session(t);
+}
+
 void cp_pgrp_held_set(struct cp_proc *p, bool held);
 bool cp_pgrp_held_any(void);
 bool cp_pgrp_held_member(struct task_struct *t);

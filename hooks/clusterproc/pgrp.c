@@ -191,8 +191,7 @@ static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
 				continue;
 			}
 		}
-		if (!is_global_init(parent) && task_pgrp(parent) != grp &&
-		    task_session(parent) == task_session(t))
+		if (cp_parent_holds_pgrp(t, parent, grp))
 			c->connected++;
 	} while_each_pid_task(grp, PIDTYPE_PGID, t);
 out:

@@ -415,9 +415,7 @@ int cp_op_orphaned_pgrp(struct pid *pgrp, struct task_struct *ignored)
 		spin_lock_irqsave(&p->lock, flags);
 		live = p->rstate < CP_RS_EXITED;
 		spin_unlock_irqrestore(&p->lock, flags);
-		if (live && !is_global_init(parent) &&
-		    task_pgrp(parent) != pgrp &&
-		    task_session(parent) == task_session(t)) {
+		if (live && cp_parent_holds_pgrp(t, parent, pgrp)) {
 			cp_count(CP_STAT_ORPHANED_PGRP_STANDIN);
 			return 0;
 		}
@@ -491,8 +489,7 @@ static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
 
 	clusterproc_tasklist_read_lock();
 	parent = t->real_parent;
-	held = !is_global_init(parent) && task_pgrp(parent) != task_pgrp(t) &&
-	       task_session(parent) == task_session(t);
+	held = cp_parent_holds_pgrp(t, parent, task_pgrp(t));
 	*pgrp = task_pgrp_nr_ns(t, &init_pid_ns);
 	*sid = task_session_nr_ns(t, &init_pid_ns);
 	clusterproc_tasklist_read_unlock();

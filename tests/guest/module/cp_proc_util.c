@@ -223,6 +223,22 @@ pid_t cpp_wait_within(pid_t pid, int *st, int ms)
 	return r;
 }
 
+void cpp_assert_dies_within(pid_t pid, int sig, int ms, const char *what)
+{
+	int st = 0;
+	pid_t r = cpp_wait_within(pid, &st, ms);
+
+	if (r == 0) {	/* do not leave it behind */
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	ck_assert_msg(r == pid, "%s %d: still there %d ms on (waitpid %d)",
+		      what, pid, ms, r);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sig,
+		      "%s %d: status %#x, want killed by %s", what, pid, st,
+		      strsignal(sig));
+}
+
 void cpp_assert_killed(pid_t pid, int sig, const char *what)
 {
 	siginfo_t si;

@@ -64,6 +64,12 @@ int cpp_set_delay(const char *point, unsigned int us);
 /* waitpid(@pid, @st, WNOHANG) every 10 ms for up to @ms: its result. */
 pid_t cpp_wait_within(pid_t pid, int *st, int ms);
 /*
+ * Our child @pid ends, killed by @sig, within @ms (polled: a remote child
+ * is reaped on its node); if it is still there, it is killed (nothing
+ * left behind) and the test fails naming @what.
+ */
+void cpp_assert_dies_within(pid_t pid, int sig, int ms, const char *what);
+/*
  * Our child @pid ended killed by @sig: waitid(WNOWAIT)'s siginfo says so
  * (CLD_KILLED), then waitpid() reaps it with that status.
  */
