@@ -480,19 +480,19 @@ bool cp_standin_lost(struct cp_proc *p)
  * Did @t (a stand-in whose process just died) hold its group to its
  * session, as exit_notify()'s E7 test asks of an exiting task? Then its
  * death may orphan the group: @pgrp and @sid are set for the check.
+ * RCU only (pointer comparisons): callable with tasklist_lock held.
  */
 static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
 				  pid_t *sid)
 {
-	struct task_struct *parent;
 	bool held;
 
-	clusterproc_tasklist_read_lock();
-	parent = t->real_parent;
-	held = cp_parent_holds_pgrp(t, parent, task_pgrp(t));
+	rcu_read_lock();
+	held = cp_parent_holds_pgrp(t, rcu_dereference(t->real_parent),
+				    task_pgrp(t));
 	*pgrp = task_pgrp_nr_ns(t, &init_pid_ns);
 	*sid = task_session_nr_ns(t, &init_pid_ns);
-	clusterproc_tasklist_read_unlock();
+	rcu_read_unlock();
 	return held && *pgrp > 0;
 }
 
@@ -687,6 +687,8 @@ static int cp_wait_exited(struct task_struct *t, struct cp_proc *p,
 		int why = CLD_KILLED, status = SIGKILL;
 		u64 utime = 0, stime = 0;
 		unsigned long flags;
+		bool told = false;
+		pid_t pgrp, sid;
 
 		spin_lock_irqsave(&p->lock, flags);
 		if (p->rstate >= CP_RS_EXITED && cp_why_exit(p->why)) {
@@ -694,9 +696,17 @@ static int cp_wait_exited(struct task_struct *t, struct cp_proc *p,
 			status = p->status;
 			utime = p->utime;
 			stime = p->stime;
+			told = true;
 		}
 		spin_unlock_irqrestore(&p->lock, flags);
 		cp_count(CP_STAT_WAIT_LOST);
+		/*
+		 * Its death is known here first (the node-down sweep may
+		 * find it reaped): a group it held is judged now, as after
+		 * an exit (queued: no sleep, whatever locks we hold).
+		 */
+		if (!told && cp_standin_held_group(t, &pgrp, &sid))
+			cp_queue_orphaned(NULL, pgrp, sid);
 		memset(&rep, 0, sizeof(rep));
 		rep.pid = cpu_to_be32(pid);
 		rep.wstat = cpu_to_be32(cp_wstat(why, status));
