@@ -121,4 +121,13 @@ bench-qemu: $(QEMU_CHECK_DEPS)
 	@grep -E '^(operation|rtt\.|kill|exec|deadwait|extra)' \
 		$(BUILD)/bench-runs/latest/node1/01-bench_module.log
 
-.PHONY: bench-qemu
+# ---- bench-qemu-boot (not in `make bench`: tens of boots) ----
+# BOOTS boots of a 3-node qemu-debug cluster (-smp 2, TCG here): how many
+# did not form, out of how many (node_qemu.c: the periodic tick).
+BOOTS ?= 30
+bench-qemu-boot: $(QEMU_CHECK_DEPS)
+	@$(TOP)/scripts/bench-qemu-boot.sh $(BIN)/clustersim \
+		$(CP_SCN_DIR)/connectivity.scn $(BOOTS) --backend qemu \
+		--qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)
+
+.PHONY: bench-qemu bench-qemu-boot
