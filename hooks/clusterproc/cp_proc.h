@@ -38,6 +38,7 @@ enum cp_proc_kind {
 	CP_PROC_LOCAL,		/* local process with an exec target */
 	CP_PROC_STANDIN,	/* runs on ->node; this task is its stand-in */
 	CP_PROC_RCHILD,		/* runs here; its parent is on ->pnode */
+	CP_PROC_HOLD,		/* a zombie holding a pid of ours for ->node */
 };
 
 /* Remote state of a stand-in's process, as reported by its node. */
@@ -55,8 +56,10 @@ enum cp_rstate {
  * struct cp_proc - per-task state of the process model
  * @kind: enum cp_proc_kind
  * @exec_node: LOCAL: node the next execve() runs on (0: here)
- * @node: STANDIN: node the process runs on
- * @pnode: RCHILD: node of the parent; @ppid its pid
+ * @node: STANDIN: node the process runs on; HOLD: node whose adopted
+ *	orphan has this pid (hold.c)
+ * @pnode: RCHILD: node of the parent; @ppid its pid. 0 once that node
+ *	went down: adopted by this node's init (remote_child.c, adoption)
  * @lock: protects the fields below (irqsave: taken under tasklist_lock)
  * @rstate: STANDIN: enum cp_rstate
  * @why: STANDIN: si_code (CLD_*) of the last event (of the exit once EXITED)
@@ -128,6 +131,14 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
 int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
 void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
 bool cp_pgrp_held(struct task_struct *t);
+void cp_rchild_node_up(unsigned int node, bool new_instance);
+int cp_rparent_hold(pid_t pid, unsigned int holder);
+
+/* hold.c */
+int cp_handle_hold(const struct cp_request *r, void *reply, size_t max);
+void cp_holds_node_up(unsigned int node, bool new_instance);
+void cp_holds_stop(void);
+unsigned int cp_holds_live(void);
 
 /*
  * Does @parent hold @t's group @pgrp to its session (POSIX: a member

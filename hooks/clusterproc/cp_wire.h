@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		5	/* 5: stats: 256 values; CP_MSG_PGRP */
+#define CP_VERSION		6	/* 6: CP_MSG_HOLD */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -55,6 +55,8 @@ enum cp_msg_type {
 	CP_MSG_REXEC_SETTLE = 22,	/* cp_rexec_settle; reply the same */
 	/* an orphaned process group: its members here (pgrp.c) */
 	CP_MSG_PGRP = 23,	/* cp_pgrp; reply the same */
+	/* pids of the receiver's that the sender's adopted orphans hold */
+	CP_MSG_HOLD = 24,	/* cp_hold; reply cp_hold (SYNC: the refused) */
 	CP_MSG_NTYPES
 };
 
@@ -249,6 +251,22 @@ struct cp_reap_reply {
 	__be32 why, status, uid;	/* si_code, si_status, si_uid */
 	__be32 pad;
 	__be64 ru[CP_RU_N];	/* getrusage(RUSAGE_BOTH) of the child */
+};
+
+/*
+ * The sender runs processes with pids of the receiver's range whose
+ * parent's node went down (adopted orphans, remote_child.c): the
+ * receiver must not hand those pids out again (hold.c). SYNC: the
+ * sender's whole list for the receiver (it replaces the last one; the
+ * reply lists the pids refused, taken here meanwhile); DROP: these died.
+ */
+#define CP_HOLD_MAX		64
+enum cp_hold_op { CP_HOLD_SYNC = 1, CP_HOLD_DROP = 2 };
+
+struct cp_hold {
+	__be32 op;		/* enum cp_hold_op */
+	__be32 count;		/* pids used in @pid */
+	__be32 pid[CP_HOLD_MAX];
 };
 
 /* The parent of pid (on the sending node) exited: new parent ppid. */

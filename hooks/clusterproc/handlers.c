@@ -129,6 +129,13 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_pgrp),
 		.handle = cp_handle_pgrp,
 	},
+	[CP_MSG_HOLD] = {
+		.name = "hold",
+		.req_min = sizeof(struct cp_hold),
+		.req_max = sizeof(struct cp_hold),
+		.rep_max = sizeof(struct cp_hold),
+		.handle = cp_handle_hold,
+	},
 	[CP_MSG_REXEC_SETTLE] = {
 		.name = "rexec_settle",
 		.req_min = sizeof(struct cp_rexec_settle),

@@ -65,6 +65,7 @@ void cp_stats_live(void)
 	atomic64_set(&cp_stats[CP_STAT_LIVE_JOBS], a);
 	atomic64_set(&cp_stats[CP_STAT_LIVE_OUTQ], b);
 	atomic64_set(&cp_stats[CP_STAT_LIVE_CALLS], cp_calls_live());
+	atomic64_set(&cp_stats[CP_STAT_LIVE_HOLDS], cp_holds_live());
 }
 
 struct cp_delay_slot cp_delay_slots[CP_NR_DELAY_POINTS] = {

@@ -118,6 +118,7 @@ static void cp_published(u32 inst, u32 addr, u32 port)
 {
 	struct cp_node_info *ni = &cp_nodes[inst];
 	const char *why = NULL;
+	bool new_instance = false;
 
 	spin_lock_bh(&cp_nodes_lock);
 	if (ni->up && ni->addr == addr && ni->port == port)
@@ -131,6 +132,9 @@ static void cp_published(u32 inst, u32 addr, u32 port)
 	else if (cp_addr_taken(addr, inst))
 		why = "that TIPC node already has a node number";
 	if (!why) {
+		/* a socket we did not know: a module loaded since */
+		new_instance = !ni->generation || ni->addr != addr ||
+			       ni->port != port;
 		ni->up = true;
 		ni->addr = addr;
 		ni->port = port;
@@ -143,6 +147,9 @@ static void cp_published(u32 inst, u32 addr, u32 port)
 	if (!why) {
 		cp_count(CP_STAT_NODE_UP);
 		pr_info("node %u up (tipc %x:%u)\n", inst, addr, port);
+		/* pids held for each other's adopted orphans (hold.c) */
+		cp_holds_node_up(inst, new_instance);
+		cp_rchild_node_up(inst, new_instance);
 	} else if (*why) {
 		cp_reject_pub(why, inst, addr, port);
 	}
@@ -165,7 +172,7 @@ static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 	pr_info("node %u down\n", inst);
 	cp_transport_node_down(inst);
 	cp_proc_node_down(inst);	/* its processes are lost (wait.c) */
-	cp_rchild_node_down(inst);	/* its children here die (fencing) */
+	cp_rchild_node_down(inst);	/* its children here: adopted */
 	cp_ptrace_node_down(inst);	/* its tracers too: detach */
 }
 

@@ -152,7 +152,10 @@ static int cp_local_location(pid_t pid)
 
 		p = cp_proc_of(t);
 		st = p ? READ_ONCE(p->rstate) : CP_RS_STARTING;
-		if (!p || p->kind != CP_PROC_STANDIN || st == CP_RS_STARTING)
+		if (p && p->kind == CP_PROC_HOLD)
+			node = p->node;		/* adopted there (hold.c) */
+		else if (!p || p->kind != CP_PROC_STANDIN ||
+			 st == CP_RS_STARTING)
 			node = cp_self;		/* (still) runs here */
 		else if (st != CP_RS_GONE)
 			node = p->node;
@@ -246,6 +249,7 @@ int cp_proc_start(void)
 void cp_proc_stop(void)
 {
 	WRITE_ONCE(cp_pid_ranges_on, false);
+	cp_holds_stop();
 	cp_rexec_stop();
 	cp_rchild_stop();
 	cp_wait_stop();

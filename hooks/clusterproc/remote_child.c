@@ -39,38 +39,38 @@
 #include "cp_internal.h"
 #include "cp_proc.h"
 
-enum cp_job_kind { CP_JOB_SPAWN, CP_JOB_REAP, CP_JOB_FENCE };
+enum cp_job_kind { CP_JOB_SPAWN, CP_JOB_REAP, CP_JOB_ADOPT, CP_JOB_HOLD };
 
 struct cp_job {
 	struct list_head link;
 	enum cp_job_kind kind;
 	struct completion done;
 	int result;
-	/* spawn */
+	/* spawn; hold: the holder */
 	unsigned int pnode;
 	const struct cp_rexec *rq;
 	const char *filename, *cwd;
 	const char **argv, **envp;
 	struct completion exec_done;
 	int exec_err;
-	/* reap */
+	/* reap; hold */
 	pid_t pid;
 	u32 flags;
 	struct cp_reap_reply *out;
-	/* fence: the node that went down (allocated; cp_rparent frees it) */
+	/* adopt: the node that went down (allocated; cp_rparent frees it) */
 	unsigned int down;
 };
 
 static struct task_struct *cp_rparent;
 static LIST_HEAD(cp_jobs);
 static DEFINE_SPINLOCK(cp_jobs_lock);
-static bool cp_fence_open;	/* under cp_jobs_lock: FENCE jobs may queue */
+static bool cp_adopt_open;	/* under cp_jobs_lock: ADOPT jobs may queue */
 static DECLARE_WAIT_QUEUE_HEAD(cp_jobs_wq);
 
 /* ---- outbound queue: messages recorded under locks, sent later ---- */
 
 enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP,
-		   CP_OUT_ORPHANED };
+		   CP_OUT_ORPHANED, CP_OUT_HOLD_SYNC, CP_OUT_HOLD_DROP };
 
 struct cp_out {
 	struct list_head link;
@@ -83,6 +83,7 @@ struct cp_out {
 		struct cp_event ev;
 		struct cp_reparent rp;
 		struct cp_pgrp pg;	/* ORPHANED: pgrp and sid */
+		pid_t pid;		/* HOLD_DROP: the adopted orphan */
 	} u;
 };
 
@@ -108,7 +109,8 @@ static unsigned int cp_out_type(const struct cp_out *o)
 {
 	return o->kind == CP_OUT_EVENT ? CP_MSG_EVENT :
 	       o->kind == CP_OUT_REPARENT ? CP_MSG_REPARENT :
-	       o->kind == CP_OUT_ORPHANED ? CP_MSG_PGRP : CP_MSG_REAP;
+	       o->kind == CP_OUT_ORPHANED ? CP_MSG_PGRP :
+	       o->kind == CP_OUT_AUTOREAP ? CP_MSG_REAP : CP_MSG_HOLD;
 }
 
 static pid_t cp_out_pid(const struct cp_out *o)
@@ -116,7 +118,8 @@ static pid_t cp_out_pid(const struct cp_out *o)
 	return o->kind == CP_OUT_EVENT ? be32_to_cpu(o->u.ev.pid) :
 	       o->kind == CP_OUT_REPARENT ? be32_to_cpu(o->u.rp.pid) :
 	       o->kind == CP_OUT_ORPHANED ? be32_to_cpu(o->u.pg.pgrp) :
-	       task_tgid_nr(o->task);
+	       o->kind == CP_OUT_HOLD_DROP ? o->u.pid :
+	       o->kind == CP_OUT_AUTOREAP ? task_tgid_nr(o->task) : 0;
 }
 
 static void cp_out_add(struct cp_out *o)
@@ -216,6 +219,9 @@ static int cp_out_send(struct cp_out *o, u8 type, const void *msg,
 	}
 }
 
+static int cp_hold_sync(unsigned int node);
+static int cp_hold_drop(unsigned int node, pid_t pid);
+
 static void cp_out_fn(struct work_struct *w)
 {
 	struct cp_out *o;
@@ -247,6 +253,12 @@ static void cp_out_fn(struct work_struct *w)
 		case CP_OUT_ORPHANED:
 			err = cp_pgrp_orphaned(be32_to_cpu(o->u.pg.pgrp),
 					       be32_to_cpu(o->u.pg.sid));
+			break;
+		case CP_OUT_HOLD_SYNC:
+			err = cp_hold_sync(o->node);
+			break;
+		case CP_OUT_HOLD_DROP:
+			err = cp_hold_drop(o->node, o->u.pid);
 			break;
 		}
 		cp_trace(CP_TR_FLUSH, cp_out_type(o), o->node, 0, cp_out_pid(o),
@@ -423,8 +435,43 @@ void cp_queue_autoreap(struct cp_proc *pool, struct task_struct *t)
 	cp_out_add(o);
 }
 
+/* An adopted orphan died: its origin may hand out its pid again. */
+static void cp_queue_hold_drop(struct cp_proc *pool, pid_t pid)
+{
+	struct cp_out *o = cp_out_alloc(pool);
+
+	if (!o)
+		return;	/* the next SYNC to the origin says it (dirty) */
+	o->kind = CP_OUT_HOLD_DROP;
+	o->node = CP_PID_NODE(pid);
+	o->u.pid = pid;
+	cp_out_add(o);
+}
+
+/*
+ * Tell @node which of its pids our adopted orphans hold (process context:
+ * the topology thread, cp_rparent). Only while cp_rparent and the worker
+ * run (cp_adopt_open, under cp_jobs_lock: cp_rchild_stop() clears it
+ * before it flushes the worker).
+ */
+static void cp_queue_hold_sync(unsigned int node)
+{
+	struct cp_out *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (!o)
+		return;
+	o->kind = CP_OUT_HOLD_SYNC;
+	o->node = node;
+	spin_lock(&cp_jobs_lock);
+	if (cp_adopt_open)
+		cp_out_add(o);
+	else
+		kfree(o);
+	spin_unlock(&cp_jobs_lock);
+}
+
 static void cp_queue_event(struct task_struct *tsk, struct cp_proc *p,
-			   int why, int status)
+			   unsigned int pnode, int why, int status)
 {
 	struct cp_out *o = cp_out_alloc(p);
 	u64 ut = tsk->utime + tsk->signal->utime;
@@ -433,7 +480,7 @@ static void cp_queue_event(struct task_struct *tsk, struct cp_proc *p,
 	if (!o)
 		return;
 	o->kind = CP_OUT_EVENT;
-	o->node = p->pnode;
+	o->node = pnode;
 	o->u.ev.pid = cpu_to_be32(task_tgid_nr(tsk));
 	o->u.ev.why = cpu_to_be32(why);
 	o->u.ev.status = cpu_to_be32(status);
@@ -460,6 +507,11 @@ bool cp_rchild_notify(struct task_struct *tsk, int sig)
 
 	if (!p || p->kind != CP_PROC_RCHILD || p->noreap)
 		return true;
+	if (!p->pnode) {
+		/* adopted: init reaps it; its origin may use the pid again */
+		cp_queue_hold_drop(p, task_tgid_nr(tsk));
+		return true;
+	}
 	cp_count(CP_STAT_HOOK_NOTIFY_PARENT);
 	cp_trace_hook(CP_STAT_HOOK_NOTIFY_PARENT, task_tgid_nr(tsk));
 	if (code & 0x80) {
@@ -472,7 +524,7 @@ bool cp_rchild_notify(struct task_struct *tsk, int sig)
 		why = CLD_EXITED;
 		status = code >> 8;
 	}
-	cp_queue_event(tsk, p, why, status);
+	cp_queue_event(tsk, p, p->pnode, why, status);
 	return false;
 }
 
@@ -489,9 +541,18 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 				 int why)
 {
 	struct cp_proc *p = cp_proc_of(tsk->group_leader);
+	unsigned int pnode;
 	int status;
 
 	if (for_ptracer || !p || p->kind != CP_PROC_RCHILD)
+		return;
+	/*
+	 * An adopted orphan's stops concern init: nobody. Adoption writes
+	 * pnode under the read lock too: read it once (an event for the
+	 * node that just went down fails there, harmlessly).
+	 */
+	pnode = READ_ONCE(p->pnode);
+	if (!pnode)
 		return;
 	cp_count(CP_STAT_HOOK_NOTIFY_CLDSTOP);
 	cp_trace_hook(CP_STAT_HOOK_NOTIFY_CLDSTOP, task_tgid_nr(tsk));
@@ -505,7 +566,7 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 	default:
 		status = tsk->exit_code & 0x7f;
 	}
-	cp_queue_event(tsk->group_leader, p, why, status);
+	cp_queue_event(tsk->group_leader, p, pnode, why, status);
 }
 
 /**
@@ -857,26 +918,40 @@ static int cp_job_reap(struct cp_job *job)
 /* Run a job in cp_rparent (the parent of every remote child here). */
 static int cp_job_run(struct cp_job *job);
 
-#define CP_FENCE_BATCH 32
+#define CP_ADOPT_BATCH 32
+
+/* Is @node up now? */
+static bool cp_node_is_up(unsigned int node)
+{
+	struct cp_node_info ni;
+
+	return cp_node_get(node, &ni) && ni.up;
+}
 
 /*
- * Fencing, in cp_rparent (the parent of every remote child here): node
- * @job->down went down, so the processes here whose parent is there are
- * dead for it (its wait reports them killed by SIGKILL, or their told
- * exit) and their pids are its own, free for it to use again. They must
- * not live on: each live one is killed and marked noreap (its exit is
- * autoreaped, nobody is told), each zombie is reaped here. Then, once the
- * partition heals, one pid never names two processes.
+ * Adoption, in cp_rparent (the parent of every remote child here): node
+ * @job->down went down, so the processes here whose parent is there lost
+ * their parent, as if it had died: on one machine init adopts them. So
+ * here: each live one gets getppid() 1, its PR_SET_PDEATHSIG signal, and
+ * pnode 0 (its exit is autoreaped, nobody is told; its stops go nowhere);
+ * each zombie is reaped here (the down node reports it killed, or its told
+ * exit). Their pids are the down node's, which reports them dead and may
+ * hand them out again: the pids are held there (hold.c) once it is back,
+ * by a SYNC that lists them (cp_hold_sync()), queued here if it is up
+ * already and at its next up otherwise.
  *
  * Locking: the children are looked at under tasklist_lock (read): a
  * child's exit_notify() (write) either ran before, and it is a zombie
  * whose death was recorded for the parent's node, or runs after and
- * sees noreap. SIGKILL is sent under the read lock, as kill_pgrp() does;
- * the zombies are reaped after the unlock, in batches.
+ * sees pnode 0. pnode is also read under the read lock by the
+ * stop/continue hook, once (READ_ONCE): a stale node there makes an
+ * event for the down node, which fails. The pdeath signal is sent under
+ * the read lock, as kill_pgrp() does; zombies are reaped after the
+ * unlock, in batches.
  */
-static void cp_job_fence(struct cp_job *job)
+static void cp_job_adopt(struct cp_job *job)
 {
-	pid_t zombies[CP_FENCE_BATCH];
+	pid_t zombies[CP_ADOPT_BATCH];
 	struct task_struct *t;
 	bool more;
 	int n;
@@ -889,17 +964,25 @@ static void cp_job_fence(struct cp_job *job)
 			struct cp_proc *p = cp_proc_of(t);
 
 			if (!p || p->kind != CP_PROC_RCHILD ||
-			    p->pnode != job->down)
+			    READ_ONCE(p->pnode) != job->down)
 				continue;
 			if (t->exit_state == EXIT_ZOMBIE) {
-				if (n < CP_FENCE_BATCH)
+				if (n < CP_ADOPT_BATCH)
 					zombies[n++] = task_tgid_nr(t);
 				else
 					more = true;
-			} else if (!READ_ONCE(p->noreap)) {
-				WRITE_ONCE(p->noreap, true);
-				send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
-				cp_count(CP_STAT_FENCE_KILLED);
+				continue;
+			}
+			if (READ_ONCE(p->noreap) || t->exit_state)
+				continue;
+			cp_pgrp_held_set(p, false);
+			WRITE_ONCE(p->ppid, 1);
+			WRITE_ONCE(p->pnode, 0);
+			cp_count(CP_STAT_ADOPTED);
+			if (t->pdeath_signal) {
+				send_sig_info(t->pdeath_signal, SEND_SIG_NOINFO,
+					      t);
+				cp_count(CP_STAT_ADOPT_PDEATH);
 			}
 		}
 		clusterproc_tasklist_read_unlock();
@@ -909,9 +992,48 @@ static void cp_job_fence(struct cp_job *job)
 
 			if (clusterproc_waitid(zombies[i], WNOHANG | WEXITED |
 					       __WALL, &info, &ru) > 0)
-				cp_count(CP_STAT_FENCE_REAPED);
+				cp_count(CP_STAT_ADOPT_REAPED);
 		}
 	} while (more);
+	/* back already (a short partition): hold the pids there now */
+	if (cp_node_is_up(job->down))
+		cp_queue_hold_sync(job->down);
+}
+
+/*
+ * A pid holder: a child of cp_rparent that exits at once, a zombie with
+ * PF_REMOTE that nobody reaps (cp_op_notify_parent() keeps it) until
+ * hold.c releases it. Its pid is then in use here, so no fork takes it;
+ * kill(2) and ptrace(2) of it go, as for a stand-in, to the node where the
+ * process runs (cp_local_location()). The module stays loaded while one
+ * exists (pinned, as a stand-in).
+ */
+static int cp_hold_fn(void *arg)
+{
+	struct cp_job *job = arg;
+	struct cp_proc *p = cp_proc_get_or_alloc(current, GFP_KERNEL);
+
+	if (p) {
+		p->kind = CP_PROC_HOLD;
+		p->node = job->pnode;
+		cp_proc_pin(p);
+		current->flags |= PF_REMOTE;
+	}
+	job->exec_err = p ? 0 : -ENOMEM;
+	complete(&job->exec_done);
+	clusterproc_exit(0);
+}
+
+static int cp_job_hold(struct cp_job *job)
+{
+	pid_t got;
+
+	init_completion(&job->exec_done);
+	got = clusterproc_spawn(cp_hold_fn, job, job->pid);
+	if (got < 0)
+		return got;
+	wait_for_completion(&job->exec_done);
+	return job->exec_err;
 }
 
 /* The parent's node is gone or forgot the child: release its zombie. */
@@ -946,13 +1068,15 @@ static int cp_rparent_main(void *unused)
 		wait_event_idle(cp_jobs_wq, !list_empty(&cp_jobs) ||
 				kthread_should_stop());
 		while ((job = cp_job_next())) {
-			if (job->kind == CP_JOB_FENCE) {
-				cp_job_fence(job);
+			if (job->kind == CP_JOB_ADOPT) {
+				cp_job_adopt(job);
 				kfree(job);
 				continue;
 			}
 			job->result = job->kind == CP_JOB_SPAWN ?
-				      cp_job_spawn(job) : cp_job_reap(job);
+				      cp_job_spawn(job) :
+				      job->kind == CP_JOB_HOLD ?
+				      cp_job_hold(job) : cp_job_reap(job);
 			complete(&job->done);
 		}
 	}
@@ -974,11 +1098,11 @@ static int cp_job_run(struct cp_job *job)
 }
 
 /**
- * cp_rchild_node_down() - membership: @node went down; fence its children
+ * cp_rchild_node_down() - membership: @node went down; adopt its children
  * @node: its number
  *
- * From the topology thread. Queues a fencing job for cp_rparent (see
- * cp_job_fence()); none once cp_rchild_stop() has begun.
+ * From the topology thread. Queues an adoption job for cp_rparent (see
+ * cp_job_adopt()); none once cp_rchild_stop() has begun.
  */
 void cp_rchild_node_down(unsigned int node)
 {
@@ -986,10 +1110,10 @@ void cp_rchild_node_down(unsigned int node)
 
 	if (!job)
 		return;
-	job->kind = CP_JOB_FENCE;
+	job->kind = CP_JOB_ADOPT;
 	job->down = node;
 	spin_lock(&cp_jobs_lock);
-	if (!cp_fence_open) {
+	if (!cp_adopt_open) {
 		spin_unlock(&cp_jobs_lock);
 		kfree(job);
 		return;
@@ -997,6 +1121,179 @@ void cp_rchild_node_down(unsigned int node)
 	list_add_tail(&job->link, &cp_jobs);
 	spin_unlock(&cp_jobs_lock);
 	wake_up(&cp_jobs_wq);
+}
+
+/* Nodes whose holds for us may be stale: a DROP or a SYNC to it failed. */
+static DECLARE_BITMAP(cp_hold_dirty, CP_MAX_NODES + 1);
+
+/* Our adopted orphans with pids of @node's: live, not yet told dead. */
+static int cp_adoptees_of(unsigned int node, struct cp_hold *m)
+{
+	struct task_struct *t;
+	int over = 0;
+
+	m->count = 0;
+	clusterproc_tasklist_read_lock();
+	for_each_process(t) {
+		struct cp_proc *p = cp_proc_of(t);
+		pid_t pid = task_tgid_nr(t);
+		u32 n = be32_to_cpu(m->count);
+
+		if (!p || p->kind != CP_PROC_RCHILD || READ_ONCE(p->pnode) ||
+		    t->exit_state || CP_PID_NODE(pid) != node)
+			continue;
+		if (n < CP_HOLD_MAX) {
+			m->pid[n] = cpu_to_be32(pid);
+			m->count = cpu_to_be32(n + 1);
+		} else {
+			over++;
+		}
+	}
+	clusterproc_tasklist_read_unlock();
+	return over;
+}
+
+/* An adopted orphan of @node's origin that @node will not hold: it dies. */
+static void cp_adoptee_refused(unsigned int node, pid_t pid)
+{
+	struct task_struct *t;
+	struct cp_proc *p;
+
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
+	p = t ? cp_proc_of(t) : NULL;
+	if (p && p->kind == CP_PROC_RCHILD && !READ_ONCE(p->pnode) &&
+	    CP_PID_NODE(pid) == node) {
+		send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
+		cp_count(CP_STAT_ADOPT_REFUSED);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The outbound worker, for a CP_OUT_HOLD_SYNC record: our adopted
+ * orphans' pids of @node's range, sent to @node, which holds them and
+ * releases what it held for us before. The list is taken when sent: a
+ * death after that queues its DROP behind this record (the queue is
+ * ordered), so @node never ends up holding a dead process's pid. What
+ * @node refuses (the pid is in use there: it was handed out again before
+ * it heard of the orphan) dies, so that one pid never names two
+ * processes; so does an orphan beyond CP_HOLD_MAX. A call that timed out
+ * is tried again (@node, just up, may not know us yet).
+ */
+static int cp_hold_sync(unsigned int node)
+{
+	struct cp_hold *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	struct cp_hold *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int err = -ENOMEM, over, tries = 0;
+	size_t len = 0;
+
+	if (!m || !r)
+		goto out;
+	m->op = cpu_to_be32(CP_HOLD_SYNC);
+	over = cp_adoptees_of(node, m);
+	if (!m->count && !test_bit(node, cp_hold_dirty)) {
+		err = 0;	/* nothing held there for us, nothing to hold */
+		goto out;
+	}
+	do {
+		err = cp_call(node, CP_MSG_HOLD, m, sizeof(*m), r, sizeof(*r),
+			      &len);
+	} while (err == -ETIMEDOUT && ++tries < 3);
+	if (err) {
+		set_bit(node, cp_hold_dirty);
+		goto out;
+	}
+	clear_bit(node, cp_hold_dirty);
+	cp_count(CP_STAT_HOLD_SYNC_SENT);
+	for (u32 i = 0; len == sizeof(*r) &&
+	     i < min_t(u32, be32_to_cpu(r->count), CP_HOLD_MAX); i++)
+		cp_adoptee_refused(node, be32_to_cpu(r->pid[i]));
+	if (over) {	/* rare: the list is full; they die as refused */
+		struct task_struct *t;
+
+		clusterproc_tasklist_read_lock();
+		for_each_process(t) {
+			struct cp_proc *p = cp_proc_of(t);
+			pid_t pid = task_tgid_nr(t);
+			bool listed = false;
+
+			if (!p || p->kind != CP_PROC_RCHILD ||
+			    READ_ONCE(p->pnode) || t->exit_state ||
+			    CP_PID_NODE(pid) != node)
+				continue;
+			for (u32 i = 0; i < CP_HOLD_MAX && !listed; i++)
+				listed = be32_to_cpu(m->pid[i]) == pid;
+			if (!listed) {
+				send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
+				cp_count(CP_STAT_ADOPT_REFUSED);
+			}
+		}
+		clusterproc_tasklist_read_unlock();
+	}
+out:
+	kfree(m);
+	kfree(r);
+	return err;
+}
+
+/* The outbound worker, for a CP_OUT_HOLD_DROP record. */
+static int cp_hold_drop(unsigned int node, pid_t pid)
+{
+	struct cp_hold m = {
+		.op = cpu_to_be32(CP_HOLD_DROP),
+		.count = cpu_to_be32(1),
+		.pid[0] = cpu_to_be32(pid),
+	};
+	size_t len;
+	int err;
+
+	if (!cp_node_is_up(node)) {
+		set_bit(node, cp_hold_dirty);
+		return -EHOSTDOWN;
+	}
+	err = cp_call(node, CP_MSG_HOLD, &m, sizeof(m), NULL, 0, &len);
+	if (err)
+		set_bit(node, cp_hold_dirty);
+	else
+		cp_count(CP_STAT_HOLD_DROP_SENT);
+	return err;
+}
+
+/**
+ * cp_rchild_node_up() - membership: @node is up (joined, or back)
+ * @node: its number
+ * @new_instance: its module is not the one we knew (a reboot, a reload)
+ *
+ * From the topology thread. If we run adopted orphans with pids of
+ * @node's, or what it holds for us may be stale, a SYNC tells it
+ * (cp_hold_sync()). A new instance holds nothing for us.
+ */
+void cp_rchild_node_up(unsigned int node, bool new_instance)
+{
+	if (node == cp_self)
+		return;
+	if (new_instance)
+		clear_bit(node, cp_hold_dirty);
+	cp_queue_hold_sync(node);
+}
+
+/**
+ * cp_rparent_hold() - hold @pid here for @holder's adopted orphan
+ * @pid: a pid of this node's range
+ * @holder: the node it runs on
+ *
+ * Process context, may sleep (cp_rparent starts the holder, see
+ * cp_hold_fn()).
+ *
+ * Return: 0, -EEXIST if @pid is in use here, or another -errno.
+ */
+int cp_rparent_hold(pid_t pid, unsigned int holder)
+{
+	struct cp_job job = { .kind = CP_JOB_HOLD, .pid = pid,
+			      .pnode = holder };
+
+	return cp_job_run(&job);
 }
 
 /*
@@ -1376,6 +1673,25 @@ void cp_rchild_node_down(unsigned int node)
 {
 }
 
+void cp_rchild_node_up(unsigned int node, bool new_instance)
+{
+}
+
+int cp_rparent_hold(pid_t pid, unsigned int holder)
+{
+	return -EOPNOTSUPP;
+}
+
+static int cp_hold_sync(unsigned int node)
+{
+	return 0;
+}
+
+static int cp_hold_drop(unsigned int node, pid_t pid)
+{
+	return 0;
+}
+
 static void cp_rchild_reap_orphan(pid_t pid)
 {
 }
@@ -1444,7 +1760,7 @@ int cp_rchild_start(void)
 	}
 	cp_rparent = t;
 	spin_lock(&cp_jobs_lock);
-	cp_fence_open = true;
+	cp_adopt_open = true;
 	spin_unlock(&cp_jobs_lock);
 	return 0;
 }
@@ -1458,14 +1774,14 @@ void cp_rchild_stop(void)
 	struct cp_out *o;
 
 	spin_lock(&cp_jobs_lock);
-	cp_fence_open = false;
+	cp_adopt_open = false;
 	spin_unlock(&cp_jobs_lock);
 	if (cp_rparent)
 		kthread_stop(cp_rparent);
 	cp_rparent = NULL;
-	/* fencing jobs it did not take (only those queue without a waiter) */
+	/* adoption jobs it did not take (only those queue without a waiter) */
 	while ((job = cp_job_next()))
-		if (job->kind == CP_JOB_FENCE)
+		if (job->kind == CP_JOB_ADOPT)
 			kfree(job);
 	WRITE_ONCE(cp_out_stopping, true);
 	if (cp_out_wq) {

@@ -319,6 +319,11 @@ static bool cp_standin_notify(struct task_struct *tsk)
  */
 bool cp_op_notify_parent(struct task_struct *tsk, int sig)
 {
+	struct cp_proc *p = cp_proc_of(tsk);
+
+	/* a pid holder (hold.c): the zombie is the hold */
+	if (p && p->kind == CP_PROC_HOLD)
+		return false;
 	if (tsk->flags & PF_REMOTE)
 		return cp_standin_notify(tsk);
 	return cp_rchild_notify(tsk, sig);

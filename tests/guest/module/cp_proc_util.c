@@ -144,6 +144,17 @@ long long cpp_stat(int node, const char *name)
 	return v;
 }
 
+long long cpp_stat_within(int node, const char *name, long long want, int ms)
+{
+	long long v = cpp_stat(node, name);
+
+	for (int t = 0; t < ms && v != want; t += 100) {
+		cp_sleep_ms(100);
+		v = cpp_stat(node, name);
+	}
+	return v;
+}
+
 void cpp_marks_take(struct cpp_mark *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

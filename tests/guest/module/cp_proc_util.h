@@ -31,6 +31,8 @@ pid_t cpp_spawn_try(int node, const char *const *args);
 int cpp_wait_where(pid_t pid, int node, int ms);
 /* Counter of node (this node directly, others through peer_stats). */
 long long cpp_stat(int node, const char *name);
+/* cpp_stat() until it is @want, up to @ms (polled): its last value */
+long long cpp_stat_within(int node, const char *name, long long want, int ms);
 /*
  * Path proof: a counter's value at a mark. cpp_marks_take() reads each
  * (node, name); cpp_marks_assert_rose() prints each one's rise and fails

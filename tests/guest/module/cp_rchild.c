@@ -5,12 +5,16 @@
  *   exit CODE                 exit(CODE)
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
- *   parent NODE MS            fork a child that runs "cp_rchild word MS"
- *                             on NODE (in our process group), then sleep
- *                             MS without reaping it, exit 0; 1 if the
- *                             fork fails (the child: 2 if its move does)
+ *   parent NODE MS [MODE ARGS...]
+ *                             fork a child that runs "cp_rchild word MS"
+ *                             (or "cp_rchild MODE ARGS...") on NODE (in
+ *                             our process group), then sleep MS without
+ *                             reaping it, exit 0; 1 if the fork fails
+ *                             (the child: 2 if its move does)
  *   fork NODE MS              as parent, but exit 0 at once: the child
  *                             lives on as an orphan of its node
+ *   pdeath SIG MS             PR_SET_PDEATHSIG SIG, then sleep MS, exit
+ *                             0 (SIG's default action may end it first)
  *   burn MS                   use MS of CPU time, exit 0
  *   check PPID PID NODE [PGRP SID]
  *                             exit 0 if getppid() == PPID, getpid() == PID,
@@ -484,12 +488,18 @@ int main(int argc, char **argv)
 		sleep_ms(arg(argv, 2));
 		return 0;
 	}
-	if ((!strcmp(m, "parent") || !strcmp(m, "fork")) && argc == 4) {
+	if ((!strcmp(m, "parent") && argc >= 4) ||
+	    (!strcmp(m, "fork") && argc == 4)) {
 		char *av[] = { argv[0], "word", argv[3], NULL };
 		pid_t k = fork();
 
 		if (k < 0)
 			return 1;
+		if (k == 0 && argc > 4) {
+			argv[3] = argv[0];	/* cp_rchild MODE ARGS... */
+			cp_rexecvp((int)arg(argv, 2), argv[0], argv + 3);
+			_exit(2);
+		}
 		if (k == 0) {
 			cp_rexecvp((int)arg(argv, 2), av[0], av);
 			_exit(2);
@@ -512,6 +522,12 @@ int main(int argc, char **argv)
 				return 1;
 			sleep_ms(10);
 		}
+		return 0;
+	}
+	if (!strcmp(m, "pdeath") && argc == 4) {
+		if (prctl(PR_SET_PDEATHSIG, (int)arg(argv, 2)))
+			return 3;
+		sleep_ms(arg(argv, 3));
 		return 0;
 	}
 	if (!strcmp(m, "sigstate") && argc == 3)

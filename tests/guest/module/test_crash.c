@@ -9,8 +9,12 @@
  *  - the wait in progress returns: the child is reaped as killed by
  *    SIGKILL; the other node 3 children likewise (waitid: CLD_KILLED,
  *    SIGKILL), with a SIGCHLD saying so, none reaped twice;
- *  - node 2's child of a node 3 parent is fenced (killed and reaped on
- *    node 2: no process of that group is left there);
+ *  - node 2's children of node 3 parents are adopted there, as by init:
+ *    getppid() says 1, and one that set PR_SET_PDEATHSIG (SIGTERM) dies
+ *    of it; once node 3 is back, it holds the adopted one's pid (one of
+ *    its range): kill(pid, 0) from node 1, routed through node 3, and
+ *    from node 3 itself reach it on node 2; killed, its pid is free
+ *    (ESRCH) everywhere;
  *  - node 2's own work goes on: node 1's child there exits 0, a new one
  *    exits with the status it chose; a move to node 3 is refused;
  *  - node 3 booted again (cs-fail 3 restart) joins, and a child moved
@@ -42,7 +46,7 @@
 #define BAR_DONE	0x43500601u	/* node 1 has checked everything */
 #define CRASH_AFTER_MS	300		/* the crash, once the wait blocks */
 #define LONG_MS		"60000"		/* outlives the test */
-#define FENCE_MS	15000		/* link tolerance (1.5 s) and margin */
+#define ADOPT_MS	15000		/* link tolerance (1.5 s) and margin */
 #define RESTART_MS	150000		/* a QEMU node's boot under TCG */
 
 /*
@@ -140,6 +144,67 @@ static int members_on_2(pid_t pgrp, int want, int ms)
 	return n;
 }
 
+/* kill(@pid, 0) on @node (0: here) within @ms: 0 or the last errno */
+static int kill0_within(int node, pid_t pid, int want, int ms)
+{
+	char v[16];
+	int err = -1;
+
+	snprintf(v, sizeof(v), "%d", pid);
+	for (int t = 0; t <= ms; t += 100) {
+		if (node) {
+			pid_t p = cpp_spawn(node, 0, ARGS("kill", v, "0"));
+			int st;
+
+			ck_assert_int_eq(waitpid(p, &st, 0), p);
+			ck_assert(WIFEXITED(st));
+			err = WEXITSTATUS(st);
+		} else {
+			err = kill(pid, 0) ? errno : 0;
+		}
+		if (err == want)
+			break;
+		cp_sleep_ms(100);
+	}
+	return err;
+}
+
+/*
+ * The orphan of node 3's on node 2, adopted there, after node 3 is back:
+ * its pid is held on node 3, so kill() reaches it from node 1 (asking
+ * node 3 where it is) and from node 3; once it is killed, the pid names
+ * nothing (node 3 released it).
+ */
+static void adopted_pid_held(pid_t orphan)
+{
+	int err;
+
+	err = kill0_within(0, orphan, 0, 10000);
+	ck_assert_msg(err == 0,
+		      "kill(%d, 0) from node 1 of node 3's orphan adopted on node 2, node 3 back: %s, want 0 (held on node 3)",
+		      orphan, strerror(err));
+	err = kill0_within(3, orphan, 0, 0);
+	ck_assert_msg(err == 0,
+		      "kill(%d, 0) on node 3 of its pid held for node 2: %s, want 0",
+		      orphan, strerror(err));
+	/* node 3 booted during this test: its counters are this test's */
+	ck_assert_msg(cpp_stat(3, "live_holds") == 1 &&
+		      cpp_stat(3, "hold_taken") == 1,
+		      "node 3 back: live_holds %lld hold_taken %lld, want 1 and 1",
+		      cpp_stat(3, "live_holds"), cpp_stat(3, "hold_taken"));
+	ck_assert_int_eq(kill(orphan, SIGKILL), 0);
+	err = kill0_within(0, orphan, ESRCH, 10000);
+	ck_assert_msg(err == ESRCH,
+		      "kill(%d, 0) after it was killed: %s, want ESRCH",
+		      orphan, strerror(err));
+	err = kill0_within(3, orphan, ESRCH, 5000);
+	ck_assert_msg(err == ESRCH,
+		      "kill(%d, 0) on node 3 after it was killed: %s, want ESRCH (hold released)",
+		      orphan, strerror(err));
+	ck_assert_int_eq(cpp_stat_within(3, "live_holds", 0, 5000), 0);
+	ck_assert_int_eq(cpp_stat(3, "hold_released"), 1);
+}
+
 /* Boot node 3 again; it joins and works: a fresh pid space there. */
 static void restart_3(void)
 {
@@ -179,8 +244,10 @@ START_TEST(test_crash_mid_wait)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events"),
 				CPP_MARK(2, "node_down_events"),
-				CPP_MARK(2, "fence_killed") };
-	pid_t waited, signalled, parent3, on2, p;
+				CPP_MARK(2, "adopted"),
+				CPP_MARK(2, "adopt_pdeath") };
+	pid_t waited, signalled, parent3, pdeath3, on2, orphan = 0, p;
+	struct cp_ps_proc e = { 0 };
 	double t_crash;
 	siginfo_t si;
 	sigset_t set;
@@ -189,7 +256,7 @@ START_TEST(test_crash_mid_wait)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
-	cpp_marks_take(m, 3);
+	cpp_marks_take(m, 4);
 	waited = cpp_spawn(3, 0, ARGS("sleep", LONG_MS));
 	signalled = cpp_spawn(3, 0, ARGS("sleep", LONG_MS));
 	/* its own group: its child on node 2 is found by the group */
@@ -198,6 +265,13 @@ START_TEST(test_crash_mid_wait)
 	ck_assert_msg(n == 1,
 		      "node 3's child %d: %d members of its group on node 2, want 1 (its child)",
 		      parent3, n);
+	/* the same, whose child on node 2 has PR_SET_PDEATHSIG SIGTERM */
+	pdeath3 = cpp_spawn(3, 1, ARGS("parent", "2", LONG_MS, "pdeath", "15",
+				       LONG_MS));
+	n = members_on_2(pdeath3, 1, 10000);
+	ck_assert_msg(n == 1,
+		      "node 3's child %d: %d members of its group on node 2, want 1 (its child)",
+		      pdeath3, n);
 	/* ends after node 3's SIGCHLD is taken (see crash_later()) */
 	on2 = cpp_spawn(2, 0, ARGS("sleep", "20000"));
 	crash_later();
@@ -208,21 +282,42 @@ START_TEST(test_crash_mid_wait)
 	/* make bench-nodefail: failure detection against the tolerance */
 	printf("# detect crash to wait return %.0f ms, TIPC link tolerance %ld ms\n",
 	       now_ms() - t_crash, link_tolerance_ms());
-	si = sigchld_of_any((const pid_t[]){ waited, signalled, parent3 }, 3);
+	si = sigchld_of_any((const pid_t[]){ waited, signalled, parent3,
+					     pdeath3 }, 4);
 	ck_assert_msg(si.si_code == CLD_KILLED && si.si_status == SIGKILL,
 		      "SIGCHLD of %d on crashed node 3: code %d status %d, want CLD_KILLED SIGKILL",
 		      si.si_pid, si.si_code, si.si_status);
 	cpp_assert_killed(signalled, SIGKILL, "child on crashed node 3");
 	cpp_assert_killed(parent3, SIGKILL,
 			  "child on crashed node 3 (a parent)");
+	cpp_assert_killed(pdeath3, SIGKILL,
+			  "child on crashed node 3 (a parent)");
 	/* once each: nothing more to reap of node 3 */
 	ck_assert_int_eq(waitpid(waited, &st, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
-	/* fencing: its pid is node 3's; node 3 must be free to reuse it */
-	n = members_on_2(parent3, 0, FENCE_MS);
+	/*
+	 * Adopted on node 2, as init adopts an orphan: getppid() 1 (before:
+	 * killed, "fenced"); the one with a pdeath signal got it and died.
+	 */
+	for (int t = 0; t <= ADOPT_MS && e.ppid != 1; t += 100) {
+		int pids[8];
+
+		n = cp_ps_pgrp_members(2, parent3, pids, 8);
+		ck_assert_msg(n == 1,
+			      "node 3's child on node 2 (group %d): %d members, want 1 (adopted, alive)",
+			      parent3, n);
+		orphan = pids[0];
+		ck_assert_int_eq(cp_ps_scan_pid(2, orphan, &e), 1);
+		if (e.ppid != 1)
+			cp_sleep_ms(100);
+	}
+	ck_assert_msg(e.ppid == 1,
+		      "node 3's child %d on node 2: parent %d %d ms after the crash, want 1 (adopted)",
+		      orphan, e.ppid, ADOPT_MS);
+	n = members_on_2(pdeath3, 0, ADOPT_MS);
 	ck_assert_msg(n == 0,
-		      "node 3's child on node 2 (group %d): %d left %d ms after the crash, want 0 (fenced)",
-		      parent3, n, FENCE_MS);
+		      "node 3's child on node 2 with PR_SET_PDEATHSIG SIGTERM (group %d): %d left %d ms after the crash, want 0",
+		      pdeath3, n, ADOPT_MS);
 	ck_assert_int_eq(waitpid(on2, &st, 0), on2);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "child on node 2 across node 3's crash: status %#x, want exited 0",
@@ -240,8 +335,9 @@ START_TEST(test_crash_mid_wait)
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "zombies on node 2 after the crash: %d, want 0",
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	cpp_marks_assert_rose(m, 3, "crash");
+	cpp_marks_assert_rose(m, 4, "crash");
 	restart_3();
+	adopted_pid_held(orphan);
 	crash_under_tracer();
 	restart_3();
 }

@@ -11,10 +11,13 @@
  * children all exit 0. Then node 3 is back, and a child there exits with
  * the status it chose. A child on node 3 whose exit node 1 heard of
  * (SIGCHLD: exited 5) before the cut is reaped as exited 5, not as lost.
- * Fencing: a child still running on node 3 when node 1 declared it lost
- * (reaped here as killed by SIGKILL) does not live on there: after the
- * heal its pid names no process on node 3, and node 3 keeps no zombie
- * of ours (one pid never names two processes).
+ * Adoption: a child still running on node 3 when node 1 declared it
+ * lost (reaped here as killed by SIGKILL) lives on there, adopted by
+ * node 3 (its parent's node went away, as its parent might die); after
+ * the heal node 1 holds its pid (one of node 1's range, which it must
+ * not hand out again while the process lives): kill(pid, 0) from here
+ * reaches it on node 3; killed, its pid is free (ESRCH); node 3 keeps no
+ * zombie of ours.
  * Kernel-observable facts only: wait(2) statuses, SIGCHLD's siginfo,
  * errno, node_down_events during this test. Nodes 2 and 3 wait at a
  * barrier until node 1 is done (an idle node would end its run when it
@@ -117,6 +120,41 @@ static pid_t exited_before_cut(void)
 }
 
 /*
+ * @pid, node 1's, adopted on node 3: held here, so kill() reaches it
+ * (within 10 s: node 3 sends the hold when it sees node 1 again); once
+ * killed, ESRCH (node 1 released the hold).
+ */
+static void held_then_free(pid_t pid)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "hold_released"),
+				CPP_MARK(3, "hold_drop_sent") };
+	int err = -1;
+
+	for (int t = 0; t <= 10000 && err; t += 100) {
+		err = kill(pid, 0) ? errno : 0;
+		if (err)
+			cp_sleep_ms(100);
+	}
+	ck_assert_msg(err == 0,
+		      "kill(%d, 0) here of our child adopted on node 3: %s, want 0 (its pid held here)",
+		      pid, strerror(err));
+	ck_assert_int_eq(cpp_stat(1, "live_holds"), 1);
+	cpp_marks_take(m, 2);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	for (int t = 0; t <= 10000 && err != ESRCH; t += 100) {
+		err = kill(pid, 0) ? errno : 0;
+		if (err != ESRCH)
+			cp_sleep_ms(100);
+	}
+	ck_assert_msg(err == ESRCH,
+		      "kill(%d, 0) after killing it: %s, want ESRCH (hold released)",
+		      pid, strerror(err));
+	/* its death told to node 1 (a DROP), which released the pid */
+	ck_assert_int_eq(cpp_stat_within(1, "live_holds", 0, 5000), 0);
+	cpp_marks_assert_rose(m, 2, "adopted orphan killed");
+}
+
+/*
  * Children of 0..300 ms on nodes 2 and 3 while node 3 is cut off: before
  * the cut, during it (a REXEC to node 3 fails: the spawn reports it) and
  * after the links time out.
@@ -124,7 +162,7 @@ static pid_t exited_before_cut(void)
 START_TEST(test_partition_mid_race)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "node_down_events"),
-				CPP_MARK(3, "fence_killed") };
+				CPP_MARK(3, "adopted") };
 	struct kid k[2 * ROUNDS];
 	int n = 0, lost = 0, ok3 = 0, refused = 0, est;
 	pid_t early, longer;
@@ -133,7 +171,7 @@ START_TEST(test_partition_mid_race)
 	cpp_marks_take(m, 2);
 	memset(k, 0, sizeof(k));
 	early = exited_before_cut();
-	/* outlives the cut: lost for node 1, must die on node 3 */
+	/* outlives the cut: lost for node 1, adopted on node 3 */
 	longer = cpp_spawn(3, 0, ARGS("sleep", "30000"));
 	k[n].pid = longer;
 	k[n++].node = 3;
@@ -197,7 +235,7 @@ START_TEST(test_partition_mid_race)
 		      longer, k[0].st);
 	/* node 3 back, and working */
 	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 20000), 0);
-	/* the cut was a node going down here, and fenced there */
+	/* the cut was a node going down here, and adoption there */
 	cpp_marks_assert_rose(m, 2, fault());
 	for (int t = 0; t < 100; t++) {
 		pid_t p = cpp_spawn_try(3, ARGS("exit", "7"));
@@ -211,17 +249,19 @@ START_TEST(test_partition_mid_race)
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
 			      "child on node 3 after the heal: status %#x, want exited 7",
 			      st);
-		/*
-		 * Before fencing: "kill(longer, 0) on node 3: exit 0 (it
-		 * lives)": it ran on with the pid node 1 had freed.
-		 */
+		/* adopted on node 3, alive */
 		snprintf(v, sizeof(v), "%d", longer);
 		p = cpp_spawn(3, 0, ARGS("kill", v, "0"));
 		ck_assert_int_eq(waitpid(p, &st, 0), p);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == ESRCH,
-			      "kill(%d, 0) on node 3 after the heal: status %#x (exit %d), want exit %d (ESRCH: fenced)",
-			      longer, st, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-			      ESRCH);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			      "kill(%d, 0) on node 3 after the heal: status %#x (exit %d), want exit 0 (adopted there)",
+			      longer, st, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		/*
+		 * Its pid held here: kill() finds it on node 3. Before the
+		 * hold: ESRCH here, and node 1 free to hand the pid out
+		 * while it lived.
+		 */
+		held_then_free(longer);
 		p = cpp_spawn(3, 0, ARGS("zombies"));
 		ck_assert_int_eq(waitpid(p, &st, 0), p);
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
