@@ -342,11 +342,12 @@ void cp_spare_free(struct cp_proc *p)
  * @tsk: the exiting task (current), before write_lock_irq(&tasklist_lock)
  *
  * May sleep. A tracer's remote tracees are detached first
- * (cp_ptrace_exit_prepare()). A remote child's death (one event, kept in its leader's
- * state) and a parent's remote children (a reparent and an autoreap each,
- * kept in its own state) are reserved here, so that the record hooks
- * under the lock need no allocation. A child that becomes remote after
- * this count (a move racing with the exit) falls back to GFP_ATOMIC.
+ * (cp_ptrace_exit_prepare()). A remote child's death (one event, kept in
+ * its leader's state) and a parent's remote children (a reparent, an
+ * autoreap and a group check each, kept in its own state) are reserved
+ * here, so that the record hooks under the lock need no allocation. A
+ * child that becomes remote after this count (a move racing with the
+ * exit) falls back to GFP_ATOMIC.
  */
 void cp_op_exit_prepare(struct task_struct *tsk)
 {
@@ -368,7 +369,7 @@ void cp_op_exit_prepare(struct task_struct *tsk)
 		return;
 	p = cp_proc_get_or_alloc(tsk, GFP_KERNEL);
 	if (p)
-		cp_spare_fill(p, (lp == p ? 1 : 0) + 2 * kids);
+		cp_spare_fill(p, (lp == p ? 1 : 0) + 3 * kids);
 }
 
 /**

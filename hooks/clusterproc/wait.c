@@ -337,12 +337,17 @@ bool cp_op_notify_parent(struct task_struct *tsk, int sig)
  *
  * Record context: write_lock_irq(&tasklist_lock). Moves every stand-in
  * to @reaper, tells the new parent about an exit already known, and
- * queues the news for the process's node (getppid, pdeath_signal).
+ * queues the news for the process's node (getppid, pdeath_signal). The
+ * base's reparent_leader() never sees a stand-in: the check it makes of
+ * the child's group (orphaned by this exit, with a stopped member: E7)
+ * is queued for after the unlock, where the worker judges the group on
+ * every node (cp_pgrp_orphaned()), as for the kill_orphaned_pgrp op.
  */
 void cp_op_reparent_remote(struct task_struct *father,
 			   struct task_struct *reaper, struct list_head *dead)
 {
 	struct cp_proc *pool = cp_proc_of(father);	/* exit_prepare's */
+	struct pid *last = NULL;
 	struct task_struct *t, *n;
 
 	list_for_each_entry_safe(t, n, &father->children, sibling) {
@@ -364,6 +369,17 @@ void cp_op_reparent_remote(struct task_struct *father,
 		if (READ_ONCE(p->rstate) < CP_RS_REAPING)
 			cp_queue_reparent(pool, p->node, task_tgid_nr(t),
 					  task_tgid_nr(reaper));
+		/* reparent_leader()'s test; one check per group in a row */
+		if (!same_thread_group(reaper, father) &&
+		    READ_ONCE(p->rstate) < CP_RS_EXITED &&
+		    task_pgrp(t) != task_pgrp(father) &&
+		    task_session(t) == task_session(father) &&
+		    task_pgrp(t) != last) {
+			last = task_pgrp(t);
+			cp_count(CP_STAT_REPARENT_PGRP_CHECK);
+			cp_queue_orphaned(pool, pid_nr(last),
+					  task_session_nr_ns(t, &init_pid_ns));
+		}
 		if (same_thread_group(reaper, father) || !READ_ONCE(p->dead) ||
 		    READ_ONCE(p->rstate) != CP_RS_EXITED)
 			continue;

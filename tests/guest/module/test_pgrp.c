@@ -22,6 +22,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,13 +155,13 @@ END_TEST
  * E7): every member, wherever it runs, gets SIGHUP then SIGCONT, as
  * POSIX says of an orphaned group with a stopped member. We are a
  * subreaper in another session; M (setsid) forks P (group P: its parent
- * M, in another group of the session, holds the group); P forks Q into
- * group P, which moves to node 2 and stops there; P exits. Q, now our
- * child, must die of SIGHUP. Before the kill_orphaned_pgrp op, node 1
- * judged the group by its own members (Q's stand-in is no stopped job)
- * and node 2 never judged it: Q stayed stopped.
+ * M, in another group of the session, holds the group); P forks Q, which
+ * moves to node 2 and stops there; P exits. Q, now our child, must die
+ * of SIGHUP. Q is in group P (@own_group false: P's exit orphans its own
+ * group) or in a group of its own, held by P (@own_group true: P's exit
+ * orphans its child's group, as reparent_leader() judges it).
  */
-START_TEST(test_orphaned_group_remote_stopped)
+static void orphan_stopped_member(bool own_group, const char *what)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned"),
 				CPP_MARK(2, "pgrp_hup") };
@@ -194,6 +195,8 @@ START_TEST(test_orphaned_group_remote_stopped)
 			if (c == 0) {
 				char *av[] = { path, "stop", "13", NULL };
 
+				if (own_group && setpgid(0, 0))
+					_exit(126);
 				signal(SIGHUP, SIG_DFL);
 				cp_rexecvp(2, av[0], av);
 				_exit(127);
@@ -202,7 +205,7 @@ START_TEST(test_orphaned_group_remote_stopped)
 				_exit(14);
 			if (write(pp[1], &c, sizeof(c)) != sizeof(c))
 				_exit(15);
-			_exit(0);	/* orphans group P */
+			_exit(0);	/* orphans group P, or Q's */
 		}
 		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
 		    WEXITSTATUS(st))
@@ -216,9 +219,36 @@ START_TEST(test_orphaned_group_remote_stopped)
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		      "session leader M: status %#x", st);
 	ck_assert_int_eq(CP_PID_NODE(q), 1);
-	cpp_assert_dies_within(q, SIGHUP, 10000,
-			       "the orphaned group's stopped member on node 2, after P's exit (no SIGHUP/SIGCONT?)");
+	cpp_assert_dies_within(q, SIGHUP, 10000, what);
 	cpp_marks_assert_rose(m, 2, "orphaned group across nodes");
+}
+
+/*
+ * Before the kill_orphaned_pgrp op, node 1 judged the group by its own
+ * members (Q's stand-in is no stopped job) and node 2 never judged it:
+ * Q stayed stopped.
+ */
+START_TEST(test_orphaned_group_remote_stopped)
+{
+	orphan_stopped_member(false,
+			      "the orphaned group's stopped member on node 2, after P's exit (no SIGHUP/SIGCONT?)");
+}
+END_TEST
+
+/*
+ * The group of P's child Q, held by P alone: the base judges it in
+ * reparent_leader(), which a stand-in never reaches (reparent_remote
+ * moves it first). Before the reparent_remote op queued the check: Q
+ * stayed stopped.
+ */
+START_TEST(test_parent_exit_orphans_child_group)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "reparent_pgrp_check") };
+
+	cpp_marks_take(m, 1);
+	orphan_stopped_member(true,
+			      "the stopped child on node 2, in its own group, after its parent P's exit (no SIGHUP/SIGCONT?)");
+	cpp_marks_assert_rose(m, 1, "P's exit checked its moved child's group");
 }
 END_TEST
 
@@ -283,6 +313,7 @@ int main(void)
 	tcase_add_test(tc, test_setpgid_remote);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
+	tcase_add_test(tc, test_parent_exit_orphans_child_group);
 	tcase_add_test(tc, test_tstp_stops_remote_member);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
