@@ -17,6 +17,7 @@
  * process of another node's.
  */
 #include <linux/clusterproc.h>
+#include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -72,6 +73,54 @@ pid_t cp_op_pid_attr(pid_t pid, enum pid_type type)
 	return ret;
 }
 
+static unsigned int cp_pgrp_members_elsewhere(pid_t pgrp, pid_t sid);
+
+/*
+ * setpgid(0, @pgid) into a group with no member here: on one machine the
+ * base finds a member of the group in the caller's session and moves the
+ * caller in. Here the members may all run on other nodes (born there, no
+ * stand-in of theirs here): if a node counts a member of @pgid in our
+ * session, current joins the group (clusterproc_set_pgrp_sid(): the
+ * group's struct pid here, made with that number if none exists), as the
+ * base would; else the base answers (EPERM). Only for the caller itself,
+ * single-threaded, not a session leader (the base's EPERM): the kernel
+ * helper moves current. Not one tasklist_lock section as on one
+ * machine: a group whose last member exits on its node between the
+ * count and the join is joined anyway (it then has one member, us).
+ */
+static int cp_setpgid_remote_group(pid_t pgid)
+{
+	pid_t sid = task_session_nr_ns(current, &init_pid_ns);
+	const struct cred *old;
+	struct cred *kcred;
+	bool here;
+	int err;
+
+	if (current->signal->leader || !thread_group_empty(current) ||
+	    pgid < (1 << CP_PID_SHIFT) || pgid > PID_MAX_LIMIT)
+		return CLUSTERPROC_NOT_HANDLED;
+	rcu_read_lock();
+	here = pid_task(find_vpid(pgid), PIDTYPE_PGID);
+	rcu_read_unlock();
+	if (here || !cp_pgrp_members_elsewhere(pgid, sid))
+		return CLUSTERPROC_NOT_HANDLED;
+	/*
+	 * Making the group's struct pid with a chosen number is
+	 * set_tid's privilege (CAP_CHECKPOINT_RESTORE): the module's, not
+	 * the caller's, whose request the checks above decided.
+	 */
+	kcred = prepare_kernel_cred(NULL);
+	if (!kcred)
+		return -ENOMEM;
+	old = override_creds(kcred);
+	err = clusterproc_set_pgrp_sid(pgid, sid);
+	revert_creds(old);
+	put_cred(kcred);
+	if (!err)
+		cp_count(CP_STAT_SETPGID_REMOTE_JOIN);
+	return err;
+}
+
 /**
  * cp_op_setpgid() - setpgid(2) before any lock (H1)
  * @pid: the target (0 already replaced by the caller's pid)
@@ -84,8 +133,10 @@ pid_t cp_op_pid_attr(pid_t pid, enum pid_type type)
  * of it fails as for any child after its exec, EPERM if it is in
  * another session, else EACCES (the order of the base's checks). The
  * tasklist read lock keeps our children lists still while searched.
+ * The caller joining a group whose members all run on other nodes:
+ * cp_setpgid_remote_group().
  *
- * Return: -EACCES, -EPERM, or CLUSTERPROC_NOT_HANDLED (the base's).
+ * Return: 0, -EACCES, -EPERM, or CLUSTERPROC_NOT_HANDLED (the base's).
  */
 int cp_op_setpgid(pid_t pid, pid_t pgid)
 {
@@ -109,6 +160,9 @@ int cp_op_setpgid(pid_t pid, pid_t pgid)
 	}
 out:
 	clusterproc_tasklist_read_unlock();
+	if (ret == CLUSTERPROC_NOT_HANDLED && pgid != pid &&
+	    pid == task_tgid_nr(current))
+		ret = cp_setpgid_remote_group(pgid);
 	return ret;
 }
 
@@ -383,6 +437,38 @@ out:
 	kfree(lens);
 	kfree(r);
 	return err;
+}
+
+/* @pgrp's live members in session @sid on the other nodes (0 if none) */
+static unsigned int cp_pgrp_members_elsewhere(pid_t pgrp, pid_t sid)
+{
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
+			     .sid = cpu_to_be32(sid),
+			     .op = cpu_to_be32(CP_PGRP_ASK) };
+	unsigned int n, members = 0;
+	struct cp_pgrp *r;
+	size_t *lens;
+	int *errs;
+
+	cp_nodes_up(map);
+	__clear_bit(cp_self, map);
+	if (bitmap_empty(map, CP_MAX_NODES + 1))
+		return 0;
+	r = kcalloc(CP_MAX_NODES + 1, sizeof(*r), GFP_KERNEL);
+	lens = kcalloc(CP_MAX_NODES + 1, sizeof(*lens), GFP_KERNEL);
+	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
+	if (r && lens && errs &&
+	    !cp_call_nodes(map, CP_MSG_PGRP, &q, sizeof(q), r, sizeof(*r),
+			   lens, errs)) {
+		for_each_set_bit(n, map, CP_MAX_NODES + 1)
+			if (!errs[n] && lens[n] == sizeof(*r))
+				members += be32_to_cpu(r[n].members);
+	}
+	kfree(errs);
+	kfree(lens);
+	kfree(r);
+	return members;
 }
 
 /**

@@ -15,6 +15,9 @@
  *                             lives on as an orphan of its node
  *   pdeath SIG MS             PR_SET_PDEATHSIG SIG, then sleep MS, exit
  *                             0 (SIG's default action may end it first)
+ *   ownpgrp MS                setpgid(0, 0), then sleep MS: 0, or 3 if
+ *                             setpgid failed
+ *   ownsession MS             setsid(), then sleep MS: 0, or 3
  *   burn MS                   use MS of CPU time, exit 0
  *   check PPID PID NODE [PGRP SID]
  *                             exit 0 if getppid() == PPID, getpid() == PID,
@@ -522,6 +525,18 @@ int main(int argc, char **argv)
 				return 1;
 			sleep_ms(10);
 		}
+		return 0;
+	}
+	if (!strcmp(m, "ownpgrp") && argc == 3) {
+		if (setpgid(0, 0))
+			return 3;
+		sleep_ms(arg(argv, 2));
+		return 0;
+	}
+	if (!strcmp(m, "ownsession") && argc == 3) {
+		if (setsid() < 0)
+			return 3;
+		sleep_ms(arg(argv, 2));
 		return 0;
 	}
 	if (!strcmp(m, "pdeath") && argc == 4) {

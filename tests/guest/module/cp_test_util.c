@@ -374,6 +374,23 @@ static int cp_pid_fn(const struct cp_ps_proc *e, void *arg)
 	return 1;
 }
 
+static int cp_child_fn(const struct cp_ps_proc *e, void *arg)
+{
+	struct cp_find_arg *a = arg;
+
+	if (e->node != a->node || e->ppid != a->pgrp)
+		return 0;
+	*a->out = *e;
+	return 1;
+}
+
+int cp_ps_child_of(int node, int ppid, struct cp_ps_proc *out)
+{
+	struct cp_find_arg a = { .node = node, .pgrp = ppid, .out = out };
+
+	return cp_ps_scan(cp_child_fn, &a);
+}
+
 int cp_ps_scan_pid(int node, int pid, struct cp_ps_proc *out)
 {
 	struct cp_find_arg a = { .node = node, .pgrp = pid, .out = out };

@@ -92,5 +92,7 @@ int cp_ps_find(int node, const char *comm, struct cp_ps_proc *out);
 int cp_ps_scan_pid(int node, int pid, struct cp_ps_proc *out);
 /* The live members of process group pgrp on node: count, or -errno. */
 int cp_ps_pgrp_members(int node, int pgrp, int *pids, int max);
+/* A live child of ppid on node: 1 (filled in), 0 (none), -errno. */
+int cp_ps_child_of(int node, int ppid, struct cp_ps_proc *out);
 
 #endif

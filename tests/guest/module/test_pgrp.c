@@ -127,6 +127,77 @@ START_TEST(test_setpgid_remote)
 END_TEST
 
 /*
+ * The group (or session, @mode "ownsession") that our child c's child
+ * made on node 2: c runs there, forks g there, g calls setpgid(0, 0) (or
+ * setsid()). Returns g, a node 2 pid whose group has no member here.
+ */
+static pid_t group_made_on_2(const char *mode, pid_t *c)
+{
+	struct cp_ps_proc e = { 0 };
+
+	*c = cpp_spawn(2, 1, ARGS("parent", "2", LONG_MS, mode, LONG_MS));
+	for (int t = 0; t < 100; t++) {
+		if (cp_ps_child_of(2, *c, &e) == 1 && e.pgrp == e.pid)
+			return e.pid;
+		cp_sleep_ms(100);
+	}
+	ck_abort_msg("no child of %d on node 2 leading its group (%s)", *c,
+		     mode);
+	return -1;
+}
+
+/* A child of ours here runs setpgid(0, @pgid): 0 if it then is in it, or errno */
+static int child_setpgid(pid_t pgid)
+{
+	pid_t f = fork();
+	int st;
+
+	ck_assert_int_ge(f, 0);
+	if (f == 0) {
+		if (setpgid(0, pgid))
+			_exit(errno);
+		_exit(getpgrp() == pgid && getpgid(0) == pgid ? 0 : 100);
+	}
+	ck_assert_int_eq(waitpid(f, &st, 0), f);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/*
+ * H1: setpgid(0, g) into a group of our session whose members all run
+ * on node 2 (born there: no stand-in of theirs here) joins it, as on one
+ * machine; into a group of another session it fails EPERM, as there.
+ * Before: EPERM for both (node 1 saw no member of the group).
+ */
+START_TEST(test_setpgid_joins_remote_group)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "setpgid_remote_join") };
+	pid_t c, g;
+	int r;
+
+	cpp_marks_take(m, 1);
+	g = group_made_on_2("ownpgrp", &c);
+	ck_assert_int_eq(CP_PID_NODE(g), 2);
+	ck_assert_int_eq(getsid(g), getsid(0));
+	r = child_setpgid(g);
+	ck_assert_msg(r == 0,
+		      "setpgid(0, %d), a group of our session whose only member runs on node 2: %s, want 0",
+		      g, r == 100 ? "not in it after" : strerror(r));
+	cpp_marks_assert_rose(m, 1, "setpgid into a group on node 2");
+	ck_assert_int_eq(kill(g, SIGKILL), 0);
+	reap_killed(c);
+	g = group_made_on_2("ownsession", &c);
+	ck_assert_int_ne(getsid(g), getsid(0));
+	r = child_setpgid(g);
+	ck_assert_msg(r == EPERM,
+		      "setpgid(0, %d), a group of another session, on node 2: %s, want EPERM",
+		      g, r == 100 ? "joined" : strerror(r));
+	ck_assert_int_eq(kill(g, SIGKILL), 0);
+	reap_killed(c);
+}
+END_TEST
+
+/*
  * kill(-pgrp) signals each member once, wherever it runs: a real-time
  * signal queues one instance per send, so the count shows a member
  * signalled twice. Our child moved to node 2 leads its own group.
@@ -311,6 +382,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_getpgid_getsid_remote);
 	tcase_add_test(tc, test_setpgid_remote);
+	tcase_add_test(tc, test_setpgid_joins_remote_group);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
