@@ -15,6 +15,8 @@
  *                             lives on as an orphan of its node
  *   pdeath SIG MS             PR_SET_PDEATHSIG SIG, then sleep MS, exit
  *                             0 (SIG's default action may end it first)
+ *   touch KB                  write KB of fresh memory (page faults,
+ *                             max RSS), exit 0; 1 if it cannot allocate
  *   ownpgrp MS                setpgid(0, 0), then sleep MS: 0, or 3 if
  *                             setpgid failed
  *   ownsession MS             setsid(), then sleep MS: 0, or 3
@@ -525,6 +527,16 @@ int main(int argc, char **argv)
 				return 1;
 			sleep_ms(10);
 		}
+		return 0;
+	}
+	if (!strcmp(m, "touch") && argc == 3) {
+		size_t len = (size_t)arg(argv, 2) * 1024;
+		char *b = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (b == MAP_FAILED)
+			return 1;
+		memset(b, 0x5a, len);
 		return 0;
 	}
 	if (!strcmp(m, "ownpgrp") && argc == 3) {

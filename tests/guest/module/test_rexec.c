@@ -571,6 +571,18 @@ START_TEST(test_rusage)
 	     after.ru_utime.tv_usec - before.ru_utime.tv_usec +
 	     after.ru_stime.tv_usec - before.ru_stime.tv_usec;
 	ck_assert_msg(us >= 250000, "children CPU grew by %ld us", us);
+	/*
+	 * Not only the times an exit event carries: the faults and the
+	 * max RSS come with the reap of the zombie on its node (before:
+	 * a child autoreaped there was reported with its event's times
+	 * and 0 for the rest).
+	 */
+	pid = cpp_spawn(2, 0, ARGS("touch", "8192"));
+	ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_msg(ru.ru_minflt >= 1024 && ru.ru_maxrss >= 8192,
+		      "remote child that wrote 8 MiB: %ld minor faults, max RSS %ld KiB, want >= 1024 and >= 8192",
+		      ru.ru_minflt, ru.ru_maxrss);
 }
 END_TEST
 
