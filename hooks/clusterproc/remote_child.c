@@ -1127,48 +1127,42 @@ void cp_rchild_node_down(unsigned int node)
 /* Nodes whose holds for us may be stale: a DROP or a SYNC to it failed. */
 static DECLARE_BITMAP(cp_hold_dirty, CP_MAX_NODES + 1);
 
-/* Our adopted orphans with pids of @node's: live, not yet told dead. */
-static int cp_adoptees_of(unsigned int node, struct cp_hold *m)
+/* Is @t a live adopted orphan with a pid of @node's range? (RCU or lock) */
+static bool cp_adoptee_of(struct task_struct *t, unsigned int node)
 {
-	struct task_struct *t;
-	int over = 0;
+	struct cp_proc *p = cp_proc_of(t);
 
-	m->count = 0;
-	clusterproc_tasklist_read_lock();
-	for_each_process(t) {
-		struct cp_proc *p = cp_proc_of(t);
-		pid_t pid = task_tgid_nr(t);
-		u32 n = be32_to_cpu(m->count);
-
-		if (!p || p->kind != CP_PROC_RCHILD || READ_ONCE(p->pnode) ||
-		    t->exit_state || CP_PID_NODE(pid) != node)
-			continue;
-		if (n < CP_HOLD_MAX) {
-			m->pid[n] = cpu_to_be32(pid);
-			m->count = cpu_to_be32(n + 1);
-		} else {
-			over++;
-		}
-	}
-	clusterproc_tasklist_read_unlock();
-	return over;
+	return p && p->kind == CP_PROC_RCHILD && !READ_ONCE(p->pnode) &&
+	       !t->exit_state && CP_PID_NODE(task_tgid_nr(t)) == node;
 }
 
-/* An adopted orphan of @node's origin that @node will not hold: it dies. */
-static void cp_adoptee_refused(unsigned int node, pid_t pid)
+/* An adopted orphan that @node will not hold (or not list): it dies. */
+static void cp_adoptee_refused(struct task_struct *t)
+{
+	send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
+	cp_count(CP_STAT_ADOPT_REFUSED);
+}
+
+/*
+ * Our adopted orphans with pids of @node's into @m. One beyond
+ * CP_HOLD_MAX (rare) cannot be held: it dies now, as a refused one.
+ */
+static void cp_adoptees_of(unsigned int node, struct cp_hold *m)
 {
 	struct task_struct *t;
-	struct cp_proc *p;
+	u32 n = 0;
 
-	rcu_read_lock();
-	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
-	p = t ? cp_proc_of(t) : NULL;
-	if (p && p->kind == CP_PROC_RCHILD && !READ_ONCE(p->pnode) &&
-	    CP_PID_NODE(pid) == node) {
-		send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
-		cp_count(CP_STAT_ADOPT_REFUSED);
+	clusterproc_tasklist_read_lock();
+	for_each_process(t) {
+		if (!cp_adoptee_of(t, node))
+			continue;
+		if (n < CP_HOLD_MAX)
+			m->pid[n++] = cpu_to_be32(task_tgid_nr(t));
+		else
+			cp_adoptee_refused(t);
 	}
-	rcu_read_unlock();
+	clusterproc_tasklist_read_unlock();
+	m->count = cpu_to_be32(n);
 }
 
 /*
@@ -1186,13 +1180,13 @@ static int cp_hold_sync(unsigned int node)
 {
 	struct cp_hold *m = kzalloc(sizeof(*m), GFP_KERNEL);
 	struct cp_hold *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	int err = -ENOMEM, over, tries = 0;
+	int err = -ENOMEM, tries = 0;
 	size_t len = 0;
 
 	if (!m || !r)
 		goto out;
 	m->op = cpu_to_be32(CP_HOLD_SYNC);
-	over = cp_adoptees_of(node, m);
+	cp_adoptees_of(node, m);
 	if (!m->count && !test_bit(node, cp_hold_dirty)) {
 		err = 0;	/* nothing held there for us, nothing to hold */
 		goto out;
@@ -1208,29 +1202,14 @@ static int cp_hold_sync(unsigned int node)
 	clear_bit(node, cp_hold_dirty);
 	cp_count(CP_STAT_HOLD_SYNC_SENT);
 	for (u32 i = 0; len == sizeof(*r) &&
-	     i < min_t(u32, be32_to_cpu(r->count), CP_HOLD_MAX); i++)
-		cp_adoptee_refused(node, be32_to_cpu(r->pid[i]));
-	if (over) {	/* rare: the list is full; they die as refused */
+	     i < min_t(u32, be32_to_cpu(r->count), CP_HOLD_MAX); i++) {
 		struct task_struct *t;
 
-		clusterproc_tasklist_read_lock();
-		for_each_process(t) {
-			struct cp_proc *p = cp_proc_of(t);
-			pid_t pid = task_tgid_nr(t);
-			bool listed = false;
-
-			if (!p || p->kind != CP_PROC_RCHILD ||
-			    READ_ONCE(p->pnode) || t->exit_state ||
-			    CP_PID_NODE(pid) != node)
-				continue;
-			for (u32 i = 0; i < CP_HOLD_MAX && !listed; i++)
-				listed = be32_to_cpu(m->pid[i]) == pid;
-			if (!listed) {
-				send_sig_info(SIGKILL, SEND_SIG_PRIV, t);
-				cp_count(CP_STAT_ADOPT_REFUSED);
-			}
-		}
-		clusterproc_tasklist_read_unlock();
+		rcu_read_lock();
+		t = pid_task(find_vpid(be32_to_cpu(r->pid[i])), PIDTYPE_TGID);
+		if (t && cp_adoptee_of(t, node))
+			cp_adoptee_refused(t);
+		rcu_read_unlock();
 	}
 out:
 	kfree(m);
