@@ -49,7 +49,7 @@ help:
 	@echo "  make check-qemu   module and race scenarios on 3 QEMU SMP nodes (qemu-debug)"
 	@echo "  make check-mixed  module suites on 2 UML nodes + 1 QEMU node on one switch"
 	@echo "  make bench-qemu-boot [BOOTS=30]  boot 3 qemu-debug nodes BOOTS times: boots that did not form, out of BOOTS"
-	@echo "  make race SEED=N [ITERS=M] [SCN=races]  replay a seeded race run; make race-soak: fresh seeds for RACE_SOAK_S s"
+	@echo "  make race SEED=N [ITERS=M] [SCN=races] [FLAVOR=debug] [BACKEND=qemu]  replay a seeded race run (a failure prints the line); make race-soak: fresh seeds for RACE_SOAK_S s"
 	@echo "  make soak-nodefail  node 3 crashed inside each cross-node operation SOAK_ROUNDS (4) times, rebooted each time, then SOAK_PARTITIONS (5) partitions (debug kernel: FLAVOR=debug)"
 	@echo "  make fuzz-wire [FUZZ_SEED=S] [FUZZ_COUNT=N]  N (100000) mutated messages node 1 -> node 2, then module suites"
 	@echo "  make mutants mutation testing: apply each tests/mutants/ patch, rebuild, run its scenarios (MUTANTS=a,b for a subset)"

@@ -131,16 +131,19 @@ module-sparse: $(MODULE_KO)
 CHECK_HOST_TARGETS += module-sparse
 
 # ---- race, race-soak: seeded race runs (not in `make check`) ----
-# make race SEED=N [ITERS=M] [SCN=races]: the run a failure's log names
-# ("# replay: make race SEED=..."): the same seed draws the same sleeps and
-# delay-point schedules. make race-soak [RACE_SOAK_S=600]: fresh seeds
+# make race SEED=N [ITERS=M] [SCN=races] [FLAVOR=debug] [BACKEND=qemu
+# QFLAVOR=qemu-debug]: the run a failure's message names ("replay: make
+# race SEED=..."): the same seed draws the same sleeps and delay-point
+# schedules, on the same kernel and backend. make race-soak [RACE_SOAK_S=600]: fresh seeds
 # until the time is up or a run fails; it prints the failing seed's replay.
 SCN ?= races
 RACE_SOAK_S ?= 600
 race: $(CP_CHECK_DEPS)
 	@test -n "$(SEED)" || { echo "race: SEED=N needed (a failure's log prints it: '# replay: make race SEED=...')" >&2; exit 2; }
 	@test -f $(CP_SCN_DIR)/$(SCN).scn || { echo "race: no scenario $(CP_SCN_DIR)/$(SCN).scn" >&2; exit 2; }
+	@test -z "$(BACKEND)" || test "$(BACKEND)" = qemu || { echo "race: BACKEND=$(BACKEND): uml (empty) or qemu" >&2; exit 2; }
 	$(CP_SIM) --seed $(SEED) $(if $(ITERS),--env CP_RACE_ITERS=$(ITERS)) \
+		$(if $(BACKEND),--backend qemu --qemu-kernel $(QEMU_LINUX) --qemu-module $(QEMU_KO)) \
 		run $(CP_SCN_DIR)/$(SCN).scn
 
 race-soak: $(CP_CHECK_DEPS)
@@ -150,7 +153,7 @@ race-soak: $(CP_CHECK_DEPS)
 		echo "race-soak: run $$n, seed $$seed"; \
 		$(CP_SIM) -q --seed $$seed $(if $(ITERS),--env CP_RACE_ITERS=$(ITERS)) \
 			run $(CP_SCN_DIR)/$(SCN).scn >/dev/null 2>&1 || { \
-			echo "race-soak: seed $$seed failed: make race SEED=$$seed$(if $(ITERS), ITERS=$(ITERS)) SCN=$(SCN)"; exit 1; }; \
+			echo "race-soak: seed $$seed failed: make race SEED=$$seed$(if $(ITERS), ITERS=$(ITERS)) SCN=$(SCN) FLAVOR=$(FLAVOR)"; exit 1; }; \
 	done; echo "race-soak: $$n runs of $(SCN), no failure"
 
 .PHONY: race race-soak

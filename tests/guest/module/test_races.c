@@ -48,8 +48,10 @@ static unsigned int iseed;	/* the iteration's generator */
 static int iters = 30;
 static int nodes = 3;		/* CP_NODES: children on 2..nodes */
 static bool bench;		/* CP_RACE_BENCH=1: no sleeps, rates */
-static char where[160] = "setup";	/* "seed S FAMILY iteration I ..." */
+static char where[320] = "setup";	/* "seed S FAMILY iteration I ..." */
 static char mark[16];
+/* the host command that replays this run: make race SEED=... */
+static char replay[160];
 
 #define race_assert(cond, fmt, ...) \
 	ck_assert_msg(cond, "%s: " fmt, where, ##__VA_ARGS__)
@@ -113,8 +115,9 @@ static void iteration(const char *family, int i)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	iseed = seed * 2654435761u ^ h ^ (unsigned int)i * 40503u;
 	trace_mark(family, i, mark, sizeof(mark));
-	snprintf(where, sizeof(where), "seed %u %s iteration %d (trace mark %s)",
-		 seed, family, i, mark);
+	snprintf(where, sizeof(where),
+		 "seed %u %s iteration %d (trace mark %s; replay: %s)",
+		 seed, family, i, mark, replay);
 }
 
 static void set_remote_delay(int node, const char *point, unsigned int us)
@@ -445,6 +448,25 @@ START_TEST(test_race_counters)
 }
 END_TEST
 
+/*
+ * The command that boots the same cluster with the same seed: the
+ * scenario names itself (CP_RACE_SCN, default races); the backend and
+ * the flavor are this node's (a debug kernel has /proc/lockdep).
+ */
+static void replay_command(int iters)
+{
+	const char *scn = getenv("CP_RACE_SCN");
+	const char *be = getenv("CS_BACKEND");
+	bool qemu = be && !strcmp(be, "qemu");
+	bool debug = access("/proc/lockdep", F_OK) == 0;
+
+	snprintf(replay, sizeof(replay), "make race SEED=%u ITERS=%d SCN=%s %s",
+		 seed, iters, scn && *scn ? scn : "races",
+		 qemu ? (debug ? "BACKEND=qemu QFLAVOR=qemu-debug" :
+			 "BACKEND=qemu QFLAVOR=qemu") :
+		 (debug ? "FLAVOR=debug" : "FLAVOR=default"));
+}
+
 int main(void)
 {
 	const char *s = getenv("CP_SEED"), *it = getenv("CP_RACE_ITERS");
@@ -464,8 +486,8 @@ int main(void)
 		iters = atoi(it) > 0 ? atoi(it) : iters;
 	printf("# test_races: seed %u, %d iterations, %d nodes\n", seed, iters,
 	       nodes);
-	printf("# replay: make race SEED=%u ITERS=%d (on the host; SCN=races)\n",
-	       seed, iters);
+	replay_command(iters);
+	printf("# replay: %s (on the host)\n", replay);
 	fflush(stdout);
 	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
 		fprintf(stderr, "test_races: not all nodes up\n");
