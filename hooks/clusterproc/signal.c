@@ -20,7 +20,8 @@
  * security_task_kill() decision with the sender's identity. kill(-pgrp)
  * and kill(-1) are atomic against fork on each node (cp_kill_many()),
  * but the nodes are signalled each in its own section, so a member that
- * moves from a node not yet signalled to one already signalled is missed.
+ * moves from a node not yet signalled to one already signalled can be
+ * missed (its stand-in, a zombie, takes the later part).
  */
 #include <linux/capability.h>
 #include <linux/clusterproc.h>
