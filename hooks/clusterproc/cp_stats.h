@@ -45,6 +45,8 @@ CP_STAT(SVR_KILL, svr_kill)
 CP_STAT(KILL_DELIVERED, kill_delivered)
 CP_STAT(KILL_EPERM, kill_eperm)
 CP_STAT(KILL_FORWARDED, kill_forwarded)
+/* a group kill served here given to a fork in progress (its child) */
+CP_STAT(KILL_FORK_DELAYED, kill_fork_delayed)
 /* process model: pids.c, rexec.c, remote_child.c, wait.c */
 CP_STAT(WHERE_REMOTE, where_remote)
 CP_STAT(HOOK_PID_RANGE, hook_pid_range)

@@ -12,9 +12,13 @@
  *   an orphaned group      judged and signalled across nodes
  *                          (cp_op_kill_orphaned_pgrp, below).
  *
- * Not yet: setpgid() into a group whose members are all on other nodes
- * (the base answers EPERM: no such group here), setpgid() run for a
- * process of another node's.
+ * setpgid(0, pgid) into a group whose members all run on other nodes
+ * joins it (cp_setpgid_remote_group()). Not yet, for want of a kernel
+ * helper that changes the group of a task other than current: a
+ * parent's setpgid(child, pgid) into such a group (the base's EPERM),
+ * and a moved process's setpgid() on its node followed by its stand-in
+ * here (getpgid() here answers the stand-in's old group); setpgid() run
+ * for a process of another node's.
  */
 #include <linux/clusterproc.h>
 #include <linux/cred.h>

@@ -17,9 +17,11 @@
  * Delivery is process-directed through clusterproc_kill_pid_info() (on a
  * kernel without it: send_sig_info() to the leader, thread-directed).
  * Known differences from a local kill: no audit record and no LSM
- * security_task_kill() decision with the sender's identity; kill(-pgrp)
- * and kill(-1) are not atomic against fork on the other nodes (each node
- * is signalled in turn).
+ * security_task_kill() decision with the sender's identity. kill(-pgrp)
+ * and kill(-1) are atomic against fork on each node (cp_kill_many()),
+ * but the nodes are signalled each in its own section, so a member that
+ * moves from a node not yet signalled to one already signalled can be
+ * missed (its stand-in, a zombie, takes the later part).
  */
 #include <linux/capability.h>
 #include <linux/clusterproc.h>
@@ -105,11 +107,87 @@ static int cp_send(int sig, struct kernel_siginfo *info,
 #endif
 }
 
+/*
+ * A group signal (kill(-pgrp), kill(-1)) given to forks in progress, as
+ * __send_signal_locked() does for a signal sent with a group type: a
+ * fork of @t that has not attached its child yet (it is on @t's
+ * signal->multiprocess list from before its copy to its attach) hands
+ * the signal to the child (copy_process(): the child's shared_pending
+ * starts as the fork's delayed set), so the child, which becomes a
+ * member once attached, gets the signal, as on one machine.
+ * clusterproc_kill_pid_info() sends as kill(pid) does (PIDTYPE_TGID),
+ * which skips that step. The kernel does it only for a signal it queued
+ * (not ignored) that was not pending already (a legacy signal is not
+ * queued twice): @was_pending is whether @sig was pending before the
+ * send, and it must be pending now. (A thread of @t on another CPU that
+ * takes the signal between the send and this check leaves the child
+ * without it: the one difference, for a multi-threaded member.)
+ *
+ * Context: tasklist_lock held for reading (the caller), which keeps
+ * @t->sighand (changed only under the write lock, by exec and release)
+ * and every fork of @t before its attach (the attach takes the write
+ * lock, as does hlist_del_init() of its entry); irqs on.
+ */
+static void cp_delay_for_forks(struct task_struct *t, int sig,
+			       bool was_pending)
+{
+	struct multiprocess_signals *delayed;
+	struct sighand_struct *sh;
+	unsigned long flags;
+
+	rcu_read_lock();
+	sh = rcu_dereference(t->sighand);
+	if (!sh)
+		goto out;
+	spin_lock_irqsave(&sh->siglock, flags);
+	if ((sig >= SIGRTMIN || !was_pending) &&
+	    sigismember(&t->signal->shared_pending.signal, sig)) {
+		hlist_for_each_entry(delayed, &t->signal->multiprocess, node) {
+			sigset_t *set = &delayed->signal;
+
+			/* Can't queue both a stop and a continue signal */
+			if (sig == SIGCONT)
+				sigdelsetmask(set, SIG_KERNEL_STOP_MASK);
+			else if (sig_kernel_stop(sig))
+				sigdelset(set, SIGCONT);
+			sigaddset(set, sig);
+			cp_count(CP_STAT_KILL_FORK_DELAYED);
+		}
+	}
+	spin_unlock_irqrestore(&sh->siglock, flags);
+out:
+	rcu_read_unlock();
+}
+
+/* Is @sig in @t's shared pending set? (tasklist_lock read held) */
+static bool cp_sig_pending(struct task_struct *t, int sig)
+{
+	struct sighand_struct *sh;
+	unsigned long flags;
+	bool ret = false;
+
+	rcu_read_lock();
+	sh = rcu_dereference(t->sighand);
+	if (sh) {
+		spin_lock_irqsave(&sh->siglock, flags);
+		ret = sigismember(&t->signal->shared_pending.signal, sig);
+		spin_unlock_irqrestore(&sh->siglock, flags);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Check and send one signal of a request. @group: a kill(-pgrp) or
+ * kill(-1) target, under tasklist_lock (cp_kill_many()): forks in
+ * progress get it too. Does not sleep.
+ */
 static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
-		       struct cp_kill_tally *tally)
+		       struct cp_kill_tally *tally, bool group)
 {
 	int sig = be32_to_cpu(k->sig);
 	struct kernel_siginfo info;
+	bool was_pending = false;
 	int err;
 
 	tally->count++;
@@ -121,7 +199,11 @@ static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
 		info.si_code = (int)be32_to_cpu(k->info_code);
 		info.si_pid = (pid_t)be32_to_cpu(k->info_pid);
 		info.si_uid = be32_to_cpu(k->info_uid);
+		if (group)
+			was_pending = cp_sig_pending(t, sig);
 		err = cp_send(sig, &info, t);
+		if (!err && group)
+			cp_delay_for_forks(t, sig, was_pending);
 	}
 	if (!err) {
 		tally->ok++;
@@ -134,22 +216,40 @@ static void cp_deliver(struct task_struct *t, const struct cp_kill *k,
 		tally->err = err;
 }
 
-/* The targets of kill(-pgrp) (grp) or kill(-1) (NULL); RCU held. */
-static unsigned int cp_collect(const struct cp_kill *k, struct pid *grp,
-			       struct task_struct **tv, unsigned int max)
+/*
+ * kill(-pgrp) (@grp) or kill(-1) (@grp NULL) on this node, atomic
+ * against fork as __kill_pgrp_info() and kill(-1) are on one machine:
+ * every target is found and signalled in one tasklist_lock read
+ * section. A fork attaches its child to the group under the write lock,
+ * so each fork of a member is either attached before the section (its
+ * child is found here and signalled) or after it; a fork that attaches
+ * after it was in progress during it (it had put itself on the
+ * member's multiprocess list before its copy began, at the start of
+ * copy_process()) and its child gets the signal through the fork's
+ * delayed set (cp_delay_for_forks()), or, for a fatal signal, the fork
+ * fails (fatal_signal_pending() before the attach). A fork that starts
+ * after the section finds the signal pending and restarts after it
+ * (ERESTARTNOINTR), as on one machine. Before: the targets were
+ * collected under RCU, then signalled one at a time with the lock free,
+ * and by kill(pid)'s type, so a child attached in between, or forked
+ * while its parent got the signal, was missed
+ * (test_pgrp:test_kill_pgrp_fork_atomic).
+ * Across nodes the signal is one such section per node, not one for
+ * the cluster; a member that moves between two nodes' sections is the
+ * window left (README, "process groups").
+ */
+static int cp_kill_many(const struct cp_kill *k, struct pid *grp,
+			struct cp_kill_tally *tally)
 {
 	u32 sender = be32_to_cpu(k->sender_tgid);
-	unsigned int n = 0;
 	struct task_struct *p;
 
+	clusterproc_tasklist_read_lock();
 	if (grp) {
 		do_each_pid_task(grp, PIDTYPE_PGID, p) {
-			if (n == max)
-				return n;
-			get_task_struct(p);
-			tv[n++] = p;
+			cp_deliver(p, k, tally, true);
 		} while_each_pid_task(grp, PIDTYPE_PGID, p);
-		return n;
+		goto out;
 	}
 	for_each_process(p) {
 		pid_t nr = task_tgid_nr(p);
@@ -157,36 +257,10 @@ static unsigned int cp_collect(const struct cp_kill *k, struct pid *grp,
 		/* as kill(-1): not init, not us, not the (remote) sender */
 		if (nr <= 1 || same_thread_group(p, current) || nr == sender)
 			continue;
-		if (n == max)
-			return n;
-		get_task_struct(p);
-		tv[n++] = p;
+		cp_deliver(p, k, tally, true);
 	}
-	return n;
-}
-
-/* kill(-pgrp) or kill(-1) on this node */
-static int cp_kill_many(const struct cp_kill *k, struct pid *grp,
-			struct cp_kill_tally *tally)
-{
-	struct task_struct **tv, *p;
-	unsigned int n, i, max = 16;
-
-	rcu_read_lock();
-	for_each_process(p)
-		max++;
-	rcu_read_unlock();
-	tv = kvmalloc_array(max, sizeof(*tv), GFP_KERNEL);
-	if (!tv)
-		return -ENOMEM;
-	rcu_read_lock();
-	n = cp_collect(k, grp, tv, max);
-	rcu_read_unlock();
-	for (i = 0; i < n; i++) {
-		cp_deliver(tv[i], k, tally);
-		put_task_struct(tv[i]);
-	}
-	kvfree(tv);
+out:
+	clusterproc_tasklist_read_unlock();
 	return 0;
 }
 
@@ -246,7 +320,7 @@ int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max)
 			leader = t->group_leader;
 			get_task_struct(leader);
 			rcu_read_unlock();
-			cp_deliver(leader, k, &tally);
+			cp_deliver(leader, k, &tally, false);
 			put_task_struct(leader);
 			put_task_struct(t);
 		}

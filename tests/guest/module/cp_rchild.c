@@ -28,6 +28,9 @@
  *   orphan PPID MS            wait up to MS for getppid() == PPID: 0 or 1
  *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
  *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
+ *   killloop PGRP SIG MAX     kill(-PGRP, SIG) again and again until it
+ *                             fails ESRCH (the group is gone): 0; 1 after
+ *                             MAX sends; 2 + errno for another error
  *   nskill PID SIG UID NS     become UID (no groups), with NS 1 also root
  *                             of a new user namespace (unshare -Ur), NS 3
  *                             also pid 1 of a new pid namespace in it
@@ -588,6 +591,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "kill") && argc == 4)
 		return kill((pid_t)arg(argv, 2), (int)arg(argv, 3)) ? errno : 0;
+	if (!strcmp(m, "killloop") && argc == 5) {
+		pid_t g = (pid_t)arg(argv, 2);
+		int sig = (int)arg(argv, 3);
+
+		for (long n = arg(argv, 4); n > 0; n--)
+			if (kill(-g, sig))
+				return errno == ESRCH ? 0 : 2 + errno;
+		return 1;
+	}
 	if (!strcmp(m, "pingafter") && argc == 4) {
 		sleep_ms(arg(argv, 2));
 		return -cp_ping((int)arg(argv, 3));
