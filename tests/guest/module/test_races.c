@@ -397,8 +397,26 @@ static void two_waiters(int n, bool sched)
 	rate(sched ? "two_waiters/delayed" : "two_waiters", n, t0);
 }
 
+/*
+ * The benchmark's floor: exit_vs_wait's work with the child on this node
+ * (fork, exec, exit, wait; no move, no message). A UML exec costs a new
+ * host address space, which bounds every family's rate.
+ */
+static void local_baseline(int n)
+{
+	double t0 = now_s();
+
+	for (int i = 0; i < n; i++) {
+		iteration("local_baseline", i);
+		reap_once(cpp_spawn(1, 0, ARGS("sleep", "0")), 0, 0);
+	}
+	rate("local_baseline", n, t0);
+}
+
 START_TEST(test_races_plain)
 {
+	if (bench)
+		local_baseline(iters);
 	exit_vs_wait(iters, false);
 	parent_exit_vs_child_exit(iters / 2, false);
 	two_waiters(iters / 3, false);
