@@ -159,6 +159,7 @@ static const struct clusterproc_ops cp_ops = {
 	.pid_attr = cp_op_pid_attr,
 	.setpgid = cp_op_setpgid,
 	.kill_orphaned_pgrp = cp_op_kill_orphaned_pgrp,
+	.kill_pgrp = cp_op_kill_pgrp,
 	.de_thread = cp_op_de_thread,
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 	.ptrace = cp_op_ptrace,

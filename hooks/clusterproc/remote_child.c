@@ -70,7 +70,8 @@ static DECLARE_WAIT_QUEUE_HEAD(cp_jobs_wq);
 /* ---- outbound queue: messages recorded under locks, sent later ---- */
 
 enum cp_out_kind { CP_OUT_EVENT, CP_OUT_REPARENT, CP_OUT_AUTOREAP,
-		   CP_OUT_ORPHANED, CP_OUT_HOLD_SYNC, CP_OUT_HOLD_DROP };
+		   CP_OUT_ORPHANED, CP_OUT_HOLD_SYNC, CP_OUT_HOLD_DROP,
+		   CP_OUT_KILL_PGRP };
 
 struct cp_out {
 	struct list_head link;
@@ -84,6 +85,11 @@ struct cp_out {
 		struct cp_reparent rp;
 		struct cp_pgrp pg;	/* ORPHANED: pgrp and sid */
 		pid_t pid;		/* HOLD_DROP: the adopted orphan */
+		struct {		/* KILL_PGRP: kill_pgrp()'s signal */
+			pid_t pgrp;
+			int sig;
+			bool priv;
+		} kp;
 	} u;
 };
 
@@ -110,6 +116,7 @@ static unsigned int cp_out_type(const struct cp_out *o)
 	return o->kind == CP_OUT_EVENT ? CP_MSG_EVENT :
 	       o->kind == CP_OUT_REPARENT ? CP_MSG_REPARENT :
 	       o->kind == CP_OUT_ORPHANED ? CP_MSG_PGRP :
+	       o->kind == CP_OUT_KILL_PGRP ? CP_MSG_KILL :
 	       o->kind == CP_OUT_AUTOREAP ? CP_MSG_REAP : CP_MSG_HOLD;
 }
 
@@ -119,6 +126,7 @@ static pid_t cp_out_pid(const struct cp_out *o)
 	       o->kind == CP_OUT_REPARENT ? be32_to_cpu(o->u.rp.pid) :
 	       o->kind == CP_OUT_ORPHANED ? be32_to_cpu(o->u.pg.pgrp) :
 	       o->kind == CP_OUT_HOLD_DROP ? o->u.pid :
+	       o->kind == CP_OUT_KILL_PGRP ? o->u.kp.pgrp :
 	       o->kind == CP_OUT_AUTOREAP ? task_tgid_nr(o->task) : 0;
 }
 
@@ -259,6 +267,10 @@ static void cp_out_fn(struct work_struct *w)
 			break;
 		case CP_OUT_HOLD_DROP:
 			err = cp_hold_drop(o->node, o->u.pid);
+			break;
+		case CP_OUT_KILL_PGRP:
+			err = cp_kill_pgrp_send(o->u.kp.pgrp, o->u.kp.sig,
+						o->u.kp.priv);
 			break;
 		}
 		cp_trace(CP_TR_FLUSH, cp_out_type(o), o->node, 0, cp_out_pid(o),
@@ -414,6 +426,30 @@ void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid)
 	o->node = cp_self;
 	o->u.pg.pgrp = cpu_to_be32(pgrp);
 	o->u.pg.sid = cpu_to_be32(sid);
+	cp_out_add(o);
+}
+
+/**
+ * cp_queue_kill_pgrp() - send kill_pgrp()'s signal to the other nodes
+ * @pgrp: the process group
+ * @sig: the signal
+ * @priv: kill_pgrp()'s @priv (1: from the kernel, SI_KERNEL)
+ *
+ * Record context (any: GFP_ATOMIC, no sleep). In the one ordered queue:
+ * a ^Z and the SIGCONT of a later kill(-pgrp) from this node's worker
+ * keep their order.
+ */
+void cp_queue_kill_pgrp(pid_t pgrp, int sig, bool priv)
+{
+	struct cp_out *o = cp_out_alloc(NULL);
+
+	if (!o)
+		return;
+	o->kind = CP_OUT_KILL_PGRP;
+	o->node = cp_self;
+	o->u.kp.pgrp = pgrp;
+	o->u.kp.sig = sig;
+	o->u.kp.priv = priv;
 	cp_out_add(o);
 }
 

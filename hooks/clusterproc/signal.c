@@ -299,8 +299,13 @@ int cp_handle_kill(const struct cp_request *rq, void *reply, size_t max)
 	struct pid *pid;
 	int err = 0;
 
-	/* only user-originated siginfo (SI_FROMUSER) travels */
-	if (!valid_signal(sig) || id > PID_MAX_LIMIT || code > 0)
+	/*
+	 * Only user-originated siginfo (SI_FROMUSER) travels, and SI_KERNEL
+	 * for a group: the kernel's own kill_pgrp() (cp_kill_pgrp_send()).
+	 */
+	if (!valid_signal(sig) || id > PID_MAX_LIMIT ||
+	    (code > 0 && (code != SI_KERNEL ||
+			  be32_to_cpu(k->scope) != CP_KILL_PGRP)))
 		return -EINVAL;
 	cp_count(CP_STAT_SVR_KILL);
 	switch (be32_to_cpu(k->scope)) {
@@ -527,4 +532,59 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	 * the group there is not signalled.
 	 */
 	return cp_kill_cluster(&k, true, &t);
+}
+
+/**
+ * cp_op_kill_pgrp() - &clusterproc_ops.kill_pgrp: the kernel's group signal
+ * @pgrp: the process group kill_pgrp() signalled here
+ * @sig: the signal
+ * @priv: kill_pgrp()'s @priv (1: SI_KERNEL, as a terminal's ^C or ^Z)
+ *
+ * A terminal signals its foreground group with kill_pgrp(), which reaches
+ * the members in this node's pid hash only: a member that moved away is a
+ * stand-in here (a zombie, which drops it), one forked elsewhere is not
+ * here at all. The other nodes' members get it from the outbound worker,
+ * as a kill(-pgrp) from the kernel: SI_KERNEL, the worker's (full)
+ * credentials, which is what the kernel's own send is allowed. Every
+ * node serves it with its members in one tasklist_lock section
+ * (cp_kill_many()).
+ *
+ * Context: any (the caller may hold RCU, the tty's spinlocks; irqs may be
+ * off): records only, never sleeps.
+ */
+void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv)
+{
+	pid_t nr = pid_nr(pgrp);
+
+	if (!sig || nr <= 0 || !cp_pids_clusterwide())
+		return;
+	cp_count(CP_STAT_HOOK_KILL_PGRP_KERNEL);
+	cp_trace_hook(CP_STAT_HOOK_KILL_PGRP_KERNEL, nr);
+	cp_queue_kill_pgrp(nr, sig, priv);
+}
+
+/**
+ * cp_kill_pgrp_send() - the outbound worker's part of cp_op_kill_pgrp()
+ * @pgrp: the process group
+ * @sig: the signal
+ * @priv: SI_KERNEL if set, else SI_USER from nobody (pid 0)
+ *
+ * Context: the outbound worker; sleeps (one call to every other node).
+ * Return: 0 if some member elsewhere got it, else -errno (-ESRCH: none).
+ */
+int cp_kill_pgrp_send(pid_t pgrp, int sig, bool priv)
+{
+	struct cp_kill_tally t = { };
+	struct kernel_siginfo info;
+	struct cp_kill k;
+	int err;
+
+	clear_siginfo(&info);
+	info.si_signo = sig;
+	info.si_code = priv ? SI_KERNEL : SI_USER;
+	cp_kill_prepare(&k, CP_KILL_PGRP, pgrp, sig, &info);
+	err = cp_kill_cluster(&k, true, &t);
+	if (!err)
+		cp_count(CP_STAT_KILL_PGRP_KERNEL_SENT);
+	return err;
 }

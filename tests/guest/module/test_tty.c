@@ -1,0 +1,216 @@
+/*
+ * A terminal's job control signals reach a job spread over nodes (A1,
+ * patch 0020's kill_pgrp op): a session on node 1 with a pty as its
+ * controlling terminal puts a job in the foreground whose process runs
+ * on node 2; the terminal's ^C, ^Z and quit characters signal the
+ * foreground group with kill_pgrp(), which must reach the member on
+ * node 2, with si_code SI_KERNEL, as on one machine. Before that op the
+ * stand-in here (a zombie) dropped the signal and the job ran on.
+ * Run on node 1 of a 3-node cluster (module-tty.scn).
+ */
+#include "cp_proc_util.h"
+#include "cp_test_util.h"
+#include "libclusterproc.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* exit codes of the session leader: what went wrong, for the message */
+enum { S_OK, S_PTY, S_CTTY, S_SPAWN, S_MOVE, S_FG, S_WRITE, S_WAIT,
+	   S_STATUS, S_CONT, S_KILL };
+
+static const char *const s_what[] = {
+	"ok", "posix_openpt/grantpt/unlockpt/open slave",
+	"the slave is not our controlling terminal",
+	"spawn of the job on node 2", "the job did not reach node 2",
+	"tcsetpgrp(job)", "write to the master", "waitpid(job)",
+	"the job's status (see the log)", "SIGCONT of the stopped job",
+	"kill of the job",
+};
+
+/* A new session whose controlling terminal is a pty: the master's fd. */
+static int session_with_pty(int *slave)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+
+	if (m < 0 || grantpt(m) || unlockpt(m) || setsid() < 0)
+		return -1;
+	/* a session leader's first terminal opened becomes its own */
+	*slave = open(ptsname(m), O_RDWR);
+	if (*slave < 0)
+		return -1;
+	return m;
+}
+
+/* waitpid(@pid, @st, WNOHANG | @flags) every 10 ms for up to @ms */
+static pid_t wait_poll(pid_t pid, int *st, int flags, int ms)
+{
+	pid_t r = 0;
+
+	for (int t = 0; t <= ms && r == 0; t += 10) {
+		r = waitpid(pid, st, WNOHANG | flags);
+		if (r == 0)
+			cp_sleep_ms(10);
+	}
+	return r;
+}
+
+/* The job: its own group, then a move to node 2 running @prog. */
+static pid_t spawn_job(const char *prog)
+{
+	pid_t job = fork();
+
+	if (job == 0) {
+		char *argv[] = { (char *)prog, "sleep", "30000", NULL };
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL);
+		if (setpgid(0, 0) == 0)
+			cp_rexecvp(2, prog, argv);
+		_exit(127);
+	}
+	if (job > 0)
+		setpgid(job, job);	/* whichever runs first */
+	return job;
+}
+
+/*
+ * The session leader: a job (its own group) moved to node 2, made the
+ * foreground group, then @key typed on the terminal. The job must end
+ * killed by @sig (SIGTSTP: stop with it, then be continued and killed).
+ * Returns an S_* code; what it saw is on stderr (the test's log).
+ */
+static int leader(const char *prog, char key, int sig)
+{
+	int m, s, st = 0;
+	pid_t job;
+
+	m = session_with_pty(&s);
+	if (m < 0)
+		return S_PTY;
+	if (tcgetsid(s) != getpid())
+		return S_CTTY;
+	job = spawn_job(prog);
+	if (job < 0)
+		return S_SPAWN;
+	if (cpp_wait_where(job, 2, 10000)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_MOVE;
+	}
+	if (tcsetpgrp(s, job)) {
+		fprintf(stderr, "tcsetpgrp(%d): %s\n", job, strerror(errno));
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_FG;
+	}
+	if (write(m, &key, 1) != 1)
+		return S_WRITE;
+	if (wait_poll(job, &st, WUNTRACED, 10000) != job) {
+		fprintf(stderr, "job %d on node 2: no %s within 10 s of %#x typed on its terminal\n",
+			job, sig == SIGTSTP ? "stop" : "death", key);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	if (sig != SIGTSTP) {
+		if (WIFSIGNALED(st) && WTERMSIG(st) == sig)
+			return S_OK;
+		fprintf(stderr, "job %d: status %#x, want killed by %s\n",
+			job, st, strsignal(sig));
+		return S_STATUS;
+	}
+	if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTSTP) {
+		fprintf(stderr, "job %d: status %#x, want stopped by SIGTSTP\n",
+			job, st);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	/* fg: continue it; then end it */
+	if (kill(-job, SIGCONT) ||
+	    wait_poll(job, &st, WCONTINUED, 10000) != job ||
+	    !WIFCONTINUED(st)) {
+		fprintf(stderr, "job %d: not continued (status %#x)\n", job,
+			st);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_CONT;
+	}
+	if (kill(job, SIGKILL) || waitpid(job, &st, 0) != job ||
+	    !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
+		return S_KILL;
+	return S_OK;
+}
+
+/* Run leader() in a child (a new session) and check what it said. */
+static void run_leader(char key, int sig, const char *what)
+{
+	struct cpp_mark marks[] = {
+		CPP_MARK(1, "hook_kill_pgrp_kernel"),
+		CPP_MARK(1, "kill_pgrp_kernel_sent"),
+		CPP_MARK(2, "svr_kill"), CPP_MARK(2, "kill_delivered"),
+	};
+	char prog[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	cpp_prog_path("cp_rchild", prog, sizeof(prog));
+	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(leader(prog, key, sig));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
+		      "%s: %s (session leader's status %#x)", what,
+		      WIFEXITED(st) && WEXITSTATUS(st) <= S_KILL ?
+		      s_what[WEXITSTATUS(st)] : "it died", st);
+	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]), what);
+}
+
+START_TEST(test_ctrl_c_kills_remote_member)
+{
+	run_leader('\003', SIGINT, "^C on node 1's pty, job on node 2");
+}
+END_TEST
+
+START_TEST(test_ctrl_backslash_quits_remote_member)
+{
+	run_leader('\034', SIGQUIT, "quit on node 1's pty, job on node 2");
+}
+END_TEST
+
+START_TEST(test_ctrl_z_stops_remote_member)
+{
+	run_leader('\032', SIGTSTP, "^Z on node 1's pty, job on node 2");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tty");
+	TCase *tc = tcase_create("tty");
+
+	if (cp_wait_nodes_up(cp_expected_nodes(), 10000))
+		fprintf(stderr, "test_tty: not all nodes up\n");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_ctrl_c_kills_remote_member);
+	tcase_add_test(tc, test_ctrl_backslash_quits_remote_member);
+	tcase_add_test(tc, test_ctrl_z_stops_remote_member);
+	suite_add_tcase(s, tc);
+	return cp_run_suite(s, CK_NORMAL, CK_FORK);
+}
