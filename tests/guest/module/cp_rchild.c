@@ -5,6 +5,10 @@
  *   exit CODE                 exit(CODE)
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
+ *   sicode SIG MS             a handler for SIG, then SIG unblocked (it
+ *                             may come blocked across the move), sleep MS:
+ *                             exit 80 if SIG came with si_code SI_KERNEL,
+ *                             81 SI_USER, 82 otherwise; 0 if none came
  *   parent NODE MS [MODE ARGS...]
  *                             fork a child that runs "cp_rchild word MS"
  *                             (or "cp_rchild MODE ARGS...") on NODE (in
@@ -479,6 +483,14 @@ static int count_zombies(void)
 	return n;
 }
 
+/* sicode: how the signal came */
+static void sicode_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	_exit(si->si_code == SI_KERNEL ? 80 : si->si_code == SI_USER ? 81 : 82);
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -494,6 +506,21 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "sleep") && argc == 3) {
 		sleep_ms(arg(argv, 2));
+		return 0;
+	}
+	if (!strcmp(m, "sicode") && argc == 4) {
+		struct sigaction sa = { .sa_sigaction = sicode_handler,
+					.sa_flags = SA_SIGINFO };
+
+		sigset_t set;
+
+		sigemptyset(&sa.sa_mask);
+		sigemptyset(&set);
+		sigaddset(&set, (int)arg(argv, 2));
+		if (sigaction((int)arg(argv, 2), &sa, NULL) ||
+		    sigprocmask(SIG_UNBLOCK, &set, NULL))
+			return 1;
+		sleep_ms(arg(argv, 3));
 		return 0;
 	}
 	if ((!strcmp(m, "parent") && argc >= 4) ||

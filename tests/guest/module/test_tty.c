@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,31 @@ static pid_t wait_poll(pid_t pid, int *st, int flags, int ms)
 	return r;
 }
 
-/* The job: its own group, then a move to node 2 running @prog. */
-static pid_t spawn_job(const char *prog)
+/*
+ * The job: its own group, then a move to node 2 running @prog: "sleep
+ * 30000", or with @sig "sicode SIG 30000" (exit 80 if @sig came as
+ * SI_KERNEL).
+ */
+static pid_t spawn_job(const char *prog, int sig)
 {
 	pid_t job = fork();
 
 	if (job == 0) {
-		char *argv[] = { (char *)prog, "sleep", "30000", NULL };
+		char s[16];
+		char *argv[] = { (char *)prog, "sleep", "30000", NULL, NULL };
+
+		if (sig) {
+			sigset_t set;
+
+			/* blocked until its handler is there, on node 2 */
+			sigemptyset(&set);
+			sigaddset(&set, sig);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			snprintf(s, sizeof(s), "%d", sig);
+			argv[1] = "sicode";
+			argv[2] = s;
+			argv[3] = "30000";
+		}
 
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
@@ -93,7 +112,7 @@ static pid_t spawn_job(const char *prog)
  * killed by @sig (SIGTSTP: stop with it, then be continued and killed).
  * Returns an S_* code; what it saw is on stderr (the test's log).
  */
-static int leader(const char *prog, char key, int sig)
+static int leader(const char *prog, char key, int sig, bool handled)
 {
 	int m, s, st = 0;
 	pid_t job;
@@ -103,7 +122,7 @@ static int leader(const char *prog, char key, int sig)
 		return S_PTY;
 	if (tcgetsid(s) != getpid())
 		return S_CTTY;
-	job = spawn_job(prog);
+	job = spawn_job(prog, handled ? sig : 0);
 	if (job < 0)
 		return S_SPAWN;
 	if (cpp_wait_where(job, 2, 10000)) {
@@ -124,6 +143,13 @@ static int leader(const char *prog, char key, int sig)
 			job, sig == SIGTSTP ? "stop" : "death", key);
 		kill(job, SIGKILL);
 		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	if (handled) {
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 80)
+			return S_OK;
+		fprintf(stderr, "job %d: status %#x, want exit 80 (%s with si_code SI_KERNEL; 81: SI_USER, 82: other)\n",
+			job, st, strsignal(sig));
 		return S_STATUS;
 	}
 	if (sig != SIGTSTP) {
@@ -157,7 +183,7 @@ static int leader(const char *prog, char key, int sig)
 }
 
 /* Run leader() in a child (a new session) and check what it said. */
-static void run_leader(char key, int sig, const char *what)
+static void run_leader(char key, int sig, bool handled, const char *what)
 {
 	struct cpp_mark marks[] = {
 		CPP_MARK(1, "hook_kill_pgrp_kernel"),
@@ -173,7 +199,7 @@ static void run_leader(char key, int sig, const char *what)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
-		_exit(leader(prog, key, sig));
+		_exit(leader(prog, key, sig, handled));
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
 		      "%s: %s (session leader's status %#x)", what,
@@ -184,19 +210,28 @@ static void run_leader(char key, int sig, const char *what)
 
 START_TEST(test_ctrl_c_kills_remote_member)
 {
-	run_leader('\003', SIGINT, "^C on node 1's pty, job on node 2");
+	run_leader('\003', SIGINT, false, "^C on node 1's pty, job on node 2");
 }
 END_TEST
 
 START_TEST(test_ctrl_backslash_quits_remote_member)
 {
-	run_leader('\034', SIGQUIT, "quit on node 1's pty, job on node 2");
+	run_leader('\034', SIGQUIT, false,
+		   "quit on node 1's pty, job on node 2");
 }
 END_TEST
 
 START_TEST(test_ctrl_z_stops_remote_member)
 {
-	run_leader('\032', SIGTSTP, "^Z on node 1's pty, job on node 2");
+	run_leader('\032', SIGTSTP, false, "^Z on node 1's pty, job on node 2");
+}
+END_TEST
+
+/* The job's handler sees what a local one would: si_code SI_KERNEL. */
+START_TEST(test_ctrl_c_siginfo_remote_member)
+{
+	run_leader('\003', SIGINT, true,
+		   "^C on node 1's pty, job on node 2 with a SIGINT handler");
 }
 END_TEST
 
@@ -211,6 +246,7 @@ int main(void)
 	tcase_add_test(tc, test_ctrl_c_kills_remote_member);
 	tcase_add_test(tc, test_ctrl_backslash_quits_remote_member);
 	tcase_add_test(tc, test_ctrl_z_stops_remote_member);
+	tcase_add_test(tc, test_ctrl_c_siginfo_remote_member);
 	suite_add_tcase(s, tc);
 	return cp_run_suite(s, CK_NORMAL, CK_FORK);
 }
