@@ -130,6 +130,18 @@ struct cp_msg_desc {
 
 const struct cp_msg_desc *cp_msg_desc(u8 type);
 
+/* stdio relay of moved processes (stdio.c). */
+struct dentry;
+int cp_handle_stdio(const struct cp_request *rq, void *reply, size_t max);
+void cp_stdio_export(struct cp_rexec *rq, unsigned int node);
+void cp_stdio_unexport(const struct cp_rexec *rq);
+int cp_stdio_install(const struct cp_rexec *rq, unsigned int origin);
+bool cp_stdio_valid(const struct cp_rexec *rq);
+void cp_stdio_node_down(unsigned int node);
+void cp_stdio_stop(void);
+unsigned int cp_stdio_live(void);
+void cp_stdio_debugfs_init(struct dentry *dir);
+
 /* Process lists (ps.c). */
 int cp_handle_ps(const struct cp_request *rq, void *reply, size_t max);
 struct seq_file;
