@@ -320,7 +320,7 @@ struct cp_ptrace_reply {
  * origin, which answers at once (0: queued, or an errno); the origin's
  * I/O thread of that export does the operation on the held file and
  * sends DONE back (result: count or -errno; READ's data follows). One
- * operation of each kind (lane) is in flight per export; @seq pairs a
+ * READ and one write() (batch) are in flight per export; @seq pairs a
  * DONE with its request.
  */
 enum cp_stdio_op {
@@ -339,9 +339,19 @@ struct cp_stdio {
 	__be32 seq;		/* the lane's operation number */
 	__be32 len;		/* READ: room; WRITE, DONE_READ: data bytes */
 	__be32 result;		/* DONE_*: count, or -errno (two's complement) */
+	__be32 flags;		/* WRITE: CP_STDIO_F_* */
+	__be32 pad;
 	__u8 data[];
 };
 
+/*
+ * One write() is one batch of WRITE chunks, F_FIRST to F_LAST, sent
+ * without waiting for the previous one to be written (at most
+ * CP_STDIO_WINDOW); only F_LAST gets a DONE, with the batch's count.
+ */
+#define CP_STDIO_F_FIRST	0x1
+#define CP_STDIO_F_LAST		0x2
+#define CP_STDIO_WINDOW		8
 #define CP_STDIO_CHUNK	(CP_MAX_MSG - sizeof(struct cp_hdr) - \
 			 sizeof(struct cp_stdio))
 

@@ -86,13 +86,24 @@ enum { CP_LANE_W, CP_LANE_R, CP_LANES };
 
 struct cp_export;
 
+/* a WRITE's data waiting for the write lane */
+struct cp_chunk {
+	struct list_head link;
+	u32 seq, flags;		/* CP_STDIO_F_* */
+	size_t len;
+	u8 data[];
+};
+
 struct cp_xlane {
 	struct cp_export *e;
 	struct task_struct *task;	/* started at the first operation */
-	bool queued;			/* an operation waits or runs */
+	/* read lane: one READ */
+	bool queued;			/* it waits or runs */
 	u32 seq;
 	size_t len;
-	void *buf;			/* write data, CP_STDIO_CHUNK bytes */
+	/* write lane: the chunks of at most one write() and the next */
+	struct list_head chunks;
+	unsigned int nchunks;		/* queued or being written */
 };
 
 struct cp_export {
@@ -117,10 +128,11 @@ static unsigned int cp_nr_exports;
 static void cp_export_free(struct kref *ref)
 {
 	struct cp_export *e = container_of(ref, struct cp_export, ref);
-	int i;
 
-	for (i = 0; i < CP_LANES; i++)
-		kfree(e->lane[i].buf);
+	struct cp_chunk *c, *n;
+
+	list_for_each_entry_safe(c, n, &e->lane[CP_LANE_W].chunks, link)
+		kfree(c);
 	kfree(e);
 }
 
@@ -254,8 +266,10 @@ void cp_stdio_export(struct cp_rexec *rq, unsigned int node)
 		mutex_init(&e->mutex);
 		spin_lock_init(&e->lock);
 		init_waitqueue_head(&e->wq);
-		for (i = 0; i < CP_LANES; i++)
+		for (i = 0; i < CP_LANES; i++) {
 			e->lane[i].e = e;
+			INIT_LIST_HEAD(&e->lane[i].chunks);
+		}
 		do
 			e->id = get_random_u64();
 		while (!e->id);
@@ -303,113 +317,203 @@ static void cp_lane_done(struct cp_export *e, struct cp_stdio *m, size_t len)
 	}
 }
 
+static void cp_done_fill(struct cp_export *e, struct cp_stdio *m, u32 op,
+			 u32 seq, ssize_t n, size_t dlen)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = cpu_to_be64(e->id);
+	m->pid = cpu_to_be32(e->pid);
+	m->fd = cpu_to_be32(e->fd);
+	m->op = cpu_to_be32(op);
+	m->seq = cpu_to_be32(seq);
+	m->result = cpu_to_be32((u32)(s32)n);
+	m->len = cpu_to_be32(dlen);
+}
+
+static ssize_t cp_restart_intr(ssize_t n)
+{
+	if (n == -ERESTARTSYS || n == -ERESTARTNOINTR ||
+	    n == -ERESTARTNOHAND || n == -ERESTART_RESTARTBLOCK)
+		return -EINTR;	/* stopped: the relay is ending */
+	return n;
+}
+
+/* The read lane's one READ, if there is one: false if none. */
+static bool cp_lane_read(struct cp_xlane *l, struct cp_stdio *m)
+{
+	struct cp_export *e = l->e;
+	bool go;
+	size_t len;
+	ssize_t n;
+	u32 seq;
+
+	spin_lock(&e->lock);
+	go = l->queued && !e->stop;
+	seq = l->seq;
+	len = l->len;
+	spin_unlock(&e->lock);
+	if (!go)
+		return false;
+	n = (e->file->f_mode & FMODE_READ) ?
+	    kernel_read(e->file, m->data, len, NULL) : -EBADF;
+	n = cp_restart_intr(n);
+	cp_done_fill(e, m, CP_STDIO_DONE_READ, seq, n, n > 0 ? n : 0);
+	/* the next request may come before the DONE call returns */
+	spin_lock(&e->lock);
+	l->queued = false;
+	spin_unlock(&e->lock);
+	/* after: a test that sees the count may queue again */
+	if (n > 0)
+		atomic64_add(n, &cp_stats[CP_STAT_STDIO_BYTES_IN]);
+	cp_lane_done(e, m, sizeof(*m) + (n > 0 ? n : 0));
+	return true;
+}
+
+/*
+ * The write lane: chunks in order. A write() is a batch (F_FIRST ..
+ * F_LAST); once a chunk fails or is short, the rest of its batch is not
+ * written (no gap, no reordering), and F_LAST's DONE says the batch's
+ * count, or its error if nothing was written: what one write() to the
+ * file would have returned.
+ */
+struct cp_batch {
+	size_t total;
+	ssize_t err;
+	bool stopped;
+};
+
+static bool cp_lane_write(struct cp_xlane *l, struct cp_batch *b,
+			  struct cp_stdio *m)
+{
+	struct cp_export *e = l->e;
+	struct cp_chunk *c;
+	ssize_t n = 0;
+
+	spin_lock(&e->lock);
+	c = e->stop ? NULL : list_first_entry_or_null(&l->chunks,
+						      struct cp_chunk, link);
+	if (c)
+		list_del(&c->link);
+	spin_unlock(&e->lock);
+	if (!c)
+		return false;
+	if (c->flags & CP_STDIO_F_FIRST)
+		*b = (struct cp_batch){ };
+	if (!b->stopped && c->len) {
+		n = (e->file->f_mode & FMODE_WRITE) ?
+		    kernel_write(e->file, c->data, c->len, NULL) : -EBADF;
+		n = cp_restart_intr(n);
+		if (n > 0)
+			b->total += n;
+		if (n < 0)
+			b->err = n;
+		if (n < (ssize_t)c->len)
+			b->stopped = true;
+	}
+	if (c->flags & CP_STDIO_F_LAST)
+		cp_done_fill(e, m, CP_STDIO_DONE_WRITE, c->seq,
+			     b->total ? (ssize_t)b->total : b->err, 0);
+	spin_lock(&e->lock);
+	l->nchunks--;
+	spin_unlock(&e->lock);
+	if (n > 0)
+		atomic64_add(n, &cp_stats[CP_STAT_STDIO_BYTES_OUT]);
+	if (c->flags & CP_STDIO_F_LAST)
+		cp_lane_done(e, m, sizeof(*m));
+	kfree(c);
+	return true;
+}
+
+static bool cp_lane_ready(struct cp_xlane *l)
+{
+	struct cp_export *e = l->e;
+
+	if (READ_ONCE(e->stop))
+		return false;
+	return l == &e->lane[CP_LANE_R] ? READ_ONCE(l->queued) :
+	       !list_empty_careful(&l->chunks);
+}
+
 static int cp_lane_main(void *arg)
 {
 	struct cp_xlane *l = arg;
 	struct cp_export *e = l->e;
 	bool rd = l == &e->lane[CP_LANE_R];
+	struct cp_batch b = { .stopped = true };
 	struct cp_stdio *m;
-	ssize_t n;
 
 	m = kmalloc(CP_MAX_MSG, GFP_KERNEL);
 	allow_signal(SIGKILL);
 	for (;;) {
-		bool go;
-		size_t len;
-		u32 seq;
-
-		wait_event_interruptible(e->wq, (l->queued && !READ_ONCE(e->stop)) ||
+		wait_event_interruptible(e->wq, cp_lane_ready(l) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			break;
 		/* before stop is looked at: a later SIGKILL stays pending */
 		flush_signals(current);
-		spin_lock(&e->lock);
-		go = l->queued && !e->stop;
-		seq = l->seq;
-		len = l->len;
-		spin_unlock(&e->lock);
-		if (!go || !m) {
-			if (!m && go) {
-				spin_lock(&e->lock);
-				l->queued = false;
-				spin_unlock(&e->lock);
-			}
-			continue;
-		}
-		memset(m, 0, sizeof(*m));
-		if (rd) {
-			n = (e->file->f_mode & FMODE_READ) ?
-			    kernel_read(e->file, m->data, len, NULL) : -EBADF;
-			m->op = cpu_to_be32(CP_STDIO_DONE_READ);
-		} else {
-			n = (e->file->f_mode & FMODE_WRITE) ?
-			    kernel_write(e->file, l->buf, len, NULL) : -EBADF;
-			m->op = cpu_to_be32(CP_STDIO_DONE_WRITE);
-		}
-		if (n == -ERESTARTSYS || n == -ERESTARTNOINTR ||
-		    n == -ERESTARTNOHAND || n == -ERESTART_RESTARTBLOCK)
-			n = -EINTR;	/* stopped: the relay is ending */
-		m->id = cpu_to_be64(e->id);
-		m->pid = cpu_to_be32(e->pid);
-		m->fd = cpu_to_be32(e->fd);
-		m->seq = cpu_to_be32(seq);
-		m->result = cpu_to_be32((u32)(s32)n);
-		m->len = cpu_to_be32(rd && n > 0 ? n : 0);
-		/* the next request may come before the call below returns */
-		spin_lock(&e->lock);
-		l->queued = false;
-		spin_unlock(&e->lock);
-		/* after: a test that sees the count may queue again */
-		if (n > 0)
-			atomic64_add(n, &cp_stats[rd ? CP_STAT_STDIO_BYTES_IN :
-						   CP_STAT_STDIO_BYTES_OUT]);
-		cp_lane_done(e, m, sizeof(*m) + (rd && n > 0 ? n : 0));
+		if (!m)
+			continue;	/* no DONE can be sent: the target waits */
+		while (rd ? cp_lane_read(l, m) : cp_lane_write(l, &b, m))
+			if (rd || signal_pending(current))
+				break;
 	}
 	kfree(m);
 	return 0;
 }
 
-/* Queue an operation on an export's lane (a server thread: no block). */
-static int cp_export_queue(struct cp_export *e, int k, u32 seq,
-			   const void *data, size_t len)
+/* Start an export's lane thread if not yet. e->mutex held. */
+static int cp_lane_start(struct cp_export *e, int k)
 {
 	struct cp_xlane *l = &e->lane[k];
-	int err = 0;
+	struct task_struct *t;
 
+	if (l->task)
+		return 0;
+	t = kthread_create(cp_lane_main, l, "cp_stdio/%d%c", e->pid,
+			   k == CP_LANE_W ? 'w' : 'r');
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	get_task_struct(t);
+	l->task = t;
+	wake_up_process(t);
+	return 0;
+}
+
+/* Queue a READ or a WRITE chunk (a server thread: it never blocks). */
+static int cp_export_queue(struct cp_export *e, int k,
+			   const struct cp_stdio *m, size_t dlen)
+{
+	struct cp_xlane *l = &e->lane[k];
+	struct cp_chunk *c = NULL;
+	int err;
+
+	if (k == CP_LANE_W) {
+		c = kmalloc(struct_size(c, data, dlen), GFP_KERNEL);
+		if (!c)
+			return -ENOMEM;
+		c->seq = be32_to_cpu(m->seq);
+		c->flags = be32_to_cpu(m->flags);
+		c->len = dlen;
+		memcpy(c->data, m->data, dlen);
+	}
 	mutex_lock(&e->mutex);
-	if (e->stop) {
-		err = -EPIPE;
+	err = e->stop ? -EPIPE : cp_lane_start(e, k);
+	if (err)
 		goto out;
-	}
-	if (!l->task) {
-		struct task_struct *t;
-
-		if (k == CP_LANE_W && !l->buf) {
-			l->buf = kmalloc(CP_STDIO_CHUNK, GFP_KERNEL);
-			if (!l->buf) {
-				err = -ENOMEM;
-				goto out;
-			}
-		}
-		t = kthread_create(cp_lane_main, l, "cp_stdio/%d%c", e->pid,
-				   k == CP_LANE_W ? 'w' : 'r');
-		if (IS_ERR(t)) {
-			err = PTR_ERR(t);
-			goto out;
-		}
-		get_task_struct(t);
-		l->task = t;
-		wake_up_process(t);
-	}
 	spin_lock(&e->lock);
-	if (l->queued) {
+	if (k == CP_LANE_W) {
+		if (l->nchunks >= 2 * CP_STDIO_WINDOW) {
+			err = -EBUSY;	/* more than the target sends */
+		} else {
+			list_add_tail(&c->link, &l->chunks);
+			l->nchunks++;
+			c = NULL;
+		}
+	} else if (l->queued) {
 		err = -EBUSY;	/* the target waits for its DONE first */
 	} else {
-		if (data)
-			memcpy(l->buf, data, len);
-		l->len = len;
-		l->seq = seq;
+		l->len = min_t(u32, be32_to_cpu(m->len), CP_STDIO_CHUNK);
+		l->seq = be32_to_cpu(m->seq);
 		l->queued = true;
 	}
 	spin_unlock(&e->lock);
@@ -417,6 +521,7 @@ static int cp_export_queue(struct cp_export *e, int k, u32 seq,
 		wake_up_all(&e->wq);
 out:
 	mutex_unlock(&e->mutex);
+	kfree(c);
 	return err;
 }
 
@@ -425,7 +530,6 @@ static int cp_stdio_origin(const struct cp_request *rq,
 			   const struct cp_stdio *m, u32 op, size_t dlen)
 {
 	struct cp_export *e = cp_export_find(be64_to_cpu(m->id));
-	u32 len = be32_to_cpu(m->len);
 	int err;
 
 	if (!e)
@@ -439,14 +543,11 @@ static int cp_stdio_origin(const struct cp_request *rq,
 	switch (op) {
 	case CP_STDIO_WRITE:
 		cp_count(CP_STAT_STDIO_WRITE);
-		err = cp_export_queue(e, CP_LANE_W, be32_to_cpu(m->seq),
-				      m->data, dlen);
+		err = cp_export_queue(e, CP_LANE_W, m, dlen);
 		break;
 	case CP_STDIO_READ:
 		cp_count(CP_STAT_STDIO_READ);
-		err = len ? cp_export_queue(e, CP_LANE_R, be32_to_cpu(m->seq),
-					    NULL, min_t(u32, len, CP_STDIO_CHUNK)) :
-			    -EINVAL;
+		err = m->len ? cp_export_queue(e, CP_LANE_R, m, 0) : -EINVAL;
 		break;
 	default:	/* CLOSE */
 		err = 0;
@@ -496,14 +597,16 @@ static void cp_relay_free(struct kref *ref)
 	kfree(r);
 }
 
-/* Send one operation of @r; @data: WRITE's bytes. */
+/* Send one operation of @r; WRITE: its flags and data are in @m. */
 static int cp_relay_call(struct cp_relay *r, u32 op, u32 seq, u32 len,
-			 const void *data, struct cp_stdio *m)
+			 struct cp_stdio *m)
 {
+	__be32 flags = op == CP_STDIO_WRITE ? m->flags : 0;
 	size_t rlen;
 	int err;
 
 	memset(m, 0, sizeof(*m));
+	m->flags = flags;
 	m->id = cpu_to_be64(r->id);
 	m->pid = cpu_to_be32(r->pid);
 	m->fd = cpu_to_be32(r->fd);
@@ -544,6 +647,59 @@ static bool cp_relay_idle(struct cp_relay *r, int k)
 	return !READ_ONCE(r->lane[k].busy) || READ_ONCE(r->dead);
 }
 
+/*
+ * Queue one batch (a write() of up to CP_STDIO_WINDOW chunks): the bytes
+ * queued, with *@last true if its F_LAST went (a DONE will come), or a
+ * negative errno if nothing was queued. wmutex held; lane idle.
+ */
+static ssize_t cp_relay_batch(struct cp_relay *r, struct iov_iter *from,
+			      struct cp_stdio *m, bool *last)
+{
+	size_t queued = 0;
+	unsigned int k;
+	u32 seq;
+	int err = 0;
+
+	spin_lock(&r->lock);
+	seq = ++r->lane[CP_LANE_W].seq;
+	spin_unlock(&r->lock);
+	*last = false;
+	for (k = 0; k < CP_STDIO_WINDOW; k++) {
+		size_t left = iov_iter_count(from);
+		size_t n = min_t(size_t, left, CP_STDIO_CHUNK);
+		bool end = k == CP_STDIO_WINDOW - 1 || n == left;
+
+		if (copy_from_iter(m->data, n, from) != n) {
+			err = -EFAULT;
+			if (!k)
+				break;
+			/* end the batch with what was queued: a short write */
+			n = 0;
+			end = true;
+		}
+		m->flags = cpu_to_be32((k ? 0 : CP_STDIO_F_FIRST) |
+				       (end ? CP_STDIO_F_LAST : 0));
+		if (end) {
+			/* DONE may come before the call's reply */
+			spin_lock(&r->lock);
+			r->lane[CP_LANE_W].busy = true;
+			spin_unlock(&r->lock);
+		}
+		err = cp_relay_call(r, CP_STDIO_WRITE, seq, n, m);
+		if (err) {
+			if (end)
+				cp_relay_abort(r, CP_LANE_W);
+			break;
+		}
+		queued += n;
+		if (end) {
+			*last = true;
+			break;
+		}
+	}
+	return *last ? (ssize_t)queued : err;
+}
+
 static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct cp_relay *r = iocb->ki_filp->private_data;
@@ -561,9 +717,9 @@ static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EINTR;
 	}
 	while (iov_iter_count(from)) {
-		size_t n = min_t(size_t, iov_iter_count(from), CP_STDIO_CHUNK);
+		ssize_t queued;
+		bool last;
 		int res;
-		u32 seq;
 
 		/* a writer killed before its DONE left the lane busy */
 		if (wait_event_killable(r->wq, cp_relay_idle(r, CP_LANE_W))) {
@@ -574,14 +730,9 @@ static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			err = -EIO;
 			break;
 		}
-		if (copy_from_iter(m->data, n, from) != n) {
-			err = -EFAULT;
-			break;
-		}
-		seq = cp_relay_start(r, CP_LANE_W);
-		err = cp_relay_call(r, CP_STDIO_WRITE, seq, n, m->data, m);
-		if (err) {
-			cp_relay_abort(r, CP_LANE_W);
+		queued = cp_relay_batch(r, from, m, &last);
+		if (!last) {
+			err = queued;	/* its chunks may be written there */
 			break;
 		}
 		if (wait_event_killable(r->wq, cp_relay_idle(r, CP_LANE_W))) {
@@ -597,7 +748,7 @@ static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		}
 		done += res;
-		if (res < n)
+		if (res < queued || !queued)
 			break;
 	}
 	mutex_unlock(&r->wmutex);
@@ -679,7 +830,7 @@ static ssize_t cp_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		}
 		seq = cp_relay_start(r, CP_LANE_R);
 		ret = cp_relay_call(r, CP_STDIO_READ, seq,
-				    min_t(size_t, want, CP_STDIO_CHUNK), NULL, m);
+				    min_t(size_t, want, CP_STDIO_CHUNK), m);
 		if (ret) {
 			cp_relay_abort(r, CP_LANE_R);
 			break;
@@ -732,7 +883,7 @@ static int cp_relay_release(struct inode *inode, struct file *f)
 	spin_unlock(&r->lock);
 	/* sent even if a fatal signal ends the wait for the answer */
 	if (!dead)
-		cp_relay_call(r, CP_STDIO_CLOSE, 0, 0, NULL, &m);
+		cp_relay_call(r, CP_STDIO_CLOSE, 0, 0, &m);
 	kref_put(&r->ref, cp_relay_free);
 	return 0;
 }
@@ -779,7 +930,8 @@ static int cp_stdio_target(const struct cp_request *rq,
 		return -EPERM;
 	}
 	/* a count within the operation's bounds, or an errno */
-	if (res > (int)CP_STDIO_CHUNK || res < -MAX_ERRNO ||
+	if (res > (int)(k == CP_LANE_R ? CP_STDIO_CHUNK :
+			CP_STDIO_WINDOW * CP_STDIO_CHUNK) || res < -MAX_ERRNO ||
 	    (k == CP_LANE_R && res > 0 && res != dlen) ||
 	    (k == CP_LANE_R && res <= 0 && dlen)) {
 		cp_count(CP_STAT_BAD_FIELD);
@@ -821,11 +973,18 @@ int cp_handle_stdio(const struct cp_request *rq, void *reply, size_t max)
 	u32 op = be32_to_cpu(m->op), len = be32_to_cpu(m->len);
 	u32 fd = be32_to_cpu(m->fd);
 
-	/* data only with WRITE and DONE_READ, and as long as len says */
-	if (fd >= CP_STDIO_FDS || len > CP_STDIO_CHUNK ||
+	u32 flags = be32_to_cpu(m->flags);
+
+	/*
+	 * Data only with WRITE and DONE_READ, and as long as len says; an
+	 * empty WRITE only ends a batch; flags only on WRITE.
+	 */
+	if (fd >= CP_STDIO_FDS || len > CP_STDIO_CHUNK || m->pad ||
 	    ((op == CP_STDIO_WRITE || op == CP_STDIO_DONE_READ) ?
 	     dlen != len : dlen != 0) ||
-	    (op == CP_STDIO_WRITE && !len)) {
+	    (op == CP_STDIO_WRITE ?
+	     (flags & ~(CP_STDIO_F_FIRST | CP_STDIO_F_LAST)) ||
+	     (!len && !(flags & CP_STDIO_F_LAST)) : flags)) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}

@@ -335,6 +335,7 @@ static int inject_from(int node, unsigned long long id, pid_t pid, int fd)
 	m->op = htobe32(CP_STDIO_WRITE);
 	m->fd = htobe32((uint32_t)fd);
 	m->seq = htobe32(0x7fffffff);	/* none of the relay's */
+	m->flags = htobe32(CP_STDIO_F_FIRST | CP_STDIO_F_LAST);
 	m->len = htobe32(1);
 	m->data[0] = 'X';
 	off = (size_t)snprintf(cmd, sizeof(cmd), "1 %d ", CP_MSG_STDIO);
