@@ -86,6 +86,8 @@ void cp_fill_hdr(struct cp_hdr *h, u8 type, u16 flags, size_t len,
 bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);
+int cp_call_batch(unsigned int node, u8 type, const void *const *reqs,
+		  const size_t *lens, unsigned int n, int *errs);
 int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 		  size_t req_len, void *replies, size_t reply_max,
 		  size_t *reply_lens, int *errs);

@@ -345,12 +345,16 @@ struct cp_stdio {
 };
 
 /*
- * One write() is one batch of WRITE chunks, F_FIRST to F_LAST, sent
- * without waiting for the previous one to be written (at most
- * CP_STDIO_WINDOW); only F_LAST gets a DONE, with the batch's count.
+ * One write() is one batch of WRITE chunks (same seq), F_FIRST (index
+ * 0) to F_LAST, at most CP_STDIO_WINDOW, all sent before any answer;
+ * the origin writes them in index order and answers F_LAST's with one
+ * DONE, the batch's count.
  */
 #define CP_STDIO_F_FIRST	0x1
 #define CP_STDIO_F_LAST		0x2
+#define CP_STDIO_F_IDX(f)	(((f) >> 8) & 0xff)	/* index in batch */
+#define CP_STDIO_F_IDX_SET(i)	((i) << 8)
+#define CP_STDIO_F_ALL		0xff03
 #define CP_STDIO_WINDOW		8
 #define CP_STDIO_CHUNK	(CP_MAX_MSG - sizeof(struct cp_hdr) - \
 			 sizeof(struct cp_stdio))

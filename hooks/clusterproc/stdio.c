@@ -104,6 +104,7 @@ struct cp_xlane {
 	/* write lane: the chunks of at most one write() and the next */
 	struct list_head chunks;
 	unsigned int nchunks;		/* queued or being written */
+	unsigned int gen;		/* bumped at each chunk queued */
 };
 
 struct cp_export {
@@ -370,68 +371,109 @@ static bool cp_lane_read(struct cp_xlane *l, struct cp_stdio *m)
 }
 
 /*
- * The write lane: chunks in order. A write() is a batch (F_FIRST ..
- * F_LAST); once a chunk fails or is short, the rest of its batch is not
- * written (no gap, no reordering), and F_LAST's DONE says the batch's
- * count, or its error if nothing was written: what one write() to the
- * file would have returned.
+ * The write lane: a write() is a batch of chunks (seq; index 0, F_FIRST,
+ * to F_LAST), queued in any order (server threads run requests side by
+ * side), written in index order. Once a chunk fails or is short, the
+ * rest of its batch is not written (no gap, no reordering), and F_LAST's
+ * DONE says the batch's count, or its error if nothing was written: what
+ * one write() to the file would have returned. A batch whose writer was
+ * killed before its last chunk is given up when a later batch starts
+ * (its F_FIRST); chunks of an older batch are dropped.
  */
 struct cp_batch {
+	bool active;
+	u32 seq;
+	unsigned int next;	/* the index to write next */
 	size_t total;
 	ssize_t err;
 	bool stopped;
+	unsigned int seen;	/* l->gen when nothing could be picked */
 };
+
+/* The chunk to write now (unlinked), or NULL. e->lock held. */
+static struct cp_chunk *cp_chunk_pick(struct cp_xlane *l, struct cp_batch *b,
+				      struct list_head *stale)
+{
+	struct cp_chunk *c, *n, *first = NULL;
+
+	list_for_each_entry_safe(c, n, &l->chunks, link) {
+		s32 age = b->active ? (s32)(c->seq - b->seq) : 1;
+
+		if (age < 0 || (!age && CP_STDIO_F_IDX(c->flags) < b->next)) {
+			list_move(&c->link, stale);	/* given up */
+			l->nchunks--;
+			continue;
+		}
+		if (!age && CP_STDIO_F_IDX(c->flags) == b->next) {
+			list_del(&c->link);
+			return c;
+		}
+		if (age > 0 && (c->flags & CP_STDIO_F_FIRST) &&
+		    (!first || (s32)(c->seq - first->seq) > 0))
+			first = c;
+	}
+	if (first) {
+		*b = (struct cp_batch){ .active = true, .seq = first->seq,
+					.seen = b->seen };
+		list_del(&first->link);
+	}
+	return first;
+}
 
 static bool cp_lane_write(struct cp_xlane *l, struct cp_batch *b,
 			  struct cp_stdio *m)
 {
 	struct cp_export *e = l->e;
-	struct cp_chunk *c;
-	ssize_t n = 0;
+	struct cp_chunk *c, *x, *n;
+	LIST_HEAD(stale);
+	ssize_t w = 0;
 
 	spin_lock(&e->lock);
-	c = e->stop ? NULL : list_first_entry_or_null(&l->chunks,
-						      struct cp_chunk, link);
-	if (c)
-		list_del(&c->link);
+	c = e->stop ? NULL : cp_chunk_pick(l, b, &stale);
+	if (!c)
+		b->seen = l->gen;	/* wait for another chunk */
 	spin_unlock(&e->lock);
+	list_for_each_entry_safe(x, n, &stale, link)
+		kfree(x);
 	if (!c)
 		return false;
-	if (c->flags & CP_STDIO_F_FIRST)
-		*b = (struct cp_batch){ };
+	b->next++;
 	if (!b->stopped && c->len) {
-		n = (e->file->f_mode & FMODE_WRITE) ?
+		w = (e->file->f_mode & FMODE_WRITE) ?
 		    kernel_write(e->file, c->data, c->len, NULL) : -EBADF;
-		n = cp_restart_intr(n);
-		if (n > 0)
-			b->total += n;
-		if (n < 0)
-			b->err = n;
-		if (n < (ssize_t)c->len)
+		w = cp_restart_intr(w);
+		if (w > 0)
+			b->total += w;
+		if (w < 0)
+			b->err = w;
+		if (w < (ssize_t)c->len)
 			b->stopped = true;
 	}
-	if (c->flags & CP_STDIO_F_LAST)
+	if (c->flags & CP_STDIO_F_LAST) {
 		cp_done_fill(e, m, CP_STDIO_DONE_WRITE, c->seq,
 			     b->total ? (ssize_t)b->total : b->err, 0);
+		b->active = true;
+		b->next = CP_STDIO_WINDOW;	/* the batch is over */
+	}
 	spin_lock(&e->lock);
 	l->nchunks--;
 	spin_unlock(&e->lock);
-	if (n > 0)
-		atomic64_add(n, &cp_stats[CP_STAT_STDIO_BYTES_OUT]);
+	if (w > 0)
+		atomic64_add(w, &cp_stats[CP_STAT_STDIO_BYTES_OUT]);
 	if (c->flags & CP_STDIO_F_LAST)
 		cp_lane_done(e, m, sizeof(*m));
 	kfree(c);
 	return true;
 }
 
-static bool cp_lane_ready(struct cp_xlane *l)
+static bool cp_lane_ready(struct cp_xlane *l, const struct cp_batch *b)
 {
 	struct cp_export *e = l->e;
 
 	if (READ_ONCE(e->stop))
 		return false;
 	return l == &e->lane[CP_LANE_R] ? READ_ONCE(l->queued) :
-	       !list_empty_careful(&l->chunks);
+	       READ_ONCE(l->gen) != b->seen;
 }
 
 static int cp_lane_main(void *arg)
@@ -439,13 +481,13 @@ static int cp_lane_main(void *arg)
 	struct cp_xlane *l = arg;
 	struct cp_export *e = l->e;
 	bool rd = l == &e->lane[CP_LANE_R];
-	struct cp_batch b = { .stopped = true };
+	struct cp_batch b = { };
 	struct cp_stdio *m;
 
 	m = kmalloc(CP_MAX_MSG, GFP_KERNEL);
 	allow_signal(SIGKILL);
 	for (;;) {
-		wait_event_interruptible(e->wq, cp_lane_ready(l) ||
+		wait_event_interruptible(e->wq, cp_lane_ready(l, &b) ||
 					 kthread_should_stop());
 		if (kthread_should_stop())
 			break;
@@ -507,6 +549,7 @@ static int cp_export_queue(struct cp_export *e, int k,
 		} else {
 			list_add_tail(&c->link, &l->chunks);
 			l->nchunks++;
+			l->gen++;
 			c = NULL;
 		}
 	} else if (l->queued) {
@@ -597,29 +640,38 @@ static void cp_relay_free(struct kref *ref)
 	kfree(r);
 }
 
-/* Send one operation of @r; WRITE: its flags and data are in @m. */
-static int cp_relay_call(struct cp_relay *r, u32 op, u32 seq, u32 len,
-			 struct cp_stdio *m)
+/* Fill in a request of @r: id, pid, fd, op, seq, len. */
+static void cp_relay_fill(struct cp_relay *r, struct cp_stdio *m, u32 op,
+			  u32 seq, u32 len, u32 flags)
 {
-	__be32 flags = op == CP_STDIO_WRITE ? m->flags : 0;
-	size_t rlen;
-	int err;
-
 	memset(m, 0, sizeof(*m));
-	m->flags = flags;
 	m->id = cpu_to_be64(r->id);
 	m->pid = cpu_to_be32(r->pid);
 	m->fd = cpu_to_be32(r->fd);
 	m->op = cpu_to_be32(op);
 	m->seq = cpu_to_be32(seq);
 	m->len = cpu_to_be32(len);
-	err = cp_call(r->origin, CP_MSG_STDIO, m,
-		      sizeof(*m) + (op == CP_STDIO_WRITE ? len : 0),
-		      NULL, 0, &rlen);
+	m->flags = cpu_to_be32(flags);
+}
+
+/* A call's error as the relay's caller sees it. */
+static int cp_relay_err(int err)
+{
 	if (err == -EHOSTDOWN || err == -EHOSTUNREACH || err == -ETIMEDOUT ||
-	    err == -ENOENT || err == -ESHUTDOWN)
-		err = -EIO;	/* the origin is gone, or the export */
+	    err == -ENOENT || err == -ESHUTDOWN || err == -EBUSY)
+		return -EIO;	/* the origin is gone, or the export */
 	return err;
+}
+
+/* Send READ or CLOSE of @r, @m its room. */
+static int cp_relay_call(struct cp_relay *r, u32 op, u32 seq, u32 len,
+			 struct cp_stdio *m)
+{
+	size_t rlen;
+
+	cp_relay_fill(r, m, op, seq, len, 0);
+	return cp_relay_err(cp_call(r->origin, CP_MSG_STDIO, m, sizeof(*m),
+				    NULL, 0, &rlen));
 }
 
 /* Start an operation on lane @k (not busy): its seq. Lock not held. */
@@ -648,77 +700,78 @@ static bool cp_relay_idle(struct cp_relay *r, int k)
 }
 
 /*
- * Queue one batch (a write() of up to CP_STDIO_WINDOW chunks): the bytes
- * queued, with *@last true if its F_LAST went (a DONE will come), or a
- * negative errno if nothing was queued. wmutex held; lane idle.
+ * Queue one batch: up to CP_STDIO_WINDOW chunks of @from, in @bufs
+ * (CP_MAX_MSG each), sent back to back. Returns the bytes queued (a DONE
+ * for seq will come: the lane is busy) or a negative errno (nothing
+ * will come; some chunks may be written there). wmutex held, lane idle.
  */
 static ssize_t cp_relay_batch(struct cp_relay *r, struct iov_iter *from,
-			      struct cp_stdio *m, bool *last)
+			      u8 *bufs, unsigned int nbufs)
 {
-	size_t queued = 0;
-	unsigned int k;
+	const void *reqs[CP_STDIO_WINDOW];
+	size_t lens[CP_STDIO_WINDOW], queued = 0;
+	int errs[CP_STDIO_WINDOW], err = 0;
+	unsigned int k, n = 0;
 	u32 seq;
-	int err = 0;
 
 	spin_lock(&r->lock);
 	seq = ++r->lane[CP_LANE_W].seq;
 	spin_unlock(&r->lock);
-	*last = false;
-	for (k = 0; k < CP_STDIO_WINDOW; k++) {
-		size_t left = iov_iter_count(from);
-		size_t n = min_t(size_t, left, CP_STDIO_CHUNK);
-		bool end = k == CP_STDIO_WINDOW - 1 || n == left;
+	for (k = 0; k < nbufs && iov_iter_count(from); k++) {
+		struct cp_stdio *m = (void *)(bufs + k * CP_MAX_MSG);
+		size_t len = min_t(size_t, iov_iter_count(from),
+				   CP_STDIO_CHUNK);
 
-		if (copy_from_iter(m->data, n, from) != n) {
-			err = -EFAULT;
+		if (copy_from_iter(m->data, len, from) != len) {
 			if (!k)
-				break;
-			/* end the batch with what was queued: a short write */
-			n = 0;
-			end = true;
+				return -EFAULT;
+			break;	/* a short write: what was copied */
 		}
-		m->flags = cpu_to_be32((k ? 0 : CP_STDIO_F_FIRST) |
-				       (end ? CP_STDIO_F_LAST : 0));
-		if (end) {
-			/* DONE may come before the call's reply */
-			spin_lock(&r->lock);
-			r->lane[CP_LANE_W].busy = true;
-			spin_unlock(&r->lock);
-		}
-		err = cp_relay_call(r, CP_STDIO_WRITE, seq, n, m);
-		if (err) {
-			if (end)
-				cp_relay_abort(r, CP_LANE_W);
-			break;
-		}
-		queued += n;
-		if (end) {
-			*last = true;
-			break;
-		}
+		cp_relay_fill(r, m, CP_STDIO_WRITE, seq, len,
+			      CP_STDIO_F_IDX_SET(k) |
+			      (k ? 0 : CP_STDIO_F_FIRST));
+		reqs[k] = m;
+		lens[k] = sizeof(*m) + len;
+		queued += len;
+		n++;
 	}
-	return *last ? (ssize_t)queued : err;
+	((struct cp_stdio *)(bufs + (n - 1) * CP_MAX_MSG))->flags |=
+		cpu_to_be32(CP_STDIO_F_LAST);
+	/* before the send: DONE may come before the calls' replies */
+	spin_lock(&r->lock);
+	r->lane[CP_LANE_W].busy = true;
+	spin_unlock(&r->lock);
+	err = cp_call_batch(r->origin, CP_MSG_STDIO, reqs, lens, n, errs);
+	for (k = 0; !err && k < n; k++)
+		err = errs[k];
+	if (err) {
+		cp_relay_abort(r, CP_LANE_W);
+		return cp_relay_err(err);
+	}
+	return queued;
 }
 
 static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct cp_relay *r = iocb->ki_filp->private_data;
-	size_t done = 0;
-	struct cp_stdio *m;
+	size_t done = 0, count = iov_iter_count(from);
+	unsigned int nbufs;
+	u8 *bufs;
 	int err = 0;
 
-	if (!iov_iter_count(from))
+	if (!count)
 		return 0;
-	m = kmalloc(CP_MAX_MSG, GFP_KERNEL);
-	if (!m)
+	nbufs = min_t(size_t, DIV_ROUND_UP(count, CP_STDIO_CHUNK),
+		      CP_STDIO_WINDOW);
+	bufs = kvmalloc_array(nbufs, CP_MAX_MSG, GFP_KERNEL);
+	if (!bufs)
 		return -ENOMEM;
 	if (mutex_lock_killable(&r->wmutex)) {
-		kfree(m);
+		kvfree(bufs);
 		return -EINTR;
 	}
 	while (iov_iter_count(from)) {
 		ssize_t queued;
-		bool last;
 		int res;
 
 		/* a writer killed before its DONE left the lane busy */
@@ -730,8 +783,8 @@ static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			err = -EIO;
 			break;
 		}
-		queued = cp_relay_batch(r, from, m, &last);
-		if (!last) {
+		queued = cp_relay_batch(r, from, bufs, nbufs);
+		if (queued < 0) {
 			err = queued;	/* its chunks may be written there */
 			break;
 		}
@@ -748,11 +801,11 @@ static ssize_t cp_relay_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		}
 		done += res;
-		if (res < queued || !queued)
+		if (res < queued)
 			break;
 	}
 	mutex_unlock(&r->wmutex);
-	kfree(m);
+	kvfree(bufs);
 	if (done)
 		return done;
 	if (err == -EPIPE)
@@ -976,15 +1029,17 @@ int cp_handle_stdio(const struct cp_request *rq, void *reply, size_t max)
 	u32 flags = be32_to_cpu(m->flags);
 
 	/*
-	 * Data only with WRITE and DONE_READ, and as long as len says; an
-	 * empty WRITE only ends a batch; flags only on WRITE.
+	 * Data only with WRITE and DONE_READ, and as long as len says;
+	 * flags only on WRITE: F_FIRST at index 0 only.
 	 */
 	if (fd >= CP_STDIO_FDS || len > CP_STDIO_CHUNK || m->pad ||
 	    ((op == CP_STDIO_WRITE || op == CP_STDIO_DONE_READ) ?
 	     dlen != len : dlen != 0) ||
 	    (op == CP_STDIO_WRITE ?
-	     (flags & ~(CP_STDIO_F_FIRST | CP_STDIO_F_LAST)) ||
-	     (!len && !(flags & CP_STDIO_F_LAST)) : flags)) {
+	     (flags & ~CP_STDIO_F_ALL) || !len ||
+	     CP_STDIO_F_IDX(flags) >= CP_STDIO_WINDOW ||
+	     !(flags & CP_STDIO_F_FIRST) != !!CP_STDIO_F_IDX(flags) :
+	     flags)) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}

@@ -334,7 +334,7 @@ static int inject_from(int node, unsigned long long id, pid_t pid, int fd)
 	m->pid = htobe32((uint32_t)pid);
 	m->op = htobe32(CP_STDIO_WRITE);
 	m->fd = htobe32((uint32_t)fd);
-	m->seq = htobe32(0x7fffffff);	/* none of the relay's */
+	m->seq = 0;	/* before the relay's first (1): never its answer */
 	m->flags = htobe32(CP_STDIO_F_FIRST | CP_STDIO_F_LAST);
 	m->len = htobe32(1);
 	m->data[0] = 'X';
