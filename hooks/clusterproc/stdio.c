@@ -925,6 +925,7 @@ static int cp_relay_release(struct inode *inode, struct file *f)
 {
 	struct cp_relay *r = f->private_data;
 	struct cp_stdio m;
+	int tries;
 	bool dead;
 
 	spin_lock(&cp_relays_lock);
@@ -934,9 +935,22 @@ static int cp_relay_release(struct inode *inode, struct file *f)
 	spin_lock(&r->lock);
 	dead = r->dead;
 	spin_unlock(&r->lock);
-	/* sent even if a fatal signal ends the wait for the answer */
-	if (!dead)
-		cp_relay_call(r, CP_STDIO_CLOSE, 0, 0, &m);
+	/*
+	 * Sent even if a fatal signal ends the wait for the answer; again
+	 * if the origin's queue was full or the answer late (a CLOSE seen
+	 * twice finds no export: ENOENT). Lost, the export stays until
+	 * this node goes down for the origin or the origin unloads.
+	 */
+	for (tries = 0; !dead && tries < 3; tries++) {
+		size_t rlen;
+		int err;
+
+		cp_relay_fill(r, &m, CP_STDIO_CLOSE, 0, 0, 0);
+		err = cp_call(r->origin, CP_MSG_STDIO, &m, sizeof(m), NULL, 0,
+			      &rlen);
+		if (err != -EBUSY && err != -ETIMEDOUT)
+			break;
+	}
 	kref_put(&r->ref, cp_relay_free);
 	return 0;
 }

@@ -141,6 +141,39 @@ START_TEST(test_stdout_pipe)
 END_TEST
 
 /*
+ * 1b: moved on again (1 -> 2 -> 3): node 2 relays the relay it got, the
+ * output of node 3's process still comes here, then EOF.
+ */
+START_TEST(test_stdout_chained)
+{
+	struct cpp_mark m[] = {
+		CPP_MARK(1, "stdio_write"), CPP_MARK(2, "stdio_write"),
+	};
+	char *argv[] = { "onnode", "2", "sh", "-c",
+			 "echo two; onnode 3 sh -c 'echo three; exit 4'",
+			 NULL };
+	int p[2], st;
+	size_t len;
+	char *out;
+	pid_t pid;
+
+	cpp_marks_take(m, NMARKS(m));
+	ck_assert_int_eq(pipe(p), 0);
+	pid = spawn_io(0, -1, p[1], -1, 0, argv);
+	close(p[1]);
+	out = read_all(p[0], &len);
+	close(p[0]);
+	st = wait_st(pid);
+	ck_assert_msg(len == 10 && !memcmp(out, "two\nthree\n", 10),
+		      "read '%s', want 'two\\nthree\\n'", out);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 4,
+		      "status %#x, want exit 4", st);
+	free(out);
+	cpp_marks_assert_rose(m, NMARKS(m), "stdout relayed twice");
+}
+END_TEST
+
+/*
  * Run cp_rchild pattern BYTES on @node (0: here) into a pipe; check
  * every byte as it comes (a node has 64 MB: nothing is kept). Seconds.
  */
@@ -430,6 +463,7 @@ int main(void)
 		fprintf(stderr, "test_stdio: not all nodes up\n");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_stdout_pipe);
+	tcase_add_test(tc, test_stdout_chained);
 	tcase_add_test(tc, test_mib_exact);
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_sigpipe);
