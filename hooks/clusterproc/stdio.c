@@ -105,6 +105,7 @@ struct cp_xlane {
 	struct list_head chunks;
 	unsigned int nchunks;		/* queued or being written */
 	unsigned int gen;		/* bumped at each chunk queued */
+	struct cp_stdio *msg;		/* the thread's DONE, CP_MAX_MSG */
 };
 
 struct cp_export {
@@ -132,8 +133,12 @@ static void cp_export_free(struct kref *ref)
 
 	struct cp_chunk *c, *n;
 
+	int i;
+
 	list_for_each_entry_safe(c, n, &e->lane[CP_LANE_W].chunks, link)
 		kfree(c);
+	for (i = 0; i < CP_LANES; i++)
+		kfree(e->lane[i].msg);
 	kfree(e);
 }
 
@@ -481,10 +486,9 @@ static int cp_lane_main(void *arg)
 	struct cp_xlane *l = arg;
 	struct cp_export *e = l->e;
 	bool rd = l == &e->lane[CP_LANE_R];
+	struct cp_stdio *m = l->msg;
 	struct cp_batch b = { };
-	struct cp_stdio *m;
 
-	m = kmalloc(CP_MAX_MSG, GFP_KERNEL);
 	allow_signal(SIGKILL);
 	for (;;) {
 		wait_event_interruptible(e->wq, cp_lane_ready(l, &b) ||
@@ -493,13 +497,10 @@ static int cp_lane_main(void *arg)
 			break;
 		/* before stop is looked at: a later SIGKILL stays pending */
 		flush_signals(current);
-		if (!m)
-			continue;	/* no DONE can be sent: the target waits */
 		while (rd ? cp_lane_read(l, m) : cp_lane_write(l, &b, m))
 			if (rd || signal_pending(current))
 				break;
 	}
-	kfree(m);
 	return 0;
 }
 
@@ -511,6 +512,11 @@ static int cp_lane_start(struct cp_export *e, int k)
 
 	if (l->task)
 		return 0;
+	if (!l->msg) {
+		l->msg = kmalloc(CP_MAX_MSG, GFP_KERNEL);	/* its DONEs */
+		if (!l->msg)
+			return -ENOMEM;
+	}
 	t = kthread_create(cp_lane_main, l, "cp_stdio/%d%c", e->pid,
 			   k == CP_LANE_W ? 'w' : 'r');
 	if (IS_ERR(t))
@@ -1179,6 +1185,7 @@ void cp_stdio_node_down(unsigned int node)
 		spin_unlock(&cp_exports_lock);
 		if (!found)
 			break;
+		cp_count(CP_STAT_STDIO_NODE_DOWN);
 		cp_export_end(found);
 	}
 	spin_lock(&cp_relays_lock);
@@ -1188,6 +1195,7 @@ void cp_stdio_node_down(unsigned int node)
 		spin_lock(&r->lock);
 		r->dead = true;
 		spin_unlock(&r->lock);
+		cp_count(CP_STAT_STDIO_NODE_DOWN);
 		wake_up_all(&r->wq);
 	}
 	spin_unlock(&cp_relays_lock);

@@ -355,13 +355,17 @@ static unsigned long long export_id(pid_t pid, int fd)
 	return found;
 }
 
-/* A WRITE of 'X' for export @id as node @node's module would send it. */
+/*
+ * A WRITE of 'X' for export @id as node @node's module would send it
+ * (cp_rchild inject there): 0 if node 1 took it, else its errno.
+ */
 static int inject_from(int node, unsigned long long id, pid_t pid, int fd)
 {
 	unsigned char msg[sizeof(struct cp_stdio) + 1] = { 0 };
 	struct cp_stdio *m = (struct cp_stdio *)msg;
-	char cmd[64 + 2 * sizeof(msg)], *argv[5];
-	size_t off;
+	char path[PATH_MAX], type[16], hex[2 * sizeof(msg) + 1];
+	char *argv[] = { path, "inject", "1", type, hex, NULL };
+	int st;
 
 	m->id = htobe64(id);
 	m->pid = htobe32((uint32_t)pid);
@@ -371,20 +375,14 @@ static int inject_from(int node, unsigned long long id, pid_t pid, int fd)
 	m->flags = htobe32(CP_STDIO_F_FIRST | CP_STDIO_F_LAST);
 	m->len = htobe32(1);
 	m->data[0] = 'X';
-	off = (size_t)snprintf(cmd, sizeof(cmd), "1 %d ", CP_MSG_STDIO);
 	for (size_t i = 0; i < sizeof(msg); i++)
-		off += (size_t)snprintf(cmd + off, sizeof(cmd) - off, "%02x",
-					msg[i]);
-	argv[0] = "sh";
-	argv[1] = "-c";
-	argv[2] = "printf %s \"$1\" > " CP_DEBUGFS "/inject";
-	argv[3] = cmd;
-	argv[4] = NULL;
-	{
-		char *av[] = { argv[0], argv[1], argv[2], "sh", argv[3], NULL };
-
-		return wait_st(spawn_io(node, -1, -1, -1, 0, av));
-	}
+		snprintf(hex + 2 * i, 3, "%02x", msg[i]);
+	snprintf(type, sizeof(type), "%d", CP_MSG_STDIO);
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	st = wait_st(spawn_io(node, -1, -1, -1, 0, argv));
+	ck_assert_msg(WIFEXITED(st), "inject from node %d: status %#x", node,
+		      st);
+	return WEXITSTATUS(st);
 }
 
 /*
@@ -417,13 +415,12 @@ START_TEST(test_forged_use)
 	ck_assert_msg(id, "no export of pid %d fd 1 here", pid);
 	cpp_marks_take(m, NMARKS(m));
 	st = inject_from(3, id, pid, 1);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 0,
-		      "inject from node 3: status %#x, want refused", st);
+	ck_assert_msg(st == EPERM, "inject from node 3: %d, want EPERM (%d)",
+		      st, EPERM);
 	cpp_marks_assert_rose(m, NMARKS(m), "forged use from node 3");
 	before = cpp_stat(1, "stdio_bytes_out");
 	st = inject_from(2, id, pid, 1);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "inject from node 2: status %#x, want written", st);
+	ck_assert_msg(st == 0, "inject from node 2: %d, want 0 (taken)", st);
 	/* its write done there (counted once the lane is free again) */
 	ck_assert_int_eq(cpp_stat_within(1, "stdio_bytes_out", before + 1,
 					 5000), before + 1);
@@ -437,6 +434,49 @@ START_TEST(test_forged_use)
 	ck_assert_msg(len == 3 && !memcmp(got, "Xab", 3),
 		      "read '%s', want 'Xab' (node 2's X only)", got);
 	free(got);
+}
+END_TEST
+
+/*
+ * 7: the node a relayed process runs on goes down (it leaves the cluster
+ * for 8 s): node 1 releases its export at once, so the reader of its
+ * stdout pipe sees EOF while the process still runs there (it exits
+ * only after the rejoin), and the stand-in reports it lost (SIGKILL).
+ */
+START_TEST(test_node_down_releases)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "stdio_node_down") };
+	char path[PATH_MAX];
+	char *argv[] = { path, "leaveafter", "500", "8000", NULL };
+	unsigned long long id = 0;
+	int p[2], st;
+	size_t len;
+	char *out;
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, NMARKS(m));
+	ck_assert_int_eq(pipe(p), 0);
+	pid = spawn_io(3, -1, p[1], -1, 0, argv);
+	close(p[1]);
+	ck_assert_int_eq(cpp_wait_where(pid, 3, 5000), 0);
+	for (int i = 0; i < 100 && !id; i++) {
+		id = export_id(pid, 1);
+		if (!id)
+			cp_sleep_ms(10);
+	}
+	ck_assert_msg(id, "no export of pid %d fd 1 here", pid);
+	out = read_all(p[0], &len);
+	close(p[0]);
+	ck_assert_msg(len == 0, "read '%s', want nothing", out);
+	free(out);
+	/* released by the node-down sweep, not by a CLOSE after the rejoin */
+	cpp_marks_assert_rose(m, NMARKS(m), "export released at node down");
+	ck_assert_msg(export_id(pid, 1) == 0, "export of %d still here", pid);
+	st = wait_st(pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "status %#x, want lost (SIGKILL)", st);
+	ck_assert_int_eq(cp_wait_nodes_up(3, 20000), 0);
 }
 END_TEST
 
@@ -470,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, test_pty_order);
 	tcase_add_test(tc, test_forged_use);
 	tcase_add_test(tc, test_throughput);
+	tcase_add_test(tc, test_node_down_releases);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
