@@ -25,13 +25,19 @@
  * a server thread never blocks on a terminal or a full pipe (other
  * nodes' requests would starve). Each lane has its own kthread, started
  * at its first operation, which does kernel_write()/kernel_read() on the
- * held file and sends DONE (count or -errno, and READ's data) to the
+ * held file, with the mover's credentials (what a socket's LSM hooks
+ * see), and sends DONE (count or -errno, and READ's data) to the
  * target. The target waits for DONE: a writer killably (a write that
  * reached the origin cannot be undone, so only a fatal signal ends the
  * wait), a reader interruptibly; a READ's data that arrives after its
  * reader gave up stays in the relay for the next read, nothing is lost.
- * One operation per lane is in flight (@seq pairs DONE with it): order
- * is the order of the writes, as on one machine. A write that fails with
+ * A write() is one batch of up to CP_STDIO_WINDOW chunks (one seq),
+ * sent back to back (cp_call_batch()), which the write lane writes in
+ * index order (server threads may queue them in any order) and answers
+ * with one DONE, the count the same write() to the file would have
+ * returned. One batch and one READ per relay are in flight (@seq pairs
+ * DONE with it): order is the order of the writes, as on one machine,
+ * and fds 1 and 2 on one terminal interleave as written. A write that fails with
  * EPIPE with nothing written sends SIGPIPE to the writer, as pipe_write()
  * does; the origin's kthread ignores the SIGPIPE its own write raises.
  *
@@ -50,10 +56,12 @@
  *   on a terminal or pipe returns) and kthread_stop()s it; then fput().
  *   A lane thread flushes its signals only before it looks at e->stop
  *   under e->lock, so a SIGKILL sent after stop was set is never lost.
- * - e->lock (spinlock) guards the lanes' queued/seq/len; a lane's buffer
- *   is written by the handler only while not queued, read by the thread
- *   only while queued. The thread clears queued before it sends DONE
- *   (the next request may arrive before that call returns).
+ * - e->lock (spinlock) guards the read lane's queued/seq/len and the
+ *   write lane's chunk list, nchunks and gen; a chunk is owned by the
+ *   list, then by the thread that unlinked it. The read lane's thread
+ *   clears queued before it sends DONE (the next READ may arrive before
+ *   that call returns); the write lane's batch state (struct cp_batch)
+ *   is the thread's own.
  * - cp_relays_lock guards the relay list; a relay's kref: one for the
  *   file, one per DONE handler. r->lock guards its lanes (busy, seq,
  *   result) and dead; a lane's read buffer is written by DONE only while
@@ -63,6 +71,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -116,6 +125,7 @@ struct cp_export {
 	unsigned int node;		/* where the process runs */
 	int fd;
 	struct file *file;
+	const struct cred *cred;	/* the mover's: the lanes do I/O as it */
 	struct mutex mutex;		/* lane threads start, stop */
 	spinlock_t lock;		/* lanes, stop */
 	bool stop;
@@ -139,6 +149,7 @@ static void cp_export_free(struct kref *ref)
 		kfree(c);
 	for (i = 0; i < CP_LANES; i++)
 		kfree(e->lane[i].msg);
+	put_cred(e->cred);
 	kfree(e);
 }
 
@@ -283,6 +294,7 @@ void cp_stdio_export(struct cp_rexec *rq, unsigned int node)
 		e->node = node;
 		e->fd = fd;
 		e->file = f;
+		e->cred = get_current_cred();
 		spin_lock(&cp_exports_lock);
 		list_add_tail(&e->link, &cp_exports);
 		cp_nr_exports++;
@@ -488,8 +500,11 @@ static int cp_lane_main(void *arg)
 	bool rd = l == &e->lane[CP_LANE_R];
 	struct cp_stdio *m = l->msg;
 	struct cp_batch b = { };
+	const struct cred *old;
 
 	allow_signal(SIGKILL);
+	/* what a socket's LSM hooks see is the mover, not a kernel thread */
+	old = override_creds(e->cred);
 	for (;;) {
 		wait_event_interruptible(e->wq, cp_lane_ready(l, &b) ||
 					 kthread_should_stop());
@@ -501,6 +516,7 @@ static int cp_lane_main(void *arg)
 			if (rd || signal_pending(current))
 				break;
 	}
+	revert_creds(old);
 	return 0;
 }
 
