@@ -150,6 +150,7 @@ CP_STAT(STDIO_BYTES_OUT, stdio_bytes_out)
 CP_STAT(STDIO_BYTES_IN, stdio_bytes_in)
 CP_STAT(STDIO_REFUSED, stdio_refused)
 CP_STAT(STDIO_NODE_DOWN, stdio_node_down)
+CP_STAT(STDIO_DONE, stdio_done)
 /*
  * Gauges, not counters: live objects, counted each time the stats are
  * read (cp_stats_live()). All 0 on an idle node: anything else once a

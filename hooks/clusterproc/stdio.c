@@ -16,8 +16,8 @@
  *
  * Target (where the process runs), "relays": cp_stdio_install() puts a
  * relay file (anon inode, cp_relay_fops) at each exported fd. It is an
- * ordinary file there: dup, fork and exec share it; its release sends
- * CLOSE.
+ * ordinary file there: dup, fork and exec share it; its release queues
+ * CLOSE, sent by a worker (an exit never waits for the origin).
  *
  * Operations: the target sends WRITE (up to CP_STDIO_CHUNK bytes) or
  * READ (room) for export id; the origin's handler only queues it on the
@@ -62,8 +62,9 @@
  *   clears queued before it sends DONE (the next READ may arrive before
  *   that call returns); the write lane's batch state (struct cp_batch)
  *   is the thread's own.
- * - cp_relays_lock guards the relay list; a relay's kref: one for the
- *   file, one per DONE handler. r->lock guards its lanes (busy, seq,
+ * - cp_relays_lock guards the relay lists (open: cp_relays; released,
+ *   CLOSE not sent: cp_closing); a relay's kref: one for the file (then
+ *   for the close worker), one per DONE handler. r->lock guards its lanes (busy, seq,
  *   result) and dead; a lane's read buffer is written by DONE only while
  *   busy, read by a reader (under r->rmutex) only while not busy.
  * - No lock is held across a call or a file operation.
@@ -86,6 +87,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include "cp_internal.h"
 #include "cp_proc.h"
 
@@ -233,6 +235,12 @@ static bool cp_stdio_relayable(struct file *f)
 	    S_ISSOCK(inode->i_mode))
 		return true;
 	if (!S_ISCHR(inode->i_mode))
+		return false;
+	/*
+	 * Not the console device: a remote process's default stdout
+	 * (cp_stdio_install()); moved on, it writes to its new node's.
+	 */
+	if (major == TTYAUX_MAJOR && iminor(inode) == 1)
 		return false;
 	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
 	       major == PTY_SLAVE_MAJOR || major == PTY_MASTER_MAJOR ||
@@ -651,8 +659,9 @@ struct cp_relay {
 };
 
 static LIST_HEAD(cp_relays);
+static LIST_HEAD(cp_closing);		/* released, CLOSE not yet sent */
 static DEFINE_SPINLOCK(cp_relays_lock);
-static unsigned int cp_nr_relays;
+static unsigned int cp_nr_relays;	/* both lists */
 
 static void cp_relay_free(struct kref *ref)
 {
@@ -943,37 +952,68 @@ static __poll_t cp_relay_poll(struct file *f, poll_table *wait)
 	return mask;
 }
 
+/*
+ * CLOSE of the released relays (cp_closing), sent by a worker: an exit
+ * is not held up by an origin that does not answer (crashed, not yet
+ * seen down). Sent even if the answer is lost; again if the origin's
+ * queue was full or the answer late (a CLOSE seen twice finds no
+ * export: ENOENT). Lost, the export stays until this node goes down for
+ * the origin or the origin unloads. cp_stdio_stop() flushes it.
+ */
+static void cp_close_fn(struct work_struct *w)
+{
+	for (;;) {
+		struct cp_relay *r;
+		struct cp_stdio m;
+		int tries;
+
+		spin_lock(&cp_relays_lock);
+		r = list_first_entry_or_null(&cp_closing, struct cp_relay,
+					     link);
+		if (r)
+			list_del_init(&r->link);
+		spin_unlock(&cp_relays_lock);
+		if (!r)
+			return;
+		for (tries = 0; tries < 3; tries++) {
+			size_t rlen;
+			int err;
+
+			cp_relay_fill(r, &m, CP_STDIO_CLOSE, 0, 0, 0);
+			err = cp_call(r->origin, CP_MSG_STDIO, &m, sizeof(m),
+				      NULL, 0, &rlen);
+			if (err != -EBUSY && err != -ETIMEDOUT)
+				break;
+		}
+		spin_lock(&cp_relays_lock);
+		cp_nr_relays--;
+		spin_unlock(&cp_relays_lock);
+		kref_put(&r->ref, cp_relay_free);
+	}
+}
+
+static DECLARE_WORK(cp_close_work, cp_close_fn);
+
 static int cp_relay_release(struct inode *inode, struct file *f)
 {
 	struct cp_relay *r = f->private_data;
-	struct cp_stdio m;
-	int tries;
 	bool dead;
 
-	spin_lock(&cp_relays_lock);
-	list_del_init(&r->link);
-	cp_nr_relays--;
-	spin_unlock(&cp_relays_lock);
 	spin_lock(&r->lock);
 	dead = r->dead;
 	spin_unlock(&r->lock);
-	/*
-	 * Sent even if a fatal signal ends the wait for the answer; again
-	 * if the origin's queue was full or the answer late (a CLOSE seen
-	 * twice finds no export: ENOENT). Lost, the export stays until
-	 * this node goes down for the origin or the origin unloads.
-	 */
-	for (tries = 0; !dead && tries < 3; tries++) {
-		size_t rlen;
-		int err;
-
-		cp_relay_fill(r, &m, CP_STDIO_CLOSE, 0, 0, 0);
-		err = cp_call(r->origin, CP_MSG_STDIO, &m, sizeof(m), NULL, 0,
-			      &rlen);
-		if (err != -EBUSY && err != -ETIMEDOUT)
-			break;
+	spin_lock(&cp_relays_lock);
+	if (dead) {
+		list_del_init(&r->link);
+		cp_nr_relays--;
+	} else {
+		list_move_tail(&r->link, &cp_closing);
 	}
-	kref_put(&r->ref, cp_relay_free);
+	spin_unlock(&cp_relays_lock);
+	if (dead)
+		kref_put(&r->ref, cp_relay_free);
+	else
+		queue_work(system_unbound_wq, &cp_close_work);
 	return 0;
 }
 
@@ -1040,6 +1080,7 @@ static int cp_stdio_target(const struct cp_request *rq,
 		}
 		l->result = res;
 		l->busy = false;
+		cp_count(CP_STAT_STDIO_DONE);
 	}
 	spin_unlock(&r->lock);
 	wake_up_all(&r->wq);
@@ -1225,6 +1266,7 @@ void cp_stdio_node_down(unsigned int node)
  */
 void cp_stdio_stop(void)
 {
+	flush_work(&cp_close_work);	/* queued by the last releases */
 	for (;;) {
 		struct cp_export *e;
 

@@ -59,6 +59,18 @@ static pid_t spawn_io(int node, int in, int out, int err, int ign_pipe,
 	_exit(126);
 }
 
+static int wait_st_flags(pid_t pid, int flags)
+{
+	int st = -1;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &st, flags);
+	while (r < 0 && errno == EINTR);
+	ck_assert_msg(r == pid, "waitpid(%d): %s", pid, strerror(errno));
+	return st;
+}
+
 static int wait_st(pid_t pid)
 {
 	int st = -1;
@@ -272,6 +284,52 @@ START_TEST(test_stdin_pipe)
 		      "wc -c there said '%s', want %zu", got, sizeof(data));
 	free(got);
 	cpp_marks_assert_rose(m, NMARKS(m), "stdin through a pipe");
+}
+END_TEST
+
+/*
+ * 3b: a reader stopped (SIGSTOP interrupts its wait) while its READ is in
+ * flight: the data that comes meanwhile is kept for the read restarted
+ * after SIGCONT, nothing is lost.
+ */
+START_TEST(test_stdin_interrupted)
+{
+	struct cpp_mark m[] = { CPP_MARK(2, "stdio_done") };
+	char *argv[] = { "sh", "-c", "read a; echo \"got $a\"", NULL };
+	long long reads = cpp_stat(1, "stdio_read");
+	long long done = cpp_stat(2, "stdio_done");
+	int in[2], out[2], st;
+	size_t len;
+	char *got;
+	pid_t pid;
+
+	cpp_marks_take(m, NMARKS(m));
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	pid = spawn_io(2, in[0], out[1], -1, 0, argv);
+	close(in[0]);
+	close(out[1]);
+	/* its READ is queued here: the shell waits for it there */
+	ck_assert_int_eq(cpp_stat_within(1, "stdio_read", reads + 1, 5000),
+			 reads + 1);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	st = wait_st_flags(pid, WUNTRACED);
+	ck_assert_msg(WIFSTOPPED(st), "status %#x, want stopped", st);
+	ck_assert_int_eq(write(in[1], "x\n", 2), 2);
+	/* the answer reached node 2 while the reader is stopped */
+	ck_assert_int_eq(cpp_stat_within(2, "stdio_done", done + 1, 5000),
+			 done + 1);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	close(in[1]);
+	got = read_all(out[0], &len);
+	close(out[0]);
+	st = wait_st(pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "sh: status %#x", st);
+	ck_assert_msg(len == 6 && !memcmp(got, "got x\n", 6),
+		      "read '%s', want 'got x\\n'", got);
+	free(got);
+	cpp_marks_assert_rose(m, NMARKS(m), "stdin kept across a stop");
 }
 END_TEST
 
@@ -506,6 +564,7 @@ int main(void)
 	tcase_add_test(tc, test_stdout_chained);
 	tcase_add_test(tc, test_mib_exact);
 	tcase_add_test(tc, test_stdin_pipe);
+	tcase_add_test(tc, test_stdin_interrupted);
 	tcase_add_test(tc, test_sigpipe);
 	tcase_add_test(tc, test_pty_order);
 	tcase_add_test(tc, test_forged_use);
