@@ -86,6 +86,8 @@ void cp_fill_hdr(struct cp_hdr *h, u8 type, u16 flags, size_t len,
 bool cp_transport_left(void);
 int cp_call(unsigned int node, u8 type, const void *req, size_t req_len,
 	    void *reply, size_t reply_max, size_t *reply_len);
+int cp_call_batch(unsigned int node, u8 type, const void *const *reqs,
+		  const size_t *lens, unsigned int n, int *errs);
 int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 		  size_t req_len, void *replies, size_t reply_max,
 		  size_t *reply_lens, int *errs);
@@ -129,6 +131,18 @@ struct cp_msg_desc {
 };
 
 const struct cp_msg_desc *cp_msg_desc(u8 type);
+
+/* stdio relay of moved processes (stdio.c). */
+struct dentry;
+int cp_handle_stdio(const struct cp_request *rq, void *reply, size_t max);
+void cp_stdio_export(struct cp_rexec *rq, unsigned int node);
+void cp_stdio_unexport(const struct cp_rexec *rq);
+int cp_stdio_install(const struct cp_rexec *rq, unsigned int origin);
+bool cp_stdio_valid(const struct cp_rexec *rq);
+void cp_stdio_node_down(unsigned int node);
+void cp_stdio_stop(void);
+unsigned int cp_stdio_live(void);
+void cp_stdio_debugfs_init(struct dentry *dir);
 
 /* Process lists (ps.c). */
 int cp_handle_ps(const struct cp_request *rq, void *reply, size_t max);

@@ -148,6 +148,14 @@ CP_STAT(PTRACE_UNLINK_STANDIN, ptrace_unlink_standin)
 CP_STAT(SVR_PTRACE, svr_ptrace)
 CP_STAT(PTRACE_ATTACHED, ptrace_attached)
 CP_STAT(PTRACE_UNLINK_HERE, ptrace_unlink_tracee)
+/* stdio relay (stdio.c): origin's operations, bytes, refused users */
+CP_STAT(STDIO_WRITE, stdio_write)
+CP_STAT(STDIO_READ, stdio_read)
+CP_STAT(STDIO_BYTES_OUT, stdio_bytes_out)
+CP_STAT(STDIO_BYTES_IN, stdio_bytes_in)
+CP_STAT(STDIO_REFUSED, stdio_refused)
+CP_STAT(STDIO_NODE_DOWN, stdio_node_down)
+CP_STAT(STDIO_DONE, stdio_done)
 /*
  * Gauges, not counters: live objects, counted each time the stats are
  * read (cp_stats_live()). All 0 on an idle node: anything else once a
@@ -161,3 +169,4 @@ CP_STAT(LIVE_JOBS, live_jobs)
 CP_STAT(LIVE_OUTQ, live_outq)
 CP_STAT(LIVE_CALLS, live_calls)
 CP_STAT(LIVE_HOLDS, live_holds)
+CP_STAT(LIVE_STDIO, live_stdio)

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		6	/* 6: CP_MSG_HOLD */
+#define CP_VERSION		7	/* 7: CP_MSG_STDIO, cp_rexec.stdio */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -57,6 +57,8 @@ enum cp_msg_type {
 	CP_MSG_PGRP = 23,	/* cp_pgrp; reply the same */
 	/* pids of the receiver's that the sender's adopted orphans hold */
 	CP_MSG_HOLD = 24,	/* cp_hold; reply cp_hold (SYNC: the refused) */
+	/* stdio of a moved process relayed to its origin (stdio.c) */
+	CP_MSG_STDIO = 25,	/* cp_stdio [+ data]; reply: no payload */
 	CP_MSG_NTYPES
 };
 
@@ -176,6 +178,7 @@ struct cp_ids {
 #define CP_REXEC_NNP		0x1	/* no_new_privs (PR_SET_NO_NEW_PRIVS) */
 #define CP_REXEC_PGRP_HELD	0x2	/* group held at origin (pgrp.c) */
 #define CP_REXEC_GROUPS		32	/* supplementary groups carried */
+#define CP_STDIO_FDS		3	/* fds 0, 1, 2 may be relayed */
 
 /*
  * Remote exec: run filename on the receiving node as process pid, child
@@ -201,6 +204,13 @@ struct cp_rexec {
 	/* RLIMIT_* 0..CP_RLIM_N - 1, as exec keeps them; ~0: infinity */
 	__be64 rlim_cur[CP_RLIM_N], rlim_max[CP_RLIM_N];
 	__be32 groups[CP_REXEC_GROUPS];	/* in the initial user namespace */
+	/*
+	 * stdio.c: fd i (bit i of stdio_mask) is relayed to the sender's
+	 * export stdio_id[i]; the others are /dev/null and the console.
+	 */
+	__be32 stdio_mask;
+	__be32 stdio_pad;
+	__be64 stdio_id[CP_STDIO_FDS];
 	char strings[];
 };
 
@@ -303,5 +313,50 @@ struct cp_ptrace_reply {
 	__be32 status;		/* with why: exit code or signal */
 	__be32 pad;
 };
+
+/*
+ * stdio of a moved process (stdio.c). The node where it runs sends
+ * WRITE (data), READ (up to len bytes) and CLOSE for export @id of the
+ * origin, which answers at once (0: queued, or an errno); the origin's
+ * I/O thread of that export does the operation on the held file and
+ * sends DONE back (result: count or -errno; READ's data follows). One
+ * READ and one write() (batch) are in flight per export; @seq pairs a
+ * DONE with its request.
+ */
+enum cp_stdio_op {
+	CP_STDIO_WRITE = 1,
+	CP_STDIO_READ = 2,
+	CP_STDIO_CLOSE = 3,
+	CP_STDIO_DONE_WRITE = 4,
+	CP_STDIO_DONE_READ = 5,
+};
+
+struct cp_stdio {
+	__be64 id;		/* the export (random, per fd) */
+	__be32 pid;		/* the moved process (clusterwide pid) */
+	__be32 op;		/* enum cp_stdio_op */
+	__be32 fd;		/* 0, 1 or 2 */
+	__be32 seq;		/* the lane's operation number */
+	__be32 len;		/* READ: room; WRITE, DONE_READ: data bytes */
+	__be32 result;		/* DONE_*: count, or -errno (two's complement) */
+	__be32 flags;		/* WRITE: CP_STDIO_F_* */
+	__be32 pad;
+	__u8 data[];
+};
+
+/*
+ * One write() is one batch of WRITE chunks (same seq), F_FIRST (index
+ * 0) to F_LAST, at most CP_STDIO_WINDOW, all sent before any answer;
+ * the origin writes them in index order and answers F_LAST's with one
+ * DONE, the batch's count.
+ */
+#define CP_STDIO_F_FIRST	0x1
+#define CP_STDIO_F_LAST		0x2
+#define CP_STDIO_F_IDX(f)	(((f) >> 8) & 0xff)	/* index in batch */
+#define CP_STDIO_F_IDX_SET(i)	((i) << 8)
+#define CP_STDIO_F_ALL		0xff03
+#define CP_STDIO_WINDOW		8
+#define CP_STDIO_CHUNK	(CP_MAX_MSG - sizeof(struct cp_hdr) - \
+			 sizeof(struct cp_stdio))
 
 #endif /* CLUSTERPROC_CP_WIRE_H */

@@ -343,6 +343,7 @@ int cp_debugfs_init(void)
 	debugfs_create_file("leave", 0600, cp_dir, NULL, &cp_leave_fops);
 	cp_fuzz_debugfs_init(cp_dir);
 	cp_trace_debugfs_init(cp_dir);
+	cp_stdio_debugfs_init(cp_dir);
 	cp_fail_call_debugfs(cp_dir);
 	d = debugfs_create_dir("delay_us", cp_dir);
 	for (i = 0; i < CP_NR_DELAY_POINTS; i++)

@@ -159,6 +159,7 @@ static void cp_fuzz_payload(struct rnd_state *st, u8 type, void *p,
 	}
 	case CP_MSG_REXEC: {
 		struct cp_rexec *r = p;
+		int i;
 
 		cp_fuzz_ids(&r->ids);
 		r->cap_effective = 0;
@@ -178,6 +179,13 @@ static void cp_fuzz_payload(struct rnd_state *st, u8 type, void *p,
 			memset(r->rlim_max, 0xff, sizeof(r->rlim_max));
 			r->flags = 0;
 			r->ngroups = cpu_to_be32(cp_rnd(st, 4));
+			/* stdio relays to exports the fuzzer never made */
+			r->stdio_mask = cpu_to_be32(cp_rnd(st, 8));
+			r->stdio_pad = 0;
+			for (i = 0; i < CP_STDIO_FDS; i++)
+				r->stdio_id[i] = (be32_to_cpu(r->stdio_mask) &
+						  BIT(i)) ?
+					cpu_to_be64(prandom_u32_state(st) | 1) : 0;
 		}
 		if (cp_rnd(st, 2) && plen > sizeof(*r))
 			cp_fuzz_rexec_strings(r, plen - sizeof(*r));

@@ -136,6 +136,14 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_hold),
 		.handle = cp_handle_hold,
 	},
+	[CP_MSG_STDIO] = {
+		.name = "stdio",
+		.req_min = sizeof(struct cp_stdio),
+		.req_max = sizeof(struct cp_stdio) + CP_STDIO_CHUNK,
+		.rep_min = 0,
+		.rep_max = 0,
+		.handle = cp_handle_stdio,
+	},
 	[CP_MSG_REXEC_SETTLE] = {
 		.name = "rexec_settle",
 		.req_min = sizeof(struct cp_rexec_settle),

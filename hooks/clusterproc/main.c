@@ -66,6 +66,7 @@ void cp_stats_live(void)
 	atomic64_set(&cp_stats[CP_STAT_LIVE_OUTQ], b);
 	atomic64_set(&cp_stats[CP_STAT_LIVE_CALLS], cp_calls_live());
 	atomic64_set(&cp_stats[CP_STAT_LIVE_HOLDS], cp_holds_live());
+	atomic64_set(&cp_stats[CP_STAT_LIVE_STDIO], cp_stdio_live());
 }
 
 struct cp_delay_slot cp_delay_slots[CP_NR_DELAY_POINTS] = {
@@ -220,6 +221,7 @@ static void __exit cp_exit(void)
 {
 	cp_transport_serve_stop();
 	clusterproc_unregister_ops(&cp_ops);
+	cp_stdio_stop();	/* no export is made or used any more */
 	cp_ptrace_stop();
 	cp_proc_stop();
 	cp_debugfs_exit();

@@ -174,6 +174,7 @@ static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 	cp_proc_node_down(inst);	/* its processes are lost (wait.c) */
 	cp_rchild_node_down(inst);	/* its children here: adopted */
 	cp_ptrace_node_down(inst);	/* its tracers too: detach */
+	cp_stdio_node_down(inst);	/* its relays and exports end */
 }
 
 static void cp_top_event(const struct tipc_event *ev)

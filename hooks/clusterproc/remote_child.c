@@ -775,37 +775,6 @@ static int cp_rchild_creds(const struct cp_rexec *rq)
 	return commit_creds(c);
 }
 
-/* stdin /dev/null, stdout and stderr the node's console (README.md) */
-static int cp_rchild_stdio(void)
-{
-	struct file *in, *out;
-	int fd;
-
-	in = filp_open("/dev/null", O_RDONLY, 0);
-	if (IS_ERR(in))
-		return PTR_ERR(in);
-	out = filp_open("/dev/console", O_WRONLY | O_NOCTTY, 0);
-	if (IS_ERR(out))
-		out = filp_open("/dev/null", O_WRONLY, 0);
-	if (IS_ERR(out)) {
-		fput(in);
-		return PTR_ERR(out);
-	}
-	fd = get_unused_fd_flags(0);
-	if (fd >= 0)
-		fd_install(fd, in);
-	else
-		fput(in);
-	fd = get_unused_fd_flags(0);
-	if (fd >= 0)
-		fd_install(fd, get_file(out));
-	fd = get_unused_fd_flags(0);
-	if (fd >= 0)
-		fd_install(fd, get_file(out));
-	fput(out);
-	return 0;
-}
-
 /* The caller's signal mask and ignored signals, as exec keeps them. */
 static void cp_sigstate_get(const struct cp_rexec *rq)
 {
@@ -861,7 +830,8 @@ static int cp_rchild_fn(void *arg)
 	xchg(&current->fs->umask, be32_to_cpu(rq->umask) & 0777);
 	if (clusterproc_chdir(job->cwd))
 		clusterproc_chdir("/");
-	err = cp_rchild_stdio();
+	/* relays of its fds 0-2 at its origin, else null and console */
+	err = cp_stdio_install(rq, job->pnode);
 	if (err)
 		goto fail;
 	err = clusterproc_kernel_execve(job->filename, job->argv, job->envp);
@@ -1333,7 +1303,7 @@ static bool cp_rexec_fields_valid(const struct cp_request *r)
 		if (be64_to_cpu(rq->rlim_cur[i]) > be64_to_cpu(rq->rlim_max[i]))
 			return false;
 	if (be32_to_cpu(rq->flags) & ~(CP_REXEC_NNP | CP_REXEC_PGRP_HELD) ||
-	    be32_to_cpu(rq->ngroups) > CP_REXEC_GROUPS)
+	    be32_to_cpu(rq->ngroups) > CP_REXEC_GROUPS || !cp_stdio_valid(rq))
 		return false;
 
 	return CP_PID_NODE(pid) == r->src_node &&

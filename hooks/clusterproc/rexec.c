@@ -9,7 +9,8 @@
  * it sets PF_REMOTE on itself and exits; its zombie stays in its
  * parent's children list, with its pid, process group and session, until
  * a wait reaps the process on N (wait.c). Its old image and open files
- * are gone, as after any exec; see README.md for stdio.
+ * are gone, as after any exec, but its fds 0-2 that are a terminal, a
+ * pipe or a socket stay open here for the process on N (stdio.c).
  *
  * /proc/clusterproc/where: write a pid, read back the node it runs on.
  */
@@ -378,6 +379,8 @@ int cp_op_execve(struct filename *filename,
 		err = len;
 		goto out;
 	}
+	/* fds 0-2 that are a terminal, pipe or socket go on working */
+	cp_stdio_export(rq, node);
 	/* from here on, events for our pid from node are recorded */
 	spin_lock_irqsave(&p->lock, flags);
 	p->node = node;
@@ -409,6 +412,7 @@ int cp_op_execve(struct filename *filename,
 		}
 	}
 	if (err) {
+		cp_stdio_unexport(rq);
 		spin_lock_irqsave(&p->lock, flags);
 		p->kind = CP_PROC_LOCAL;
 		p->rstate = CP_RS_STARTING;

@@ -432,6 +432,49 @@ int cp_call_nodes(const unsigned long *map, u8 type, const void *req,
 }
 
 /**
+ * cp_call_batch() - several requests to one node, sent back to back
+ * @node: destination node number
+ * @type: enum cp_msg_type (its replies have no payload)
+ * @reqs: the @n request payloads
+ * @lens: their lengths
+ * @n: how many
+ * @errs: set to each one's cp_call() result
+ *
+ * Every request is sent before any reply is awaited: about one round
+ * trip for all. They leave in order, but the receiver's server threads
+ * may run them in any order (stdio.c orders its chunks itself).
+ *
+ * Return: 0, or -ENOMEM (nothing sent).
+ */
+int cp_call_batch(unsigned int node, u8 type, const void *const *reqs,
+		  const size_t *lens, unsigned int n, int *errs)
+{
+	const struct cp_msg_desc *d = cp_msg_desc(type);
+	unsigned long deadline = jiffies +
+		msecs_to_jiffies(max(cp_call_timeout_ms,
+				     d && d->timeout_ms ? *d->timeout_ms : 0));
+	struct cp_pending *pv;
+	unsigned int i;
+
+	pv = kcalloc(n, sizeof(*pv), GFP_KERNEL);
+	if (!pv)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		pv[i].node = node;
+		pv[i].type = type;
+		errs[i] = cp_call_start(&pv[i], reqs[i], lens[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (!errs[i])
+			errs[i] = cp_call_finish(&pv[i], deadline,
+						 d && d->outcome);
+		cp_call_count(errs[i]);
+	}
+	kfree(pv);
+	return 0;
+}
+
+/**
  * cp_transport_leave() - leave the cluster, or join it again
  * @leave: true to leave
  *

@@ -5,8 +5,10 @@
  * A process started on another node with cp_rexecve() keeps its pid, its
  * parent (on the calling node) waits for it with wait(2)/waitpid(2)/
  * waitid(2) as for any child, and kill(2) from any node reaches it.
- * Its stdin is /dev/null and its stdout/stderr are the console of the
- * node it runs on (no forwarding); see hooks/clusterproc/README.md.
+ * Its fds 0-2 that are a terminal, a pipe or a socket keep working
+ * where they pointed (relayed by the module); other ones are /dev/null
+ * (stdin) and the console of the node it runs on (stdout/stderr); see
+ * hooks/clusterproc/README.md, "stdio of a remote process".
  */
 #ifndef LIBCLUSTERPROC_H
 #define LIBCLUSTERPROC_H

@@ -44,6 +44,9 @@
  *                             (and detached) or errno
  *   nswhere PID UID NS        the same set-up, then cp_where(PID): 0 if
  *                             found (on any node), or errno
+ *   pattern BYTES             write BYTES of cp_pattern() to stdout (64 KiB
+ *                             writes): 0, 32 if a write failed with EPIPE,
+ *                             1 on another error
  *   where PID NODE            exit 0 if cp_where(PID) == NODE, 1 if other
  *                             node, 2 + errno if not found
  *   delay POINT US            set this node's debugfs delay_us/POINT: 0 or
@@ -491,9 +494,37 @@ static void sicode_handler(int sig, siginfo_t *si, void *uc)
 	_exit(si->si_code == SI_KERNEL ? 80 : si->si_code == SI_USER ? 81 : 82);
 }
 
+/* pattern: byte i of the stream (not periodic at 4 or 8 KiB) */
+static unsigned char cp_pattern(unsigned long i)
+{
+	return (unsigned char)(i * 7 + (i >> 13) + (i >> 20));
+}
+
+static int pattern(unsigned long bytes)
+{
+	static unsigned char buf[65536];
+	unsigned long off = 0;
+
+	while (off < bytes) {
+		size_t n = bytes - off < sizeof(buf) ? bytes - off : sizeof(buf);
+		ssize_t w;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = cp_pattern(off + i);
+		w = write(1, buf, n);
+		if (w < 0)
+			return errno == EPIPE ? 32 : 1;
+		off += (unsigned long)w;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(m, "pattern") && argc == 3)
+		return pattern((unsigned long)arg(argv, 2));
 
 	if (!strcmp(m, "exit") && argc == 3)
 		return (int)arg(argv, 2);
