@@ -24,6 +24,7 @@
 struct task_struct;
 struct pid_namespace;
 struct cred;
+struct tty_struct;
 struct cp_ids;
 struct cp_request;
 struct filename;
@@ -128,6 +129,22 @@ pid_t cp_op_pid_attr(pid_t pid, enum pid_type type);
 int cp_op_setpgid(pid_t pid, pid_t pgid);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
+bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);
+bool cp_out_flush_own(struct task_struct *tsk);
+
+/* acting.c: a module thread acting for a process of another node (A1) */
+#define CP_ACT_TTIN_IGN	0x1	/* SIGTTIN blocked or ignored by it */
+#define CP_ACT_TTOU_IGN	0x2	/* SIGTTOU blocked or ignored by it */
+struct cp_acting {
+	struct list_head link;
+	struct task_struct *thread;	/* who acts (current) */
+	struct task_struct *standin;	/* for whom: a reference */
+	u32 sigign;			/* CP_ACT_* */
+};
+int cp_acting_begin(struct cp_acting *a, pid_t pid, u32 sigign);
+void cp_acting_end(struct cp_acting *a);
+struct task_struct *cp_op_acting(void);
+int cp_op_tty_check_change(struct tty_struct *tty, int sig);
 int cp_kill_pgrp_send(pid_t pgrp, int sig, bool priv);
 void cp_queue_kill_pgrp(pid_t pgrp, int sig, bool priv);
 int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);

@@ -43,6 +43,10 @@ CP_STAT(HOOK_KILL_ALL, hook_kill_all)
 /* the kernel's kill_pgrp() (a terminal's ^C, ^Z): queued, then sent */
 CP_STAT(HOOK_KILL_PGRP_KERNEL, hook_kill_pgrp_kernel)
 CP_STAT(KILL_PGRP_KERNEL_SENT, kill_pgrp_kernel_sent)
+/* a terminal's job control for a process of another node (acting.c) */
+CP_STAT(HOOK_TTY_CHECK, hook_tty_check)
+CP_STAT(TTY_SIGNALLED, tty_signalled)
+CP_STAT(TTY_EIO, tty_eio)
 CP_STAT(KILL_NODE_GONE, kill_node_gone)
 CP_STAT(SVR_KILL, svr_kill)
 CP_STAT(KILL_DELIVERED, kill_delivered)

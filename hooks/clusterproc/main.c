@@ -161,6 +161,8 @@ static const struct clusterproc_ops cp_ops = {
 	.setpgid = cp_op_setpgid,
 	.kill_orphaned_pgrp = cp_op_kill_orphaned_pgrp,
 	.kill_pgrp = cp_op_kill_pgrp,
+	.acting = cp_op_acting,
+	.tty_check_change = cp_op_tty_check_change,
 	.de_thread = cp_op_de_thread,
 #ifdef CLUSTERPROC_HAVE_PROC_HELPERS
 	.ptrace = cp_op_ptrace,

@@ -393,13 +393,17 @@ int cp_op_kill_orphaned_pgrp(struct pid *pgrp)
  *
  * Return: 0, or the error of the ask round (nothing signalled).
  */
-int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
+/*
+ * Count @pgrp's members in session @sid on every node that is up (this
+ * one, and the others at once): *@all, and *@map the other nodes asked.
+ * Sleeps. 0 or -errno.
+ */
+static int cp_pgrp_tally_all(pid_t pgrp, pid_t sid, struct cp_pgrp_tally *all,
+			     unsigned long *map)
 {
-	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
 	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
 			     .sid = cpu_to_be32(sid),
 			     .op = cpu_to_be32(CP_PGRP_ASK) };
-	struct cp_pgrp_tally all;
 	struct cp_pgrp *r;
 	unsigned int n;
 	size_t *lens;
@@ -410,7 +414,7 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
 	if (!r || !lens || !errs)
 		goto out;
-	cp_pgrp_count(pgrp, sid, &all);
+	cp_pgrp_count(pgrp, sid, all);
 	cp_nodes_up(map);
 	__clear_bit(cp_self, map);
 	err = bitmap_empty(map, CP_MAX_NODES + 1) ? 0 :
@@ -421,10 +425,53 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 	for_each_set_bit(n, map, CP_MAX_NODES + 1) {
 		if (errs[n] || lens[n] != sizeof(*r))
 			continue;
-		all.members += be32_to_cpu(r[n].members);
-		all.connected += be32_to_cpu(r[n].connected);
-		all.stopped += be32_to_cpu(r[n].stopped);
+		all->members += be32_to_cpu(r[n].members);
+		all->connected += be32_to_cpu(r[n].connected);
+		all->stopped += be32_to_cpu(r[n].stopped);
 	}
+out:
+	kfree(errs);
+	kfree(lens);
+	kfree(r);
+	return err;
+}
+
+/**
+ * cp_pgrp_held_anywhere() - does a member anywhere hold @pgrp (not orphaned)?
+ * @pgrp: the process group
+ * @sid: its session
+ *
+ * is_current_pgrp_orphaned()'s question, asked of every node (a node
+ * that does not answer holds nothing). Sleeps.
+ * Return: true if some member has a parent in another group of @sid.
+ */
+bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid)
+{
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_pgrp_tally all;
+
+	return !cp_pgrp_tally_all(pgrp, sid, &all, map) && all.connected;
+}
+
+int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
+{
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
+			     .sid = cpu_to_be32(sid),
+			     .op = cpu_to_be32(CP_PGRP_ASK) };
+	struct cp_pgrp_tally all;
+	struct cp_pgrp *r;
+	size_t *lens;
+	int *errs, err = -ENOMEM;
+
+	r = kcalloc(CP_MAX_NODES + 1, sizeof(*r), GFP_KERNEL);
+	lens = kcalloc(CP_MAX_NODES + 1, sizeof(*lens), GFP_KERNEL);
+	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
+	if (!r || !lens || !errs)
+		goto out;
+	err = cp_pgrp_tally_all(pgrp, sid, &all, map);
+	if (err)
+		goto out;
 	if (all.connected)
 		goto out;
 	/* orphaned; a member stopped somewhere: every member, once */

@@ -606,16 +606,8 @@ void cp_op_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer,
 	cp_queue_event(tsk->group_leader, p, pnode, why, status);
 }
 
-/**
- * cp_op_exit_flush() - exit_notify() has unlocked: send what was recorded
- * @tsk: the exiting task (current)
- *
- * May sleep. Waiting here, in the exiting task, for what it queued
- * (its own death, its children's reparenting) means the other node knows
- * before the exit completes. A task that queued nothing does not wait:
- * the queue may hold other tasks' events for a slow peer.
- */
-void cp_op_exit_flush(struct task_struct *tsk)
+/* The seq of @tsk's last record, queued or being sent; 0 if none. */
+static u64 cp_out_own_last(struct task_struct *tsk)
 {
 	const struct cp_out *o;
 	unsigned long flags;
@@ -628,12 +620,46 @@ void cp_op_exit_flush(struct task_struct *tsk)
 	if (!want && cp_out_busy && cp_out_busy->owner == tsk)
 		want = cp_out_busy->seq;
 	spin_unlock_irqrestore(&cp_outq_lock, flags);
+	return want;
+}
+
+/**
+ * cp_op_exit_flush() - exit_notify() has unlocked: send what was recorded
+ * @tsk: the exiting task (current)
+ *
+ * May sleep. Waiting here, in the exiting task, for what it queued
+ * (its own death, its children's reparenting) means the other node knows
+ * before the exit completes. A task that queued nothing does not wait:
+ * the queue may hold other tasks' events for a slow peer.
+ */
+void cp_op_exit_flush(struct task_struct *tsk)
+{
+	u64 want = cp_out_own_last(tsk);
+
 	if (!want)
 		return;
 	cp_count(CP_STAT_HOOK_EXIT_FLUSH);
 	cp_trace_hook(CP_STAT_HOOK_EXIT_FLUSH, task_tgid_nr(tsk));
 	cp_delay_point(CP_DP_EXIT_FLUSH);
 	wait_event(cp_out_sent_wq, cp_out_sent_up_to(want));
+}
+
+/**
+ * cp_out_flush_own() - wait until what @tsk queued has been sent
+ * @tsk: current (a thread that queued a record and needs it out)
+ *
+ * May sleep. Only up to @tsk's own last record: the queue may hold other
+ * tasks' messages for a slow peer.
+ * Return: whether @tsk had something queued (and waited).
+ */
+bool cp_out_flush_own(struct task_struct *tsk)
+{
+	u64 want = cp_out_own_last(tsk);
+
+	if (!want)
+		return false;
+	wait_event(cp_out_sent_wq, cp_out_sent_up_to(want));
+	return true;
 }
 
 /**

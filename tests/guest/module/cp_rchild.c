@@ -5,6 +5,8 @@
  *   exit CODE                 exit(CODE)
  *   signal SIG                die from SIG (default action)
  *   sleep MS                  sleep, exit 0
+ *   readin                    read(0) once: exit with the byte count, or
+ *                             100 + errno if it failed
  *   sicode SIG MS             a handler for SIG, then SIG unblocked (it
  *                             may come blocked across the move), sleep MS:
  *                             exit 80 if SIG came with si_code SI_KERNEL,
@@ -538,6 +540,12 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "sleep") && argc == 3) {
 		sleep_ms(arg(argv, 2));
 		return 0;
+	}
+	if (!strcmp(m, "readin") && argc == 2) {
+		char b[64];
+		ssize_t n = read(0, b, sizeof(b));
+
+		return n < 0 ? 100 + errno : (int)n;
 	}
 	if (!strcmp(m, "sicode") && argc == 4) {
 		struct sigaction sa = { .sa_sigaction = sicode_handler,

@@ -235,6 +235,109 @@ START_TEST(test_ctrl_c_siginfo_remote_member)
 }
 END_TEST
 
+/*
+ * A background job on node 2 reads the terminal of node 1 (its stdin,
+ * relayed to node 1): SIGTTIN stops it, as on one machine; once in the
+ * foreground and continued, its read() gets the line typed. With SIGTTIN
+ * ignored, its read() fails with EIO instead. Returns an S_* code.
+ */
+static int leader_reader(const char *prog, bool ignore)
+{
+	int m, s, st = 0;
+	pid_t job;
+
+	m = session_with_pty(&s);
+	if (m < 0)
+		return S_PTY;
+	job = fork();
+	if (job == 0) {
+		char *argv[] = { (char *)prog, "readin", NULL };
+
+		signal(SIGTTIN, ignore ? SIG_IGN : SIG_DFL);
+		if (dup2(s, 0) == 0 && setpgid(0, 0) == 0)
+			cp_rexecvp(2, prog, argv);
+		_exit(127);
+	}
+	if (job < 0)
+		return S_SPAWN;
+	setpgid(job, job);
+	if (cpp_wait_where(job, 2, 10000)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_MOVE;
+	}
+	if (ignore) {
+		if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 100 + EIO)
+			return S_OK;
+		fprintf(stderr, "job %d, SIGTTIN ignored, read its terminal in the background: status %#x, want exit %d (EIO)\n",
+			job, st, 100 + EIO);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	if (wait_poll(job, &st, WUNTRACED, 10000) != job ||
+	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTIN) {
+		fprintf(stderr, "job %d read its terminal in the background: status %#x, want stopped by SIGTTIN\n",
+			job, st);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	/* fg: the job in the foreground, a line typed, continued */
+	if (tcsetpgrp(s, job) || write(m, "hello\n", 6) != 6 ||
+	    kill(-job, SIGCONT)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_FG;
+	}
+	if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 6)
+		return S_OK;
+	fprintf(stderr, "job %d in the foreground, 'hello' typed: status %#x, want exit 6 (read 6 bytes)\n",
+		job, st);
+	kill(job, SIGKILL);
+	waitpid(job, &st, 0);
+	return S_CONT;
+}
+
+static void run_reader(bool ignore, const char *what, const char *rose)
+{
+	struct cpp_mark marks[] = {
+		CPP_MARK(1, "hook_tty_check"), CPP_MARK(1, rose),
+	};
+	char prog[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	cpp_prog_path("cp_rchild", prog, sizeof(prog));
+	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(leader_reader(prog, ignore));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
+		      "%s: %s (session leader's status %#x)", what,
+		      WIFEXITED(st) && WEXITSTATUS(st) <= S_KILL ?
+		      s_what[WEXITSTATUS(st)] : "it died", st);
+	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]), what);
+}
+
+START_TEST(test_background_read_stops_remote_member)
+{
+	run_reader(false, "a job on node 2 reads node 1's pty in the background",
+		   "tty_signalled");
+}
+END_TEST
+
+START_TEST(test_background_read_ignored_eio)
+{
+	run_reader(true, "a job on node 2, SIGTTIN ignored, reads node 1's pty in the background",
+		   "tty_eio");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tty");
@@ -247,6 +350,8 @@ int main(void)
 	tcase_add_test(tc, test_ctrl_backslash_quits_remote_member);
 	tcase_add_test(tc, test_ctrl_z_stops_remote_member);
 	tcase_add_test(tc, test_ctrl_c_siginfo_remote_member);
+	tcase_add_test(tc, test_background_read_stops_remote_member);
+	tcase_add_test(tc, test_background_read_ignored_eio);
 	suite_add_tcase(s, tc);
 	return cp_run_suite(s, CK_NORMAL, CK_FORK);
 }
