@@ -93,6 +93,7 @@ int cp_acting_begin(struct cp_acting *a, pid_t pid, u32 sigign)
 		return -ESRCH;
 	a->thread = current;
 	a->sigign = sigign;
+	a->signalled = false;
 	spin_lock_irqsave(&cp_acting_lock, flags);
 	list_add(&a->link, &cp_acting_list);
 	spin_unlock_irqrestore(&cp_acting_lock, flags);
@@ -182,6 +183,7 @@ int cp_op_tty_check_change(struct tty_struct *tty, int sig)
 		/* sent to the other nodes before the caller's answer */
 		cp_out_flush_own(current);
 		cp_count(CP_STAT_TTY_SIGNALLED);
+		a->signalled = true;
 		ret = -ERESTARTSYS;
 	}
 	if (ret == -EIO)

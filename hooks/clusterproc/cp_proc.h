@@ -140,6 +140,7 @@ struct cp_acting {
 	struct task_struct *thread;	/* who acts (current) */
 	struct task_struct *standin;	/* for whom: a reference */
 	u32 sigign;			/* CP_ACT_* */
+	bool signalled;			/* the terminal signalled its group */
 };
 int cp_acting_begin(struct cp_acting *a, pid_t pid, u32 sigign);
 void cp_acting_end(struct cp_acting *a);

@@ -355,6 +355,13 @@ struct cp_stdio {
 #define CP_STDIO_F_IDX(f)	(((f) >> 8) & 0xff)	/* index in batch */
 #define CP_STDIO_F_IDX_SET(i)	((i) << 8)
 #define CP_STDIO_F_ALL		0xff03
+/*
+ * READ and WRITE: the process's SIGTTIN / SIGTTOU were blocked or ignored
+ * when it made the call (the terminal's job control on the origin).
+ */
+#define CP_STDIO_F_TTIN_IGN	0x10000
+#define CP_STDIO_F_TTOU_IGN	0x20000
+#define CP_STDIO_F_ACT		0x30000
 #define CP_STDIO_WINDOW		8
 #define CP_STDIO_CHUNK	(CP_MAX_MSG - sizeof(struct cp_hdr) - \
 			 sizeof(struct cp_stdio))

@@ -111,6 +111,7 @@ struct cp_xlane {
 	/* read lane: one READ */
 	bool queued;			/* it waits or runs */
 	u32 seq;
+	u32 act;			/* its CP_STDIO_F_ACT bits */
 	size_t len;
 	/* write lane: the chunks of at most one write() and the next */
 	struct list_head chunks;
@@ -364,6 +365,28 @@ static ssize_t cp_restart_intr(ssize_t n)
 	return n;
 }
 
+/*
+ * A read or write of the held file for the process (A1): acting for its
+ * stand-in here (acting.c), so that a terminal's job control judges the
+ * process, not this thread. -ERESTARTSYS stays when the terminal
+ * signalled the process's group (the process stops, then restarts its
+ * call); otherwise a restart means this thread was stopped: -EINTR.
+ */
+static ssize_t cp_lane_io(struct cp_export *e, u32 act, void *buf,
+			  size_t len, bool wr)
+{
+	struct cp_acting a = { };
+	ssize_t n;
+
+	cp_acting_begin(&a, e->pid, (act & CP_STDIO_F_TTIN_IGN ?
+				     CP_ACT_TTIN_IGN : 0) |
+			(act & CP_STDIO_F_TTOU_IGN ? CP_ACT_TTOU_IGN : 0));
+	n = wr ? kernel_write(e->file, buf, len, NULL) :
+	    kernel_read(e->file, buf, len, NULL);
+	cp_acting_end(&a);
+	return n == -ERESTARTSYS && a.signalled ? n : cp_restart_intr(n);
+}
+
 /* The read lane's one READ, if there is one: false if none. */
 static bool cp_lane_read(struct cp_xlane *l, struct cp_stdio *m)
 {
@@ -371,18 +394,18 @@ static bool cp_lane_read(struct cp_xlane *l, struct cp_stdio *m)
 	bool go;
 	size_t len;
 	ssize_t n;
-	u32 seq;
+	u32 seq, act;
 
 	spin_lock(&e->lock);
 	go = l->queued && !e->stop;
 	seq = l->seq;
 	len = l->len;
+	act = l->act;
 	spin_unlock(&e->lock);
 	if (!go)
 		return false;
 	n = (e->file->f_mode & FMODE_READ) ?
-	    kernel_read(e->file, m->data, len, NULL) : -EBADF;
-	n = cp_restart_intr(n);
+	    cp_lane_io(e, act, m->data, len, false) : -EBADF;
 	cp_done_fill(e, m, CP_STDIO_DONE_READ, seq, n, n > 0 ? n : 0);
 	/* the next request may come before the DONE call returns */
 	spin_lock(&e->lock);
@@ -465,8 +488,8 @@ static bool cp_lane_write(struct cp_xlane *l, struct cp_batch *b,
 	b->next++;
 	if (!b->stopped && c->len) {
 		w = (e->file->f_mode & FMODE_WRITE) ?
-		    kernel_write(e->file, c->data, c->len, NULL) : -EBADF;
-		w = cp_restart_intr(w);
+		    cp_lane_io(e, c->flags & CP_STDIO_F_ACT, c->data, c->len,
+			       true) : -EBADF;
 		if (w > 0)
 			b->total += w;
 		if (w < 0)
@@ -587,6 +610,7 @@ static int cp_export_queue(struct cp_export *e, int k,
 	} else {
 		l->len = min_t(u32, be32_to_cpu(m->len), CP_STDIO_CHUNK);
 		l->seq = be32_to_cpu(m->seq);
+		l->act = be32_to_cpu(m->flags) & CP_STDIO_F_ACT;
 		l->queued = true;
 	}
 	spin_unlock(&e->lock);
@@ -671,6 +695,21 @@ static void cp_relay_free(struct kref *ref)
 	kfree(r);
 }
 
+/* is_ignored() of tty_jobctrl.c, for current: blocked or SIG_IGN */
+static bool cp_sig_ignored(int sig)
+{
+	return sigismember(&current->blocked, sig) ||
+	       READ_ONCE(current->sighand->action[sig - 1].sa.sa_handler) ==
+	       SIG_IGN;
+}
+
+/* current's SIGTTIN/SIGTTOU state, for the origin's job control */
+static u32 cp_stdio_act_flags(void)
+{
+	return (cp_sig_ignored(SIGTTIN) ? CP_STDIO_F_TTIN_IGN : 0) |
+	       (cp_sig_ignored(SIGTTOU) ? CP_STDIO_F_TTOU_IGN : 0);
+}
+
 /* Fill in a request of @r: id, pid, fd, op, seq, len. */
 static void cp_relay_fill(struct cp_relay *r, struct cp_stdio *m, u32 op,
 			  u32 seq, u32 len, u32 flags)
@@ -700,7 +739,8 @@ static int cp_relay_call(struct cp_relay *r, u32 op, u32 seq, u32 len,
 {
 	size_t rlen;
 
-	cp_relay_fill(r, m, op, seq, len, 0);
+	cp_relay_fill(r, m, op, seq, len,
+		      op == CP_STDIO_READ ? cp_stdio_act_flags() : 0);
 	return cp_relay_err(cp_call(r->origin, CP_MSG_STDIO, m, sizeof(*m),
 				    NULL, 0, &rlen));
 }
@@ -759,7 +799,7 @@ static ssize_t cp_relay_batch(struct cp_relay *r, struct iov_iter *from,
 			break;	/* a short write: what was copied */
 		}
 		cp_relay_fill(r, m, CP_STDIO_WRITE, seq, len,
-			      CP_STDIO_F_IDX_SET(k) |
+			      CP_STDIO_F_IDX_SET(k) | cp_stdio_act_flags() |
 			      (k ? 0 : CP_STDIO_F_FIRST));
 		reqs[k] = m;
 		lens[k] = sizeof(*m) + len;
@@ -896,6 +936,13 @@ static ssize_t cp_relay_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (r->rerr) {
 			ret = r->rerr;
 			r->rerr = 0;
+			/*
+			 * The terminal stopped the group (SIGTTIN) after this
+			 * reader was interrupted: the signal was handled, so
+			 * the restarted read asks again.
+			 */
+			if (ret == -ERESTARTSYS && !signal_pending(current))
+				continue;
 			break;
 		}
 		if (!r->rbuf) {
@@ -1107,16 +1154,16 @@ int cp_handle_stdio(const struct cp_request *rq, void *reply, size_t max)
 
 	/*
 	 * Data only with WRITE and DONE_READ, and as long as len says;
-	 * flags only on WRITE: F_FIRST at index 0 only.
+	 * flags only on WRITE (F_FIRST at index 0 only) and READ (F_ACT).
 	 */
 	if (fd >= CP_STDIO_FDS || len > CP_STDIO_CHUNK || m->pad ||
 	    ((op == CP_STDIO_WRITE || op == CP_STDIO_DONE_READ) ?
 	     dlen != len : dlen != 0) ||
 	    (op == CP_STDIO_WRITE ?
-	     (flags & ~CP_STDIO_F_ALL) || !len ||
+	     (flags & ~(CP_STDIO_F_ALL | CP_STDIO_F_ACT)) || !len ||
 	     CP_STDIO_F_IDX(flags) >= CP_STDIO_WINDOW ||
 	     !(flags & CP_STDIO_F_FIRST) != !!CP_STDIO_F_IDX(flags) :
-	     flags)) {
+	     op == CP_STDIO_READ ? flags & ~CP_STDIO_F_ACT : flags)) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}
