@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		7	/* 7: CP_MSG_STDIO, cp_rexec.stdio */
+#define CP_VERSION		8	/* 8: CP_STDIO_F_TTIN_IGN/TTOU_IGN on READ; 7: CP_MSG_STDIO */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
