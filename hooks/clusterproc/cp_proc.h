@@ -129,6 +129,7 @@ int cp_op_setpgid(pid_t pid, pid_t pgid);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
 int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
+int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max);
 void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
 bool cp_pgrp_held(struct task_struct *t);
 void cp_rchild_node_up(unsigned int node, bool new_instance);

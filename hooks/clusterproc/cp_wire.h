@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		6	/* 6: CP_MSG_HOLD */
+#define CP_VERSION		7	/* 7: CP_MSG_SETPGID */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -57,6 +57,8 @@ enum cp_msg_type {
 	CP_MSG_PGRP = 23,	/* cp_pgrp; reply the same */
 	/* pids of the receiver's that the sender's adopted orphans hold */
 	CP_MSG_HOLD = 24,	/* cp_hold; reply cp_hold (SYNC: the refused) */
+	/* a moved process changed its group: its stand-in follows (pgrp.c) */
+	CP_MSG_SETPGID = 25,	/* cp_setpgid; reply: no payload */
 	CP_MSG_NTYPES
 };
 
@@ -158,6 +160,18 @@ struct cp_pgrp {
 	__be32 members;		/* reply: live members here */
 	__be32 connected;	/* reply: held to @sid by a parent here */
 	__be32 stopped;		/* reply: of them, stopped */
+};
+
+/*
+ * Process pid, which moved from the receiver to the sender (its stand-in
+ * is on the receiver), is now in group pgrp of session sid: the stand-in
+ * joins that group (pgrp.c).
+ */
+struct cp_setpgid {
+	__be32 pid;
+	__be32 pgrp;
+	__be32 sid;
+	__be32 pad;
 };
 
 /* Where does pid run? Asked of the pid's origin node. */
