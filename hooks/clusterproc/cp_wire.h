@@ -58,7 +58,7 @@ enum cp_msg_type {
 	/* pids of the receiver's that the sender's adopted orphans hold */
 	CP_MSG_HOLD = 24,	/* cp_hold; reply cp_hold (SYNC: the refused) */
 	/* a moved process changed its group: its stand-in follows (pgrp.c) */
-	CP_MSG_SETPGID = 25,	/* cp_setpgid; reply: no payload */
+	CP_MSG_SETPGID = 25,	/* cp_setpgid; reply the same */
 	CP_MSG_NTYPES
 };
 
@@ -165,13 +165,14 @@ struct cp_pgrp {
 /*
  * Process pid, which moved from the receiver to the sender (its stand-in
  * is on the receiver), is now in group pgrp of session sid: the stand-in
- * joins that group (pgrp.c).
+ * joins that group (pgrp.c). The reply is the request, flags set.
  */
+#define CP_SETPGID_HELD		0x1	/* reply: the group is held there */
 struct cp_setpgid {
 	__be32 pid;
 	__be32 pgrp;
 	__be32 sid;
-	__be32 pad;
+	__be32 flags;		/* request: 0; reply: CP_SETPGID_* */
 };
 
 /* Where does pid run? Asked of the pid's origin node. */

@@ -240,16 +240,21 @@ static DEFINE_MUTEX(cp_setpgid_moved_lock);
  * moves the stand-in, before setpgid() returns: after it, the origin
  * answers the new group. A moved process cannot move again (exec_node:
  * EBUSY), so its origin stays its stand-in's node. The mutex keeps two
- * threads' changes and their messages in one order. An origin that
- * cannot be told (down, timed out) is counted (setpgid_origin_failed);
- * the change here stands, as a node's own view of its process wins.
+ * threads' changes and their messages in one order. The origin's
+ * answer says whether the new group is held to the session there (the
+ * stand-in's parent, or another member, in another group of it), which
+ * replaces what the move said of the old one (pgrp_held). An origin
+ * that cannot be told (down, timed out) is counted
+ * (setpgid_origin_failed); the change here stands, as a node's own view
+ * of its process wins.
  */
 static int cp_setpgid_moved(struct task_struct *leader, unsigned int origin,
 			    pid_t pid, pid_t pgid)
 {
 	pid_t sid = task_session_nr_ns(leader, &init_pid_ns);
 	struct cp_self_pgrp c = { .leader = leader };
-	struct cp_setpgid m;
+	struct cp_proc *p = cp_proc_of(leader);
+	struct cp_setpgid m, r;
 	pid_t old, now;
 	size_t len;
 	bool here;
@@ -278,11 +283,14 @@ static int cp_setpgid_moved(struct task_struct *leader, unsigned int origin,
 		m = (struct cp_setpgid){ .pid = cpu_to_be32(pid),
 					 .pgrp = cpu_to_be32(now),
 					 .sid = cpu_to_be32(sid) };
-		if (cp_call(origin, CP_MSG_SETPGID, &m, sizeof(m), NULL, 0,
-			    &len))
+		if (cp_call(origin, CP_MSG_SETPGID, &m, sizeof(m), &r,
+			    sizeof(r), &len) || len != sizeof(r)) {
 			cp_count(CP_STAT_SETPGID_ORIGIN_FAILED);
-		else
+		} else {
 			cp_count(CP_STAT_SETPGID_ORIGIN_TOLD);
+			cp_pgrp_held_set(p, be32_to_cpu(r.flags) &
+					 CP_SETPGID_HELD);
+		}
 	}
 	mutex_unlock(&cp_setpgid_moved_lock);
 	return err;
@@ -317,8 +325,8 @@ static int cp_standin_pgrp_check(struct task_struct *t, struct pid *pgrp,
 /**
  * cp_handle_setpgid() - CP_MSG_SETPGID: a moved process changed its group
  * @r: the request (struct cp_setpgid)
- * @reply: unused
- * @max: unused
+ * @reply: struct cp_setpgid, flags filled in
+ * @max: its room
  *
  * Server thread, may sleep. The process @pid moved from here to the
  * sender, which alone runs it: its stand-in here, a zombie once the move
@@ -328,13 +336,16 @@ static int cp_standin_pgrp_check(struct task_struct *t, struct pid *pgrp,
  * and only within its session (setpgid() never changes a session); a
  * stand-in reaped meanwhile, or a pid that is no stand-in of the
  * sender's, is -ESRCH and nothing changes (the check is re-run under
- * tasklist_lock, where release_task() unhashes it).
+ * tasklist_lock, where release_task() unhashes it). The reply says
+ * whether the group is held to the session here (cp_pgrp_held()), as a
+ * move does (CP_REXEC_PGRP_HELD).
  *
- * Return: 0 or a negative errno.
+ * Return: the reply length or a negative errno.
  */
 int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 {
 	const struct cp_setpgid *q = r->payload;
+	struct cp_setpgid *out = reply;
 	struct cp_standin_pgrp c = { .node = r->src_node,
 				     .sid = be32_to_cpu(q->sid) };
 	pid_t pid = be32_to_cpu(q->pid), pgrp = be32_to_cpu(q->pgrp);
@@ -342,7 +353,8 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	int err;
 
 	if (pid < (1 << CP_PID_SHIFT) || pid > PID_MAX_LIMIT || pgrp <= 0 ||
-	    pgrp > PID_MAX_LIMIT || c.sid <= 0 || c.sid > PID_MAX_LIMIT) {
+	    pgrp > PID_MAX_LIMIT || c.sid <= 0 || c.sid > PID_MAX_LIMIT ||
+	    q->flags) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}
@@ -355,8 +367,12 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	if (!t)
 		return -ESRCH;
 	err = clusterproc_set_task_pgrp(t, pgrp, cp_standin_pgrp_check, &c);
+	if (!err) {
+		*out = *q;
+		out->flags = cpu_to_be32(cp_pgrp_held(t) ? CP_SETPGID_HELD : 0);
+	}
 	put_task_struct(t);
-	return err;
+	return err ? err : sizeof(*out);
 }
 
 /**
