@@ -135,12 +135,14 @@ static int cp_setpgid_remote_group(pid_t pgid)
  * tasklist_lock for writing (clusterproc_set_task_pgrp()), where exit,
  * reparent and exec change what it reads; with @pgrp NULL under the
  * read lock, a first look. A stand-in (the child moved meanwhile) never
- * exec'd here, but its move was an exec: EACCES, as cp_op_setpgid().
+ * exec'd here, but its move was an exec: EACCES, as cp_op_setpgid(); so
+ * for a child still moving (its REXEC, which carries its group, sent).
  */
 static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
 			       void *arg)
 {
 	struct task_struct *leader = ((struct task_struct *)arg)->group_leader;
+	struct cp_proc *cp = cp_proc_of(p);
 	struct task_struct *g;
 
 	if (!thread_group_leader(p))
@@ -149,7 +151,8 @@ static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
 		return -ESRCH;
 	if (task_session(p) != task_session(leader))
 		return -EPERM;
-	if (!(p->flags & PF_FORKNOEXEC) || (p->flags & PF_REMOTE))
+	if (!(p->flags & PF_FORKNOEXEC) || (p->flags & PF_REMOTE) ||
+	    (cp && READ_ONCE(cp->kind) == CP_PROC_STANDIN))
 		return -EACCES;
 	if (p->signal->leader)
 		return -EPERM;
