@@ -18,7 +18,10 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "cp_wire.h"
 #include "libclusterproc.h"
+
+#include <arpa/inet.h>
 
 #include <check.h>
 #include <errno.h>
@@ -318,6 +321,60 @@ START_TEST(test_moved_setpgid_followed_here)
 		      "kill(-%d, 0), its old group, no member left: %d (%s), want ESRCH",
 		      j, r, strerror(errno));
 	cpp_marks_assert_rose(m, 2, "node 2 told the stand-in's node");
+	reap_killed(c);
+}
+END_TEST
+
+/*
+ * CP_MSG_SETPGID from @from (a module's request, forged by debugfs
+ * inject): stand-in @pid into group @pgrp of session @sid. 0 or errno.
+ */
+static int forged_setpgid(int from, pid_t pid, pid_t pgrp, pid_t sid)
+{
+	struct cp_setpgid rq = { .pid = htonl((uint32_t)pid),
+				 .pgrp = htonl((uint32_t)pgrp),
+				 .sid = htonl((uint32_t)sid) };
+	const unsigned char *b = (const unsigned char *)&rq;
+	char hex[2 * sizeof(rq) + 1], type[8];
+	pid_t inj;
+	int st;
+
+	for (size_t i = 0; i < sizeof(rq); i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	snprintf(type, sizeof(type), "%d", CP_MSG_SETPGID);
+	inj = cpp_spawn(from, 0, ARGS("inject", "1", type, hex));
+	ck_assert_int_eq(waitpid(inj, &st, 0), inj);
+	ck_assert_msg(WIFEXITED(st), "injector on node %d: status %#x", from,
+		      st);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Who may move a stand-in here: only the node its process runs on, and
+ * only within its session; nobody may move a process of ours that is
+ * no stand-in of theirs. Our child c runs on node 2 (its own group),
+ * its stand-in here; forged CP_MSG_SETPGID requests into our group.
+ */
+START_TEST(test_setpgid_standin_forged)
+{
+	pid_t c, sid = getsid(0), me = getpgrp();
+	int r;
+
+	c = cpp_spawn(2, 1, ARGS("sleep", LONG_MS));
+	r = forged_setpgid(3, c, me, sid);
+	ck_assert_msg(r == ESRCH,
+		      "node 3 moves the stand-in of node 2's process %d: %d (%s), want ESRCH",
+		      c, r, strerror(r));
+	r = forged_setpgid(2, c, me, sid + 1);
+	ck_assert_msg(r == EPERM,
+		      "node 2 moves the stand-in %d into another session: %d (%s), want EPERM",
+		      c, r, strerror(r));
+	r = forged_setpgid(2, getpid(), c, sid);
+	ck_assert_msg(r == ESRCH,
+		      "node 2 moves %d, a process of ours that is no stand-in: %d (%s), want ESRCH",
+		      getpid(), r, strerror(r));
+	ck_assert_int_eq(getpgid(c), c);
+	ck_assert_int_eq(getpgrp(), me);
 	reap_killed(c);
 }
 END_TEST
@@ -642,6 +699,7 @@ int main(void)
 	tcase_add_test(tc, test_setpgid_joins_remote_group);
 	tcase_add_test(tc, test_setpgid_child_into_remote_group);
 	tcase_add_test(tc, test_moved_setpgid_followed_here);
+	tcase_add_test(tc, test_setpgid_standin_forged);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
