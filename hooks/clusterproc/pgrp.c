@@ -378,6 +378,15 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	return err ? err : sizeof(*out);
 }
 
+/* @c moved away (a stand-in) or is moving (tasklist_lock held) */
+static bool cp_child_moved(struct task_struct *c)
+{
+	struct cp_proc *p = cp_proc_of(c);
+
+	return (c->flags & PF_REMOTE) ||
+	       (p && READ_ONCE(p->kind) == CP_PROC_STANDIN);
+}
+
 /**
  * cp_op_setpgid() - setpgid(2) before any lock (H1)
  * @pid: the target (0 already replaced by the caller's pid)
@@ -388,8 +397,13 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
  * here, so the base would move the stand-in to another group while its
  * process stays in its own on its node. The move was an exec: setpgid()
  * of it fails as for any child after its exec, EPERM if it is in
- * another session, else EACCES (the order of the base's checks). The
- * tasklist read lock keeps our children lists still while searched.
+ * another session, else EACCES (the order of the base's checks). So
+ * for a child whose move is under way (its REXEC, which carries its
+ * group, sent or being sent; test_setpgid_child_moving: before, 0, and
+ * the stand-in's group was not its process's); a move that begins
+ * between this look and the base's change is not seen (the base takes
+ * no lock the mover takes). The tasklist read lock keeps our children
+ * lists still while searched.
  * The caller joining a group whose members all run on other nodes:
  * cp_setpgid_remote_group(); a child of ours joining one:
  * cp_setpgid_child(); a process that moved here changing its group:
@@ -411,8 +425,7 @@ int cp_op_setpgid(pid_t pid, pid_t pgid)
 	clusterproc_tasklist_read_lock();
 	for_each_thread(current, t) {
 		list_for_each_entry(c, &t->children, sibling) {
-			if (!(c->flags & PF_REMOTE) ||
-			    task_tgid_nr(c) != pid)
+			if (!cp_child_moved(c) || task_tgid_nr(c) != pid)
 				continue;
 			ret = task_session(c) == task_session(current) ?
 			      -EACCES : -EPERM;

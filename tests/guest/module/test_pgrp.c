@@ -326,6 +326,52 @@ START_TEST(test_moved_setpgid_followed_here)
 END_TEST
 
 /*
+ * setpgid() of our child while its move is under way (its REXEC, which
+ * carries its group, is on its way: the delay point rexec_moving holds
+ * it 1 s before it asks node 2; the test waits for the point's hit):
+ * EACCES, as after its exec, and its group stays ours here and there.
+ * Before: "setpgid(c, c), our child moving to node 2: 0 (Success)", its
+ * stand-in here in group c while its process ran on node 2 in ours.
+ */
+START_TEST(test_setpgid_child_moving)
+{
+	long long hits = cp_stat("point.rexec_moving.hits");
+	struct cp_ps_proc e = { 0 };
+	pid_t c, me = getpgrp();
+	char path[256];
+	char *argv[] = { path, "sleep", LONG_MS, NULL };
+	int r, err;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 1000000), 0);
+	c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0) {
+		cp_rexecvp(2, path, argv);
+		_exit(126);
+	}
+	for (int t = 0; cp_stat("point.rexec_moving.hits") == hits; t += 5) {
+		if (t >= 5000)
+			cpp_set_delay("rexec_moving", 0);
+		ck_assert_msg(t < 5000, "the child never started its move");
+		cp_sleep_ms(5);
+	}
+	errno = 0;
+	r = setpgid(c, c);
+	err = errno;
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 0), 0);
+	ck_assert_msg(r == -1 && err == EACCES,
+		      "setpgid(%d, %d), our child moving to node 2: %d (%s), want EACCES",
+		      c, c, r, strerror(err));
+	ck_assert_int_eq(cpp_wait_where(c, 2, 10000), 0);
+	ck_assert_int_eq(getpgid(c), me);
+	ck_assert_int_eq(cp_ps_scan_pid(2, c, &e), 1);
+	ck_assert_int_eq(e.pgrp, me);
+	reap_killed(c);
+}
+END_TEST
+
+/*
  * CP_MSG_SETPGID from @from (a module's request, forged by debugfs
  * inject): stand-in @pid into group @pgrp of session @sid. 0 or errno.
  */
@@ -700,6 +746,7 @@ int main(void)
 	tcase_add_test(tc, test_setpgid_child_into_remote_group);
 	tcase_add_test(tc, test_moved_setpgid_followed_here);
 	tcase_add_test(tc, test_setpgid_standin_forged);
+	tcase_add_test(tc, test_setpgid_child_moving);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
