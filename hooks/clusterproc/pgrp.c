@@ -128,6 +128,15 @@ static int cp_setpgid_remote_group(pid_t pgid)
 	return err;
 }
 
+/* @c moved away (a stand-in) or is moving (tasklist_lock held) */
+static bool cp_child_moved(struct task_struct *c)
+{
+	struct cp_proc *p = cp_proc_of(c);
+
+	return (c->flags & PF_REMOTE) ||
+	       (p && READ_ONCE(p->kind) == CP_PROC_STANDIN);
+}
+
 /*
  * sys_setpgid()'s checks of a child @p of @arg's (current), in its
  * order, and its rule for the group: a member here must be of our
@@ -142,7 +151,6 @@ static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
 			       void *arg)
 {
 	struct task_struct *leader = ((struct task_struct *)arg)->group_leader;
-	struct cp_proc *cp = cp_proc_of(p);
 	struct task_struct *g;
 
 	if (!thread_group_leader(p))
@@ -151,8 +159,7 @@ static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
 		return -ESRCH;
 	if (task_session(p) != task_session(leader))
 		return -EPERM;
-	if (!(p->flags & PF_FORKNOEXEC) || (p->flags & PF_REMOTE) ||
-	    (cp && READ_ONCE(cp->kind) == CP_PROC_STANDIN))
+	if (!(p->flags & PF_FORKNOEXEC) || cp_child_moved(p))
 		return -EACCES;
 	if (p->signal->leader)
 		return -EPERM;
@@ -376,15 +383,6 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	}
 	put_task_struct(t);
 	return err ? err : sizeof(*out);
-}
-
-/* @c moved away (a stand-in) or is moving (tasklist_lock held) */
-static bool cp_child_moved(struct task_struct *c)
-{
-	struct cp_proc *p = cp_proc_of(c);
-
-	return (c->flags & PF_REMOTE) ||
-	       (p && READ_ONCE(p->kind) == CP_PROC_STANDIN);
 }
 
 /**
