@@ -151,11 +151,13 @@ static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
 			       void *arg)
 {
 	struct task_struct *leader = ((struct task_struct *)arg)->group_leader;
-	struct task_struct *g;
+	struct task_struct *parent, *g;
 
 	if (!thread_group_leader(p))
 		return -EINVAL;
-	if (!same_thread_group(p->real_parent, leader))
+	parent = rcu_dereference_check(p->real_parent,
+				       lockdep_tasklist_lock_is_held());
+	if (!same_thread_group(parent, leader))
 		return -ESRCH;
 	if (task_session(p) != task_session(leader))
 		return -EPERM;
