@@ -150,6 +150,7 @@ int cp_kill_pgrp_send(pid_t pgrp, int sig, bool priv);
 void cp_queue_kill_pgrp(pid_t pgrp, int sig, bool priv);
 int cp_pgrp_orphaned(pid_t pgrp, pid_t sid);
 int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max);
+int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max);
 void cp_queue_orphaned(struct cp_proc *pool, pid_t pgrp, pid_t sid);
 bool cp_pgrp_held(struct task_struct *t);
 void cp_rchild_node_up(unsigned int node, bool new_instance);

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		8	/* 8: CP_STDIO_F_TTIN_IGN/TTOU_IGN on READ; 7: CP_MSG_STDIO */
+#define CP_VERSION		9	/* 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN; 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -59,6 +59,8 @@ enum cp_msg_type {
 	CP_MSG_HOLD = 24,	/* cp_hold; reply cp_hold (SYNC: the refused) */
 	/* stdio of a moved process relayed to its origin (stdio.c) */
 	CP_MSG_STDIO = 25,	/* cp_stdio [+ data]; reply: no payload */
+	/* a moved process changed its group: its stand-in follows (pgrp.c) */
+	CP_MSG_SETPGID = 26,	/* cp_setpgid; reply the same */
 	CP_MSG_NTYPES
 };
 
@@ -160,6 +162,19 @@ struct cp_pgrp {
 	__be32 members;		/* reply: live members here */
 	__be32 connected;	/* reply: held to @sid by a parent here */
 	__be32 stopped;		/* reply: of them, stopped */
+};
+
+/*
+ * Process pid, which moved from the receiver to the sender (its stand-in
+ * is on the receiver), is now in group pgrp of session sid: the stand-in
+ * joins that group (pgrp.c). The reply is the request, flags set.
+ */
+#define CP_SETPGID_HELD		0x1	/* reply: the group is held there */
+struct cp_setpgid {
+	__be32 pid;
+	__be32 pgrp;
+	__be32 sid;
+	__be32 flags;		/* request: 0; reply: CP_SETPGID_* */
 };
 
 /* Where does pid run? Asked of the pid's origin node. */

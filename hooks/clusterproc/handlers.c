@@ -129,6 +129,14 @@ static const struct cp_msg_desc cp_msgs[CP_MSG_NTYPES] = {
 		.rep_max = sizeof(struct cp_pgrp),
 		.handle = cp_handle_pgrp,
 	},
+	[CP_MSG_SETPGID] = {
+		.name = "setpgid",
+		.req_min = sizeof(struct cp_setpgid),
+		.req_max = sizeof(struct cp_setpgid),
+		.rep_min = sizeof(struct cp_setpgid),
+		.rep_max = sizeof(struct cp_setpgid),
+		.handle = cp_handle_setpgid,
+	},
 	[CP_MSG_HOLD] = {
 		.name = "hold",
 		.req_min = sizeof(struct cp_hold),

@@ -13,15 +13,18 @@
  *                          (cp_op_kill_orphaned_pgrp, below).
  *
  * setpgid(0, pgid) into a group whose members all run on other nodes
- * joins it (cp_setpgid_remote_group()). Not yet, for want of a kernel
- * helper that changes the group of a task other than current: a
- * parent's setpgid(child, pgid) into such a group (the base's EPERM),
- * and a moved process's setpgid() on its node followed by its stand-in
- * here (getpgid() here answers the stand-in's old group); setpgid() run
- * for a process of another node's.
+ * joins it (cp_setpgid_remote_group()), and so does a parent's
+ * setpgid(child, pgid) (cp_setpgid_child()); a moved process's
+ * setpgid() on its node moves its stand-in on its origin too
+ * (cp_setpgid_moved(), CP_MSG_SETPGID), so that getpgid() there and
+ * kill(-pgrp) there follow it. Both with clusterproc_set_task_pgrp(),
+ * the kernel helper that changes another task's group. Not yet: setsid()
+ * of a moved process (its stand-in keeps session and group);
+ * setpgid() run for a process of another node's.
  */
 #include <linux/clusterproc.h>
 #include <linux/cred.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -125,6 +128,265 @@ static int cp_setpgid_remote_group(pid_t pgid)
 	return err;
 }
 
+/* @c moved away (a stand-in) or is moving (tasklist_lock held) */
+static bool cp_child_moved(struct task_struct *c)
+{
+	struct cp_proc *p = cp_proc_of(c);
+
+	return (c->flags & PF_REMOTE) ||
+	       (p && READ_ONCE(p->kind) == CP_PROC_STANDIN);
+}
+
+/*
+ * sys_setpgid()'s checks of a child @p of @arg's (current), in its
+ * order, and its rule for the group: a member here must be of our
+ * session (the members elsewhere were counted in it). Under
+ * tasklist_lock for writing (clusterproc_set_task_pgrp()), where exit,
+ * reparent and exec change what it reads; with @pgrp NULL under the
+ * read lock, a first look. A stand-in (the child moved meanwhile) never
+ * exec'd here, but its move was an exec: EACCES, as cp_op_setpgid(); so
+ * for a child still moving (its REXEC, which carries its group, sent).
+ */
+static int cp_child_pgrp_check(struct task_struct *p, struct pid *pgrp,
+			       void *arg)
+{
+	struct task_struct *leader = ((struct task_struct *)arg)->group_leader;
+	struct task_struct *parent, *g;
+
+	if (!thread_group_leader(p))
+		return -EINVAL;
+	parent = rcu_dereference_check(p->real_parent,
+				       lockdep_tasklist_lock_is_held());
+	if (!same_thread_group(parent, leader))
+		return -ESRCH;
+	if (task_session(p) != task_session(leader))
+		return -EPERM;
+	if (!(p->flags & PF_FORKNOEXEC) || cp_child_moved(p))
+		return -EACCES;
+	if (p->signal->leader)
+		return -EPERM;
+	g = pgrp ? pid_task(pgrp, PIDTYPE_PGID) : NULL;
+	if (g && task_session(g) != task_session(leader))
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * setpgid(@pid, @pgid) of a child of ours here into a group with no
+ * member here: as cp_setpgid_remote_group() for the caller itself, the
+ * members may all run on other nodes. If the base's checks of the child
+ * pass and a node counts a member of @pgid in our session, the child
+ * joins the group (clusterproc_set_task_pgrp(), which re-runs the
+ * checks under tasklist_lock: a child that exec'd, exited or moved
+ * meanwhile gets the base's errno); else the base answers (its errno,
+ * EPERM for the group). Not one section, as for the caller's own.
+ */
+static int cp_setpgid_child(pid_t pid, pid_t pgid)
+{
+	pid_t sid = task_session_nr_ns(current, &init_pid_ns);
+	struct task_struct *p;
+	bool here;
+	int err;
+
+	if (pgid == pid || pgid < (1 << CP_PID_SHIFT) || pgid > PID_MAX_LIMIT)
+		return CLUSTERPROC_NOT_HANDLED;
+	rcu_read_lock();
+	here = pid_task(find_vpid(pgid), PIDTYPE_PGID);
+	p = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (p)
+		get_task_struct(p);
+	rcu_read_unlock();
+	if (!p)
+		return CLUSTERPROC_NOT_HANDLED;
+	err = CLUSTERPROC_NOT_HANDLED;
+	if (here)
+		goto out;
+	clusterproc_tasklist_read_lock();
+	here = pid_alive(p) && !cp_child_pgrp_check(p, NULL, current);
+	clusterproc_tasklist_read_unlock();
+	if (!here || !cp_pgrp_members_elsewhere(pgid, sid))
+		goto out;
+	err = clusterproc_set_task_pgrp(p, pgid, cp_child_pgrp_check, current);
+	if (!err)
+		cp_count(CP_STAT_SETPGID_CHILD_JOIN);
+out:
+	put_task_struct(p);
+	return err;
+}
+
+/* what a moved process's own setpgid() may do (cp_setpgid_moved()) */
+struct cp_self_pgrp {
+	struct task_struct *leader;
+	bool elsewhere;		/* @pgrp has members in our session elsewhere */
+};
+
+/* sys_setpgid()'s checks for the caller itself; tasklist_lock held */
+static int cp_self_pgrp_check(struct task_struct *p, struct pid *pgrp,
+			      void *arg)
+{
+	const struct cp_self_pgrp *c = arg;
+	struct task_struct *g;
+
+	if (p != c->leader || p->group_leader != p)
+		return -ESRCH;
+	if (p->signal->leader)
+		return -EPERM;
+	if (pgrp == task_pid(p))
+		return 0;
+	g = pid_task(pgrp, PIDTYPE_PGID);
+	if (g ? task_session(g) != task_session(p) : !c->elsewhere)
+		return -EPERM;
+	return 0;
+}
+
+/* one moved process's group change and its message at a time */
+static DEFINE_MUTEX(cp_setpgid_moved_lock);
+
+/*
+ * setpgid(0, @pgid) of a process that moved here (RCHILD): its stand-in
+ * on its origin (@origin, its parent's node) is in its group there, so
+ * getpgid() there, answered by the stand-in, and kill(-pgrp) there,
+ * which counts it, must follow. The change is made here by the module,
+ * with sys_setpgid()'s checks (and its join of a group whose members
+ * all run on other nodes), then the origin is told (CP_MSG_SETPGID) and
+ * moves the stand-in, before setpgid() returns: after it, the origin
+ * answers the new group. A moved process cannot move again (exec_node:
+ * EBUSY), so its origin stays its stand-in's node. The mutex keeps two
+ * threads' changes and their messages in one order. The origin's
+ * answer says whether the new group is held to the session there (the
+ * stand-in's parent, or another member, in another group of it), which
+ * replaces what the move said of the old one (pgrp_held). An origin
+ * that cannot be told (down, timed out) is counted
+ * (setpgid_origin_failed); the change here stands, as a node's own view
+ * of its process wins.
+ */
+static int cp_setpgid_moved(struct task_struct *leader, unsigned int origin,
+			    pid_t pid, pid_t pgid)
+{
+	pid_t sid = task_session_nr_ns(leader, &init_pid_ns);
+	struct cp_self_pgrp c = { .leader = leader };
+	struct cp_proc *p = cp_proc_of(leader);
+	struct cp_setpgid m, r;
+	pid_t old, now;
+	size_t len;
+	bool here;
+	int err;
+
+	if (pgid != pid) {
+		if (pgid > PID_MAX_LIMIT)
+			return CLUSTERPROC_NOT_HANDLED;
+		rcu_read_lock();
+		here = pid_task(find_vpid(pgid), PIDTYPE_PGID);
+		rcu_read_unlock();
+		if (!here) {
+			if (pgid < (1 << CP_PID_SHIFT))
+				return CLUSTERPROC_NOT_HANDLED;
+			c.elsewhere = cp_pgrp_members_elsewhere(pgid, sid);
+			if (!c.elsewhere)
+				return CLUSTERPROC_NOT_HANDLED;	/* EPERM */
+		}
+	}
+	if (mutex_lock_killable(&cp_setpgid_moved_lock))
+		return -EINTR;	/* dying anyway */
+	old = task_pgrp_nr_ns(leader, &init_pid_ns);
+	err = clusterproc_set_task_pgrp(leader, pgid, cp_self_pgrp_check, &c);
+	now = task_pgrp_nr_ns(leader, &init_pid_ns);
+	if (!err && now != old) {
+		m = (struct cp_setpgid){ .pid = cpu_to_be32(pid),
+					 .pgrp = cpu_to_be32(now),
+					 .sid = cpu_to_be32(sid) };
+		if (cp_call(origin, CP_MSG_SETPGID, &m, sizeof(m), &r,
+			    sizeof(r), &len) || len != sizeof(r)) {
+			cp_count(CP_STAT_SETPGID_ORIGIN_FAILED);
+		} else {
+			cp_count(CP_STAT_SETPGID_ORIGIN_TOLD);
+			cp_pgrp_held_set(p, be32_to_cpu(r.flags) &
+					 CP_SETPGID_HELD);
+		}
+	}
+	mutex_unlock(&cp_setpgid_moved_lock);
+	return err;
+}
+
+/* the stand-in's conditions (cp_handle_setpgid()); tasklist_lock held */
+struct cp_standin_pgrp {
+	unsigned int node;	/* the sender */
+	pid_t sid;
+};
+
+static int cp_standin_pgrp_check(struct task_struct *t, struct pid *pgrp,
+				 void *arg)
+{
+	const struct cp_standin_pgrp *c = arg;
+	struct cp_proc *p = cp_proc_of(t);
+	struct task_struct *g;
+
+	/* moving (not yet PF_REMOTE) or a stand-in, of the sender's */
+	if ((t->flags & PF_KTHREAD) || !p ||
+	    READ_ONCE(p->kind) != CP_PROC_STANDIN ||
+	    READ_ONCE(p->node) != c->node)
+		return -ESRCH;
+	if (task_session_nr_ns(t, &init_pid_ns) != c->sid)
+		return -EPERM;
+	g = pid_task(pgrp, PIDTYPE_PGID);
+	if (g && task_session(g) != task_session(t))
+		return -EPERM;
+	return 0;
+}
+
+/**
+ * cp_handle_setpgid() - CP_MSG_SETPGID: a moved process changed its group
+ * @r: the request (struct cp_setpgid)
+ * @reply: struct cp_setpgid, flags filled in
+ * @max: its room
+ *
+ * Server thread, may sleep. The process @pid moved from here to the
+ * sender, which alone runs it: its stand-in here, a zombie once the move
+ * completed (or the mover itself, still in its execve() while the
+ * process already runs there), joins group @pgrp, made here with that
+ * number if none exists. Only the node the stand-in names may move it,
+ * and only within its session (setpgid() never changes a session); a
+ * stand-in reaped meanwhile, or a pid that is no stand-in of the
+ * sender's, is -ESRCH and nothing changes (the check is re-run under
+ * tasklist_lock, where release_task() unhashes it). The reply says
+ * whether the group is held to the session here (cp_pgrp_held()), as a
+ * move does (CP_REXEC_PGRP_HELD).
+ *
+ * Return: the reply length or a negative errno.
+ */
+int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
+{
+	const struct cp_setpgid *q = r->payload;
+	struct cp_setpgid *out = reply;
+	struct cp_standin_pgrp c = { .node = r->src_node,
+				     .sid = be32_to_cpu(q->sid) };
+	pid_t pid = be32_to_cpu(q->pid), pgrp = be32_to_cpu(q->pgrp);
+	struct task_struct *t;
+	int err;
+
+	if (pid < (1 << CP_PID_SHIFT) || pid > PID_MAX_LIMIT || pgrp <= 0 ||
+	    pgrp > PID_MAX_LIMIT || c.sid <= 0 || c.sid > PID_MAX_LIMIT ||
+	    q->flags) {
+		cp_count(CP_STAT_BAD_FIELD);
+		return -EINVAL;
+	}
+	cp_count(CP_STAT_SVR_SETPGID);
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	if (!t)
+		return -ESRCH;
+	err = clusterproc_set_task_pgrp(t, pgrp, cp_standin_pgrp_check, &c);
+	if (!err) {
+		*out = *q;
+		out->flags = cpu_to_be32(cp_pgrp_held(t) ? CP_SETPGID_HELD : 0);
+	}
+	put_task_struct(t);
+	return err ? err : sizeof(*out);
+}
+
 /**
  * cp_op_setpgid() - setpgid(2) before any lock (H1)
  * @pid: the target (0 already replaced by the caller's pid)
@@ -135,17 +397,26 @@ static int cp_setpgid_remote_group(pid_t pgid)
  * here, so the base would move the stand-in to another group while its
  * process stays in its own on its node. The move was an exec: setpgid()
  * of it fails as for any child after its exec, EPERM if it is in
- * another session, else EACCES (the order of the base's checks). The
- * tasklist read lock keeps our children lists still while searched.
+ * another session, else EACCES (the order of the base's checks). So
+ * for a child whose move is under way (its REXEC, which carries its
+ * group, sent or being sent; test_setpgid_child_moving: before, 0, and
+ * the stand-in's group was not its process's); a move that begins
+ * between this look and the base's change is not seen (the base takes
+ * no lock the mover takes). The tasklist read lock keeps our children
+ * lists still while searched.
  * The caller joining a group whose members all run on other nodes:
- * cp_setpgid_remote_group().
+ * cp_setpgid_remote_group(); a child of ours joining one:
+ * cp_setpgid_child(); a process that moved here changing its group:
+ * cp_setpgid_moved().
  *
  * Return: 0, -EACCES, -EPERM, or CLUSTERPROC_NOT_HANDLED (the base's).
  */
 int cp_op_setpgid(pid_t pid, pid_t pgid)
 {
-	struct task_struct *t, *c;
+	struct task_struct *t, *c, *leader;
 	int ret = CLUSTERPROC_NOT_HANDLED;
+	unsigned int origin;
+	struct cp_proc *p;
 
 	if (pid < (1 << CP_PID_SHIFT) || task_active_pid_ns(current) !=
 	    &init_pid_ns)
@@ -154,8 +425,7 @@ int cp_op_setpgid(pid_t pid, pid_t pgid)
 	clusterproc_tasklist_read_lock();
 	for_each_thread(current, t) {
 		list_for_each_entry(c, &t->children, sibling) {
-			if (!(c->flags & PF_REMOTE) ||
-			    task_tgid_nr(c) != pid)
+			if (!cp_child_moved(c) || task_tgid_nr(c) != pid)
 				continue;
 			ret = task_session(c) == task_session(current) ?
 			      -EACCES : -EPERM;
@@ -164,8 +434,16 @@ int cp_op_setpgid(pid_t pid, pid_t pgid)
 	}
 out:
 	clusterproc_tasklist_read_unlock();
-	if (ret == CLUSTERPROC_NOT_HANDLED && pgid != pid &&
-	    pid == task_tgid_nr(current))
+	if (ret != CLUSTERPROC_NOT_HANDLED)
+		return ret;
+	if (pid != task_tgid_nr(current))
+		return cp_setpgid_child(pid, pgid);
+	leader = current->group_leader;
+	p = cp_proc_of(leader);
+	origin = p && p->kind == CP_PROC_RCHILD ? READ_ONCE(p->pnode) : 0;
+	if (origin)
+		return cp_setpgid_moved(leader, origin, pid, pgid);
+	if (pgid != pid)
 		ret = cp_setpgid_remote_group(pgid);
 	return ret;
 }

@@ -18,10 +18,14 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "cp_wire.h"
 #include "libclusterproc.h"
+
+#include <arpa/inet.h>
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -193,6 +197,230 @@ START_TEST(test_setpgid_joins_remote_group)
 		      "setpgid(0, %d), a group of another session, on node 2: %s, want EPERM",
 		      g, r == 100 ? "joined" : strerror(r));
 	ck_assert_int_eq(kill(g, SIGKILL), 0);
+	reap_killed(c);
+}
+END_TEST
+
+/*
+ * H1: a parent's setpgid(child, g) into a group of our session whose
+ * members all run on node 2 moves the child, as on one machine; then
+ * kill(-g) from here reaches it, and getpgid() says g. A child that has
+ * exec'd cannot be moved: EACCES, as there. Before: "setpgid(f, g) ...:
+ * -1 (Operation not permitted), want 0" (node 1 saw no member of g).
+ */
+START_TEST(test_setpgid_child_into_remote_group)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "setpgid_child_join") };
+	char path[256], b;
+	pid_t c, g, f, x;
+	int go[2], r;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 1);
+	g = group_made_on_2("ownpgrp", &c);
+	ck_assert_int_eq(CP_PID_NODE(g), 2);
+	ck_assert_int_eq(getsid(g), getsid(0));
+	f = fork();
+	ck_assert_int_ge(f, 0);
+	if (f == 0) {
+		signal(SIGTERM, SIG_DFL);	/* not Check's (it kills its group) */
+		pause();
+		_exit(0);
+	}
+	/* a child that exec'd: its exec closes go[1] */
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	x = fork();
+	ck_assert_int_ge(x, 0);
+	if (x == 0) {
+		char *av[] = { path, "sleep", LONG_MS, NULL };
+
+		close(go[0]);
+		execv(av[0], av);
+		_exit(127);
+	}
+	close(go[1]);
+	ck_assert_int_eq(read(go[0], &b, 1), 0);
+	close(go[0]);
+	errno = 0;
+	r = setpgid(f, g);
+	ck_assert_msg(r == 0,
+		      "setpgid(%d, %d), our child here into a group of our session whose only member runs on node 2: %d (%s), want 0",
+		      f, g, r, strerror(errno));
+	cpp_marks_assert_rose(m, 1, "our child moved into a group on node 2");
+	r = getpgid(f);
+	ck_assert_msg(r == g, "getpgid(%d) after setpgid(%d, %d): %d, want %d",
+		      f, f, g, r, g);
+	errno = 0;
+	r = setpgid(x, g);
+	ck_assert_msg(r == -1 && errno == EACCES,
+		      "setpgid(%d, %d), our child after its exec: %d (%s), want EACCES",
+		      x, g, r, strerror(errno));
+	ck_assert_int_eq(getpgid(x), getpgrp());
+	ck_assert_int_eq(kill(-g, SIGTERM), 0);
+	cpp_assert_killed(f, SIGTERM,
+			  "our child in group g here, after kill(-g, SIGTERM)");
+	reap_killed(x);
+	reap_killed(c);
+}
+END_TEST
+
+/*
+ * A process that moved to node 2 and then changed its group there:
+ * its stand-in here follows (CP_MSG_SETPGID), so getpgid() here, which
+ * the stand-in answers, says the new group, and the old group, whose
+ * only member it was, is gone here too (kill(-old) ESRCH). J leads
+ * group J here; our child c, in group J, moves to node 2 and calls
+ * setpgid(0, 0) there; J is reaped. Before: "getpgid(c) here, after its
+ * setpgid(0, 0) on node 2: J, want c" (the stand-in stayed in J).
+ */
+START_TEST(test_moved_setpgid_followed_here)
+{
+	struct cpp_mark m[] = { CPP_MARK(2, "setpgid_origin_told"),
+				CPP_MARK(1, "svr_setpgid") };
+	struct cp_ps_proc e = { 0 };
+	pid_t j, c, r = -1;
+	int t;
+
+	cpp_marks_take(m, 2);
+	j = fork();
+	ck_assert_int_ge(j, 0);
+	if (j == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(setpgid(j, j), 0);
+	c = cpp_spawn_in(2, j, ARGS("ownpgrp", LONG_MS));
+	ck_assert_int_eq(kill(j, SIGKILL), 0);
+	cpp_assert_killed(j, SIGKILL, "J");
+	/* its setpgid(0, 0) on node 2 done: node 2 says so */
+	for (t = 0; t < 100; t++) {
+		if (cp_ps_scan_pid(2, c, &e) == 1 && e.pgrp == c)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(e.pgrp == c, "%d on node 2: group %d, want %d (its setpgid(0, 0))",
+		      c, e.pgrp, c);
+	for (t = 0; t < 100; t++) {
+		r = getpgid(c);
+		if (r == c)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(r == c,
+		      "getpgid(%d) here, after its setpgid(0, 0) on node 2: %d, want %d",
+		      c, r, c);
+	ck_assert_int_eq(getsid(c), getsid(0));
+	errno = 0;
+	r = kill(-c, 0);
+	ck_assert_msg(r == 0, "kill(-%d, 0), its new group: %d (%s), want 0",
+		      c, r, strerror(errno));
+	errno = 0;
+	r = kill(-j, 0);
+	ck_assert_msg(r == -1 && errno == ESRCH,
+		      "kill(-%d, 0), its old group, no member left: %d (%s), want ESRCH",
+		      j, r, strerror(errno));
+	cpp_marks_assert_rose(m, 2, "node 2 told the stand-in's node");
+	reap_killed(c);
+}
+END_TEST
+
+/*
+ * setpgid() of our child while its move is under way (its REXEC, which
+ * carries its group, is on its way: the delay point rexec_moving holds
+ * it 1 s before it asks node 2; the test waits for the point's hit):
+ * EACCES, as after its exec, and its group stays ours here and there.
+ * Before: "setpgid(c, c), our child moving to node 2: 0 (Success)", its
+ * stand-in here in group c while its process ran on node 2 in ours.
+ */
+START_TEST(test_setpgid_child_moving)
+{
+	long long hits = cp_stat("point.rexec_moving.hits");
+	struct cp_ps_proc e = { 0 };
+	pid_t c, me = getpgrp();
+	char path[256];
+	char *argv[] = { path, "sleep", LONG_MS, NULL };
+	int r, err;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 1000000), 0);
+	c = fork();
+	ck_assert_int_ge(c, 0);
+	if (c == 0) {
+		cp_rexecvp(2, path, argv);
+		_exit(126);
+	}
+	for (int t = 0; cp_stat("point.rexec_moving.hits") == hits; t += 5) {
+		if (t >= 5000)
+			cpp_set_delay("rexec_moving", 0);
+		ck_assert_msg(t < 5000, "the child never started its move");
+		cp_sleep_ms(5);
+	}
+	errno = 0;
+	r = setpgid(c, c);
+	err = errno;
+	ck_assert_int_eq(cpp_set_delay("rexec_moving", 0), 0);
+	ck_assert_msg(r == -1 && err == EACCES,
+		      "setpgid(%d, %d), our child moving to node 2: %d (%s), want EACCES",
+		      c, c, r, strerror(err));
+	ck_assert_int_eq(cpp_wait_where(c, 2, 10000), 0);
+	ck_assert_int_eq(getpgid(c), me);
+	ck_assert_int_eq(cp_ps_scan_pid(2, c, &e), 1);
+	ck_assert_int_eq(e.pgrp, me);
+	reap_killed(c);
+}
+END_TEST
+
+/*
+ * CP_MSG_SETPGID from @from (a module's request, forged by debugfs
+ * inject): stand-in @pid into group @pgrp of session @sid. 0 or errno.
+ */
+static int forged_setpgid(int from, pid_t pid, pid_t pgrp, pid_t sid)
+{
+	struct cp_setpgid rq = { .pid = htonl((uint32_t)pid),
+				 .pgrp = htonl((uint32_t)pgrp),
+				 .sid = htonl((uint32_t)sid) };
+	const unsigned char *b = (const unsigned char *)&rq;
+	char hex[2 * sizeof(rq) + 1], type[8];
+	pid_t inj;
+	int st;
+
+	for (size_t i = 0; i < sizeof(rq); i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	snprintf(type, sizeof(type), "%d", CP_MSG_SETPGID);
+	inj = cpp_spawn(from, 0, ARGS("inject", "1", type, hex));
+	ck_assert_int_eq(waitpid(inj, &st, 0), inj);
+	ck_assert_msg(WIFEXITED(st), "injector on node %d: status %#x", from,
+		      st);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Who may move a stand-in here: only the node its process runs on, and
+ * only within its session; nobody may move a process of ours that is
+ * no stand-in of theirs. Our child c runs on node 2 (its own group),
+ * its stand-in here; forged CP_MSG_SETPGID requests into our group.
+ */
+START_TEST(test_setpgid_standin_forged)
+{
+	pid_t c, sid = getsid(0), me = getpgrp();
+	int r;
+
+	c = cpp_spawn(2, 1, ARGS("sleep", LONG_MS));
+	r = forged_setpgid(3, c, me, sid);
+	ck_assert_msg(r == ESRCH,
+		      "node 3 moves the stand-in of node 2's process %d: %d (%s), want ESRCH",
+		      c, r, strerror(r));
+	r = forged_setpgid(2, c, me, sid + 1);
+	ck_assert_msg(r == EPERM,
+		      "node 2 moves the stand-in %d into another session: %d (%s), want EPERM",
+		      c, r, strerror(r));
+	r = forged_setpgid(2, getpid(), c, sid);
+	ck_assert_msg(r == ESRCH,
+		      "node 2 moves %d, a process of ours that is no stand-in: %d (%s), want ESRCH",
+		      getpid(), r, strerror(r));
+	ck_assert_int_eq(getpgid(c), c);
+	ck_assert_int_eq(getpgrp(), me);
 	reap_killed(c);
 }
 END_TEST
@@ -515,6 +743,10 @@ int main(void)
 	tcase_add_test(tc, test_getpgid_getsid_remote);
 	tcase_add_test(tc, test_setpgid_remote);
 	tcase_add_test(tc, test_setpgid_joins_remote_group);
+	tcase_add_test(tc, test_setpgid_child_into_remote_group);
+	tcase_add_test(tc, test_moved_setpgid_followed_here);
+	tcase_add_test(tc, test_setpgid_standin_forged);
+	tcase_add_test(tc, test_setpgid_child_moving);
 	tcase_add_test(tc, test_kill_pgrp_once);
 	tcase_add_test(tc, test_orphaned_group_remote_stopped);
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
