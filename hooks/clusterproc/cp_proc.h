@@ -131,6 +131,7 @@ int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);
 bool cp_out_flush_own(struct task_struct *tsk);
+void cp_hold_resync(unsigned int node);
 
 /* acting.c: a module thread acting for a process of another node (A1) */
 #define CP_ACT_TTIN_IGN	0x1	/* SIGTTIN blocked or ignored by it */

@@ -52,6 +52,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "cp_internal.h"
+#include "cp_proc.h"
 
 #define CP_FUZZ_UID	65534	/* nobody: owns no process in a node */
 #define CP_FUZZ_BATCH	32	/* raw messages between two round trips */
@@ -382,6 +383,13 @@ static int cp_fuzz_run(struct cp_fuzz_result *r)
 	if (!err && batch)
 		err = cp_call(r->node, CP_MSG_PING, &ping, sizeof(ping), rep,
 			      sizeof(ping), &len);
+	/*
+	 * Well-formed HOLD SYNCs of random pids made the receiver hold them
+	 * for us (pinned zombies): our real list replaces them, sent before
+	 * the run ends.
+	 */
+	cp_hold_resync(r->node);
+	cp_out_flush_own(current);
 out:
 	kfree(msg);
 	kfree(rep);

@@ -1249,6 +1249,19 @@ out:
 	return err;
 }
 
+/**
+ * cp_hold_resync() - send @node our list of its pids again, even if empty
+ * @node: a peer whose holds for us may be wrong (the wire fuzzer, fuzz.c,
+ *	sent it SYNCs of random pids in our name)
+ *
+ * Process context. The SYNC replaces what @node holds for us.
+ */
+void cp_hold_resync(unsigned int node)
+{
+	set_bit(node, cp_hold_dirty);
+	cp_queue_hold_sync(node);
+}
+
 /* The outbound worker, for a CP_OUT_HOLD_DROP record. */
 static int cp_hold_drop(unsigned int node, pid_t pid)
 {
