@@ -220,13 +220,21 @@ START_TEST(test_setpgid_child_into_remote_group)
 	g = group_made_on_2("ownpgrp", &c);
 	ck_assert_int_eq(CP_PID_NODE(g), 2);
 	ck_assert_int_eq(getsid(g), getsid(0));
+	/* f says it is ready once Check's SIGTERM handler is gone */
+	ck_assert_int_eq(pipe(go), 0);
 	f = fork();
 	ck_assert_int_ge(f, 0);
 	if (f == 0) {
 		signal(SIGTERM, SIG_DFL);	/* not Check's (it kills its group) */
+		close(go[0]);
+		if (write(go[1], "r", 1) != 1)
+			_exit(1);
 		pause();
 		_exit(0);
 	}
+	close(go[1]);
+	ck_assert_int_eq(read(go[0], &b, 1), 1);
+	close(go[0]);
 	/* a child that exec'd: its exec closes go[1] */
 	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
 	x = fork();
