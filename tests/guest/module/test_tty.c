@@ -182,6 +182,18 @@ static int leader(const char *prog, char key, int sig, bool handled)
 	return S_OK;
 }
 
+/* The session leader @pid ended: it must say S_OK (else what went wrong). */
+static void leader_done(pid_t pid, const char *what)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
+		      "%s: %s (session leader's status %#x)", what,
+		      WIFEXITED(st) && WEXITSTATUS(st) <= S_KILL ?
+		      s_what[WEXITSTATUS(st)] : "it died", st);
+}
+
 /* Run leader() in a child (a new session) and check what it said. */
 static void run_leader(char key, int sig, bool handled, const char *what)
 {
@@ -192,7 +204,6 @@ static void run_leader(char key, int sig, bool handled, const char *what)
 	};
 	char prog[PATH_MAX];
 	pid_t pid;
-	int st;
 
 	cpp_prog_path("cp_rchild", prog, sizeof(prog));
 	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
@@ -200,11 +211,7 @@ static void run_leader(char key, int sig, bool handled, const char *what)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
 		_exit(leader(prog, key, sig, handled));
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
-		      "%s: %s (session leader's status %#x)", what,
-		      WIFEXITED(st) && WEXITSTATUS(st) <= S_KILL ?
-		      s_what[WEXITSTATUS(st)] : "it died", st);
+	leader_done(pid, what);
 	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]), what);
 }
 
@@ -308,7 +315,6 @@ static void run_reader(bool ignore, const char *what, const char *rose)
 	};
 	char prog[PATH_MAX];
 	pid_t pid;
-	int st;
 
 	cpp_prog_path("cp_rchild", prog, sizeof(prog));
 	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
@@ -316,11 +322,7 @@ static void run_reader(bool ignore, const char *what, const char *rose)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
 		_exit(leader_reader(prog, ignore));
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == S_OK,
-		      "%s: %s (session leader's status %#x)", what,
-		      WIFEXITED(st) && WEXITSTATUS(st) <= S_KILL ?
-		      s_what[WEXITSTATUS(st)] : "it died", st);
+	leader_done(pid, what);
 	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]), what);
 }
 
