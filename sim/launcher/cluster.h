@@ -39,6 +39,7 @@ struct cs_node {
 	bool crashed;		/* faults.c: killed on request */
 	double t_crash;
 	int restarted;		/* faults.c: booted again this many times */
+	char where[200];	/* qemu_cpus.c: its vCPUs' places at the end */
 };
 
 /* A host process the run needs (vde_switch, wirefilter). */
@@ -255,8 +256,14 @@ void cs_monitor(struct cs_cluster *c);
  */
 int cs_qemu_mon_path(const struct cs_cluster *c, const struct cs_node *nd,
 		     char *out, size_t len);
-void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd);
+void cs_qemu_dump_cpus(const struct cs_cluster *c, struct cs_node *nd);
 void cs_console_tail(const struct cs_node *nd, int lines);
+/*
+ * The console's last line that is not a progress line (console_tail.c),
+ * "" if none: with nd->where, the summary's line for a node that did not
+ * finish, the part of a run a CI log keeps when it keeps only the end.
+ */
+void cs_console_last(const struct cs_node *nd, char *out, size_t len);
 
 /* read what is new in every console (progress, splats); close: at the end */
 void cs_scan_consoles(struct cs_cluster *c, bool close_after);

@@ -65,7 +65,7 @@ static void symbolize(const char *vmlinux, struct vcpu *v, int n)
 	pclose(p);
 }
 
-void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd)
+void cs_qemu_dump_cpus(const struct cs_cluster *c, struct cs_node *nd)
 {
 	static char buf[MON_BUF];
 	static struct vcpu v[MAX_VCPUS];
@@ -106,7 +106,14 @@ void cs_qemu_dump_cpus(const struct cs_cluster *c, const struct cs_node *nd)
 		n++;
 	}
 	symbolize(c->img[CS_BACKEND_QEMU].kernel, v, n);
-	for (int i = 0; i < n; i++) {
+	nd->where[0] = '\0';
+	for (int i = 0, used = 0; i < n; i++) {
+		int w = snprintf(nd->where + used, sizeof(nd->where) - used,
+				 "%svCPU %d in %s", i ? ", " : "", v[i].cpu,
+				 v[i].sym_at ? v[i].sym : "?");
+
+		if (w > 0 && (size_t)w < sizeof(nd->where) - used)
+			used += w;
 		if (v[i].sym_at)
 			fprintf(stderr, "clustersim: node%d: vCPU %d at RIP %016" PRIx64 " %s+0x%" PRIx64 "\n",
 				nd->num, v[i].cpu, v[i].rip, v[i].sym,

@@ -81,8 +81,12 @@ int cs_report_run(struct cs_cluster *c, const struct cs_scenario *sc)
 			printf("  node%d crashed on request at %.1fs (last phase: %s)\n",
 			       nd->num, nd->t_crash, nd->phase);
 		} else if (!nd->done || nd->fatal) {
-			printf("  node%d did not finish (last phase: %s): 1 failure\n",
-			       nd->num, nd->phase);
+			char last[160];
+
+			cs_console_last(nd, last, sizeof(last));
+			printf("  node%d did not finish (last phase: %s%s%s; console's last line: '%s'): 1 failure\n",
+			       nd->num, nd->phase, nd->where[0] ? "; " : "",
+			       nd->where, last);
 			nt.failed++;
 			infra++;
 		}
