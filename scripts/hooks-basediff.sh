@@ -11,21 +11,28 @@ cd "$1"
 maxadd=${2:-} maxdel=${3:-}
 # shellcheck disable=SC2046
 awk -v maxadd="$maxadd" -v maxdel="$maxdel" '
-	FNR == 1 { file = ""; inhunk = 0; add = (FILENAME ~ /-ADD-/) }
-	/^diff --git / { newfile = 0; file = ""; inhunk = 0; next }
-	/^--- \/dev\/null/ && !inhunk { newfile = 1; next }
-	/^--- a\// && !inhunk { next }
-	/^\+\+\+ b\// && !inhunk {
+	# A hunk ends when the old and new line counts of its header are used
+	# up: a patch of several files need not have "diff --git" lines.
+	function hunklen(s, n) { n = split(s, x, ","); return n > 1 ? x[2] + 0 : 1 }
+	FNR == 1 { file = ""; left_old = left_new = 0; newfile = 0; add = (FILENAME ~ /-ADD-/) }
+	left_old > 0 || left_new > 0 {
+		c = substr($0, 1, 1)
+		if (c == "+") { left_new--; if (newfile) { na++; fn[file]++ } else { a++; fa[file]++; if (add) xa++ } }
+		else if (c == "-") { left_old--; if (!newfile) { d++; fd[file]++; if (add) xd++ } }
+		else if (c == "\\") { }
+		else { left_old--; left_new-- }
+		next
+	}
+	/^diff --git / { newfile = 0; file = ""; next }
+	/^--- \/dev\/null/ { newfile = 1; next }
+	/^--- a\// { newfile = 0; next }
+	/^\+\+\+ b\// {
 		file = substr($2, 3)
 		if (newfile) created[file] = 1
 		else if (file in created) newfile = 1
 		next
 	}
-	/^@@ / { inhunk = 1; next }
-	/^-- $/ { file = ""; inhunk = 0; next }
-	file == "" || !inhunk { next }
-	/^\+/ { if (newfile) { na++; fn[file]++ } else { a++; fa[file]++; if (add) xa++ }; next }
-	/^-/  { if (!newfile) { d++; fd[file]++; if (add) xd++ }; next }
+	/^@@ / && file != "" { left_old = hunklen(substr($2, 2)); left_new = hunklen(substr($3, 2)); next }
 	END {
 		for (f in fa) files[f] = 1
 		for (f in fd) files[f] = 1

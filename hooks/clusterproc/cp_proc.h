@@ -127,6 +127,7 @@ void cp_op_exit_flush(struct task_struct *tsk);
 pid_t cp_op_getppid(struct task_struct *parent);
 pid_t cp_op_pid_attr(pid_t pid, enum pid_type type);
 int cp_op_setpgid(pid_t pid, pid_t pgid);
+void cp_op_new_session(struct task_struct *leader);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);

@@ -24,7 +24,7 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		9	/* 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN; 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO */
+#define CP_VERSION		10	/* 10: CP_SETPGID_F_SETSID; 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN; 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO */
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -167,14 +167,17 @@ struct cp_pgrp {
 /*
  * Process pid, which moved from the receiver to the sender (its stand-in
  * is on the receiver), is now in group pgrp of session sid: the stand-in
- * joins that group (pgrp.c). The reply is the request, flags set.
+ * joins that group (pgrp.c). With CP_SETPGID_F_SETSID, pid called
+ * setsid(): pgrp and sid are pid, and the stand-in leads that session.
+ * The reply is the request, flags set.
  */
 #define CP_SETPGID_HELD		0x1	/* reply: the group is held there */
+#define CP_SETPGID_F_SETSID	0x2	/* request: a new session */
 struct cp_setpgid {
 	__be32 pid;
 	__be32 pgrp;
 	__be32 sid;
-	__be32 flags;		/* request: 0; reply: CP_SETPGID_* */
+	__be32 flags;		/* request: 0 or F_SETSID; reply: CP_SETPGID_* */
 };
 
 /* Where does pid run? Asked of the pid's origin node. */

@@ -159,6 +159,7 @@ static const struct clusterproc_ops cp_ops = {
 	.getppid = cp_op_getppid,
 	.pid_attr = cp_op_pid_attr,
 	.setpgid = cp_op_setpgid,
+	.new_session = cp_op_new_session,
 	.kill_orphaned_pgrp = cp_op_kill_orphaned_pgrp,
 	.kill_pgrp = cp_op_kill_pgrp,
 	.acting = cp_op_acting,

@@ -18,8 +18,9 @@
  * setpgid() on its node moves its stand-in on its origin too
  * (cp_setpgid_moved(), CP_MSG_SETPGID), so that getpgid() there and
  * kill(-pgrp) there follow it. Both with clusterproc_set_task_pgrp(),
- * the kernel helper that changes another task's group. Not yet: setsid()
- * of a moved process (its stand-in keeps session and group);
+ * the kernel helper that changes another task's group. A moved
+ * process's setsid() on its node makes its stand-in lead that session
+ * too (cp_op_new_session(), clusterproc_set_task_session()). Not yet:
  * setpgid() run for a process of another node's.
  */
 #include <linux/clusterproc.h>
@@ -308,23 +309,83 @@ static int cp_setpgid_moved(struct task_struct *leader, unsigned int origin,
 	return err;
 }
 
+/**
+ * cp_op_new_session() - &clusterproc_ops.new_session: setsid() succeeded
+ * @leader: current's thread-group leader, now leading its own session
+ *
+ * Syscall context, no locks held; may sleep. A process that moved here
+ * (RCHILD) has a stand-in on its origin that answers getsid() and
+ * getpgid() for it there and is what a terminal's job control there
+ * judges when its stdio relay reads or writes the terminal: the origin
+ * is told (CP_MSG_SETPGID with CP_SETPGID_F_SETSID) and makes the
+ * stand-in lead a session of its pid, without a controlling terminal,
+ * before setsid() returns; an origin that cannot be told is counted
+ * (setsid_origin_failed) and the change here stands, as for setpgid().
+ * The move's own setsid() (cp_rchild_fn(), before the exec: no mm yet)
+ * is the stand-in's business already. cp_setpgid_moved_lock orders this
+ * message with setpgid()'s of the same process.
+ */
+void cp_op_new_session(struct task_struct *leader)
+{
+	pid_t pid = task_tgid_nr(leader);
+	struct cp_proc *p = cp_proc_of(leader);
+	struct cp_setpgid m = { .pid = cpu_to_be32(pid),
+				.pgrp = cpu_to_be32(pid),
+				.sid = cpu_to_be32(pid),
+				.flags = cpu_to_be32(CP_SETPGID_F_SETSID) };
+	struct cp_setpgid r;
+	unsigned int origin;
+	size_t len;
+
+	if (!p || READ_ONCE(p->kind) != CP_PROC_RCHILD || !current->mm ||
+	    task_active_pid_ns(current) != &init_pid_ns)
+		return;
+	origin = READ_ONCE(p->pnode);
+	if (!origin)
+		return;
+	cp_count(CP_STAT_HOOK_NEW_SESSION);
+	if (mutex_lock_killable(&cp_setpgid_moved_lock))
+		return;	/* dying anyway */
+	if (cp_call(origin, CP_MSG_SETPGID, &m, sizeof(m), &r, sizeof(r),
+		    &len) || len != sizeof(r)) {
+		cp_count(CP_STAT_SETSID_ORIGIN_FAILED);
+	} else {
+		cp_count(CP_STAT_SETSID_ORIGIN_TOLD);
+		cp_pgrp_held_set(p, be32_to_cpu(r.flags) & CP_SETPGID_HELD);
+	}
+	mutex_unlock(&cp_setpgid_moved_lock);
+}
+
 /* the stand-in's conditions (cp_handle_setpgid()); tasklist_lock held */
 struct cp_standin_pgrp {
 	unsigned int node;	/* the sender */
 	pid_t sid;
 };
 
+/* moving (not yet PF_REMOTE) or a stand-in, of the sender's */
+static bool cp_standin_of(struct task_struct *t, unsigned int node)
+{
+	struct cp_proc *p = cp_proc_of(t);
+
+	return !(t->flags & PF_KTHREAD) && p &&
+	       READ_ONCE(p->kind) == CP_PROC_STANDIN &&
+	       READ_ONCE(p->node) == node;
+}
+
+static int cp_standin_session_check(struct task_struct *t, void *arg)
+{
+	const struct cp_standin_pgrp *c = arg;
+
+	return cp_standin_of(t, c->node) ? 0 : -ESRCH;
+}
+
 static int cp_standin_pgrp_check(struct task_struct *t, struct pid *pgrp,
 				 void *arg)
 {
 	const struct cp_standin_pgrp *c = arg;
-	struct cp_proc *p = cp_proc_of(t);
 	struct task_struct *g;
 
-	/* moving (not yet PF_REMOTE) or a stand-in, of the sender's */
-	if ((t->flags & PF_KTHREAD) || !p ||
-	    READ_ONCE(p->kind) != CP_PROC_STANDIN ||
-	    READ_ONCE(p->node) != c->node)
+	if (!cp_standin_of(t, c->node))
 		return -ESRCH;
 	if (task_session_nr_ns(t, &init_pid_ns) != c->sid)
 		return -EPERM;
@@ -348,9 +409,13 @@ static int cp_standin_pgrp_check(struct task_struct *t, struct pid *pgrp,
  * and only within its session (setpgid() never changes a session); a
  * stand-in reaped meanwhile, or a pid that is no stand-in of the
  * sender's, is -ESRCH and nothing changes (the check is re-run under
- * tasklist_lock, where release_task() unhashes it). The reply says
- * whether the group is held to the session here (cp_pgrp_held()), as a
- * move does (CP_REXEC_PGRP_HELD).
+ * tasklist_lock, where release_task() unhashes it). With
+ * CP_SETPGID_F_SETSID the process called setsid() (@pgrp and the
+ * session are @pid): the stand-in leads a session of its pid and loses
+ * its controlling terminal (clusterproc_set_task_session(); -EPERM if a
+ * member it left here is still in group @pid). The reply says whether
+ * the group is held to the session here (cp_pgrp_held()), as a move
+ * does (CP_REXEC_PGRP_HELD).
  *
  * Return: the reply length or a negative errno.
  */
@@ -361,16 +426,18 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	struct cp_standin_pgrp c = { .node = r->src_node,
 				     .sid = be32_to_cpu(q->sid) };
 	pid_t pid = be32_to_cpu(q->pid), pgrp = be32_to_cpu(q->pgrp);
+	u32 flags = be32_to_cpu(q->flags);
+	bool setsid = flags == CP_SETPGID_F_SETSID;
 	struct task_struct *t;
 	int err;
 
 	if (pid < (1 << CP_PID_SHIFT) || pid > PID_MAX_LIMIT || pgrp <= 0 ||
 	    pgrp > PID_MAX_LIMIT || c.sid <= 0 || c.sid > PID_MAX_LIMIT ||
-	    q->flags) {
+	    (flags && !setsid) || (setsid && (pgrp != pid || c.sid != pid))) {
 		cp_count(CP_STAT_BAD_FIELD);
 		return -EINVAL;
 	}
-	cp_count(CP_STAT_SVR_SETPGID);
+	cp_count(setsid ? CP_STAT_SVR_SETSID : CP_STAT_SVR_SETPGID);
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
 	if (t)
@@ -378,7 +445,12 @@ int cp_handle_setpgid(const struct cp_request *r, void *reply, size_t max)
 	rcu_read_unlock();
 	if (!t)
 		return -ESRCH;
-	err = clusterproc_set_task_pgrp(t, pgrp, cp_standin_pgrp_check, &c);
+	if (setsid)
+		err = clusterproc_set_task_session(t, cp_standin_session_check,
+						   &c);
+	else
+		err = clusterproc_set_task_pgrp(t, pgrp, cp_standin_pgrp_check,
+						&c);
 	if (!err) {
 		*out = *q;
 		out->flags = cpu_to_be32(cp_pgrp_held(t) ? CP_SETPGID_HELD : 0);

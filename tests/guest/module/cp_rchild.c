@@ -26,6 +26,9 @@
  *   ownpgrp MS                setpgid(0, 0), then sleep MS: 0, or 3 if
  *                             setpgid failed
  *   ownsession MS             setsid(), then sleep MS: 0, or 3
+ *   setsidread                setsid(), then read(0) once: exit with the
+ *                             byte count, or 100 + errno; 3 if setsid
+ *                             failed
  *   burn MS                   use MS of CPU time, exit 0
  *   check PPID PID NODE [PGRP SID]
  *                             exit 0 if getppid() == PPID, getpid() == PID,
@@ -619,6 +622,15 @@ int main(int argc, char **argv)
 			return 3;
 		sleep_ms(arg(argv, 2));
 		return 0;
+	}
+	if (!strcmp(m, "setsidread") && argc == 2) {
+		char b[64];
+		ssize_t n;
+
+		if (setsid() < 0)
+			return 3;
+		n = read(0, b, sizeof(b));
+		return n < 0 ? 100 + errno : (int)n;
 	}
 	if (!strcmp(m, "pdeath") && argc == 4) {
 		if (prctl(PR_SET_PDEATHSIG, (int)arg(argv, 2)))

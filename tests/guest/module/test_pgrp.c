@@ -334,6 +334,53 @@ START_TEST(test_moved_setpgid_followed_here)
 END_TEST
 
 /*
+ * A moved process's setsid() on its node makes its stand-in here lead
+ * the same session (patch 0021's new_session op, CP_SETPGID_F_SETSID):
+ * getsid() and getpgid() here answer its new session and group, which
+ * kill(-pgrp) here reaches. Our child c, in our group, moves to node 2
+ * and calls setsid() there. Before: "getsid(32786) here, after its
+ * setsid() on node 2: 32768, want 32786" (the stand-in kept our session).
+ */
+START_TEST(test_moved_setsid_followed_here)
+{
+	struct cpp_mark m[] = { CPP_MARK(2, "hook_new_session"),
+				CPP_MARK(2, "setsid_origin_told"),
+				CPP_MARK(1, "svr_setsid") };
+	struct cp_ps_proc e = { 0 };
+	pid_t c, sid = getsid(0), r = -1;
+	int t;
+
+	cpp_marks_take(m, 3);
+	c = cpp_spawn(2, 0, ARGS("ownsession", LONG_MS));
+	for (t = 0; t < 100; t++) {
+		if (cp_ps_scan_pid(2, c, &e) == 1 && e.sid == c)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(e.sid == c && e.pgrp == c,
+		      "%d on node 2: session %d, group %d, want %d (its setsid())",
+		      c, e.sid, e.pgrp, c);
+	for (t = 0; t < 100; t++) {
+		r = getsid(c);
+		if (r == c)
+			break;
+		cp_sleep_ms(100);
+	}
+	ck_assert_msg(r == c,
+		      "getsid(%d) here, after its setsid() on node 2: %d, want %d",
+		      c, r, c);
+	ck_assert_int_eq(getpgid(c), c);
+	ck_assert_int_eq(getsid(0), sid);
+	errno = 0;
+	r = kill(-c, 0);
+	ck_assert_msg(r == 0, "kill(-%d, 0), its new group: %d (%s), want 0",
+		      c, r, strerror(errno));
+	cpp_marks_assert_rose(m, 3, "node 2 told the stand-in's node");
+	reap_killed(c);
+}
+END_TEST
+
+/*
  * setpgid() of our child while its move is under way (its REXEC, which
  * carries its group, is on its way: the delay point rexec_moving holds
  * it 1 s before it asks node 2; the test waits for the point's hit):
@@ -381,13 +428,16 @@ END_TEST
 
 /*
  * CP_MSG_SETPGID from @from (a module's request, forged by debugfs
- * inject): stand-in @pid into group @pgrp of session @sid. 0 or errno.
+ * inject): stand-in @pid into group @pgrp of session @sid, with request
+ * @flags (CP_SETPGID_F_SETSID: a new session). 0 or errno.
  */
-static int forged_setpgid(int from, pid_t pid, pid_t pgrp, pid_t sid)
+static int forged_setpgid(int from, pid_t pid, pid_t pgrp, pid_t sid,
+			  uint32_t flags)
 {
 	struct cp_setpgid rq = { .pid = htonl((uint32_t)pid),
 				 .pgrp = htonl((uint32_t)pgrp),
-				 .sid = htonl((uint32_t)sid) };
+				 .sid = htonl((uint32_t)sid),
+				 .flags = htonl(flags) };
 	const unsigned char *b = (const unsigned char *)&rq;
 	char hex[2 * sizeof(rq) + 1], type[8];
 	pid_t inj;
@@ -415,20 +465,36 @@ START_TEST(test_setpgid_standin_forged)
 	int r;
 
 	c = cpp_spawn(2, 1, ARGS("sleep", LONG_MS));
-	r = forged_setpgid(3, c, me, sid);
+	r = forged_setpgid(3, c, me, sid, 0);
 	ck_assert_msg(r == ESRCH,
 		      "node 3 moves the stand-in of node 2's process %d: %d (%s), want ESRCH",
 		      c, r, strerror(r));
-	r = forged_setpgid(2, c, me, sid + 1);
+	r = forged_setpgid(2, c, me, sid + 1, 0);
 	ck_assert_msg(r == EPERM,
 		      "node 2 moves the stand-in %d into another session: %d (%s), want EPERM",
 		      c, r, strerror(r));
-	r = forged_setpgid(2, getpid(), c, sid);
+	r = forged_setpgid(2, getpid(), c, sid, 0);
 	ck_assert_msg(r == ESRCH,
 		      "node 2 moves %d, a process of ours that is no stand-in: %d (%s), want ESRCH",
 		      getpid(), r, strerror(r));
+	/* a new session: only the process's node, only of its own pid */
+	r = forged_setpgid(3, c, c, c, CP_SETPGID_F_SETSID);
+	ck_assert_msg(r == ESRCH,
+		      "node 3 makes the stand-in of node 2's process %d lead a session: %d (%s), want ESRCH",
+		      c, r, strerror(r));
+	r = forged_setpgid(2, c, me, c, CP_SETPGID_F_SETSID);
+	ck_assert_msg(r == EINVAL,
+		      "node 2 makes the stand-in %d lead a session with group %d: %d (%s), want EINVAL",
+		      c, me, r, strerror(r));
+	r = forged_setpgid(2, getpid(), getpid(), getpid(),
+			   CP_SETPGID_F_SETSID);
+	ck_assert_msg(r == ESRCH,
+		      "node 2 makes %d, a process of ours that is no stand-in, lead a session: %d (%s), want ESRCH",
+		      getpid(), r, strerror(r));
 	ck_assert_int_eq(getpgid(c), c);
+	ck_assert_int_eq(getsid(c), sid);
 	ck_assert_int_eq(getpgrp(), me);
+	ck_assert_int_eq(getsid(0), sid);
 	reap_killed(c);
 }
 END_TEST
@@ -753,6 +819,7 @@ int main(void)
 	tcase_add_test(tc, test_setpgid_joins_remote_group);
 	tcase_add_test(tc, test_setpgid_child_into_remote_group);
 	tcase_add_test(tc, test_moved_setpgid_followed_here);
+	tcase_add_test(tc, test_moved_setsid_followed_here);
 	tcase_add_test(tc, test_setpgid_standin_forged);
 	tcase_add_test(tc, test_setpgid_child_moving);
 	tcase_add_test(tc, test_kill_pgrp_once);

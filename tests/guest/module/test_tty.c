@@ -340,6 +340,100 @@ START_TEST(test_background_read_ignored_eio)
 }
 END_TEST
 
+/* leader_setsid_reader()'s job moving, leaving the session, reading */
+static int setsid_reader_end(int m, pid_t job)
+{
+	int st = 0;
+
+	if (cpp_wait_where(job, 2, 10000)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_MOVE;
+	}
+	/* its setsid() done: node 2 says so; then a line typed */
+	for (int t = 0; t < 100 && getsid(job) != job; t++)
+		cp_sleep_ms(100);
+	if (write(m, "hello\n", 6) != 6) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_WRITE;
+	}
+	if (wait_poll(job, &st, WUNTRACED, 10000) == job && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 6)
+		return S_OK;
+	fprintf(stderr, "job %d, in a session of its own, read the pty it kept open: status %#x, want exit 6 (read 6 bytes)\n",
+		job, st);
+	kill(job, SIGKILL);
+	waitpid(job, &st, 0);
+	return S_STATUS;
+}
+
+/*
+ * A job on node 2 that left the session with setsid() reads the pty it
+ * still has open as fd 0: no longer its controlling terminal, so no job
+ * control applies and its read() gets the line typed, as on one machine
+ * (patch 0021: its stand-in here leads its new session too, without a
+ * terminal). The job was in a background group (b's, which it joined:
+ * setsid() needs a caller that leads no group). Before: the stand-in
+ * stayed in the old session and in b's group, so the relay's read for
+ * it signalled b's group (the job had left it) and never read: "job
+ * 33685, in a session of its own, read the pty it kept open: status 0,
+ * want exit 6" (neither exited nor stopped in 10 s).
+ */
+static int leader_setsid_reader(const char *prog)
+{
+	int m, s, st = 0, ret;
+	pid_t b, job;
+
+	m = session_with_pty(&s);
+	if (m < 0)
+		return S_PTY;
+	b = fork();
+	if (b == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(0);
+	}
+	if (b < 0 || setpgid(b, b))
+		return S_SPAWN;
+	job = fork();
+	if (job == 0) {
+		char *argv[] = { (char *)prog, "setsidread", NULL };
+
+		signal(SIGTTIN, SIG_DFL);
+		if (dup2(s, 0) == 0 && setpgid(0, b) == 0)
+			cp_rexecvp(2, prog, argv);
+		_exit(127);
+	}
+	if (job < 0)
+		return S_SPAWN;
+	setpgid(job, b);
+	ret = setsid_reader_end(m, job);
+	kill(b, SIGKILL);
+	waitpid(b, &st, 0);
+	return ret;
+}
+
+START_TEST(test_setsid_member_reads_tty)
+{
+	struct cpp_mark marks[] = {
+		CPP_MARK(2, "setsid_origin_told"), CPP_MARK(1, "svr_setsid"),
+	};
+	char prog[PATH_MAX];
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", prog, sizeof(prog));
+	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(leader_setsid_reader(prog));
+	leader_done(pid, "a job on node 2 left the session and reads node 1's pty");
+	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]),
+			      "setsid() on node 2 told node 1");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tty");
@@ -354,6 +448,7 @@ int main(void)
 	tcase_add_test(tc, test_ctrl_c_siginfo_remote_member);
 	tcase_add_test(tc, test_background_read_stops_remote_member);
 	tcase_add_test(tc, test_background_read_ignored_eio);
+	tcase_add_test(tc, test_setsid_member_reads_tty);
 	suite_add_tcase(s, tc);
 	return cp_run_suite(s, CK_NORMAL, CK_FORK);
 }
