@@ -24,7 +24,11 @@
 #define CP_TIPC_TYPE_OPEN	0x43500001u
 
 #define CP_MAGIC		0x43505243u	/* "CPRC" */
-#define CP_VERSION		10	/* 10: CP_SETPGID_F_SETSID; 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN; 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO */
+/*
+ * 10: CP_SETPGID_F_SETSID; 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN;
+ * 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO
+ */
+#define CP_VERSION		10
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
