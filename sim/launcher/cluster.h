@@ -39,7 +39,7 @@ struct cs_node {
 	bool crashed;		/* faults.c: killed on request */
 	double t_crash;
 	int restarted;		/* faults.c: booted again this many times */
-	char where[200];	/* qemu_cpus.c: its vCPUs' places at the end */
+	char where[512];	/* qemu_cpus.c: its vCPUs' places at the end */
 };
 
 /* A host process the run needs (vde_switch, wirefilter). */
