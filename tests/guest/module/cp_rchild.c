@@ -7,6 +7,11 @@
  *   sleep MS                  sleep, exit 0
  *   readin                    read(0) once: exit with the byte count, or
  *                             100 + errno if it failed
+ *   writeout                  write(1, "hello\n", 6) once: exit with the
+ *                             byte count, or 100 + errno
+ *   orphanread MS             wait up to MS for getppid() == 1, then
+ *                             read(0) once; print "read N errno E" on
+ *                             fd 2, exit 0; 99 if getppid() stayed
  *   sicode SIG MS             a handler for SIG, then SIG unblocked (it
  *                             may come blocked across the move), sleep MS:
  *                             exit 80 if SIG came with si_code SI_KERNEL,
@@ -549,6 +554,25 @@ int main(int argc, char **argv)
 		ssize_t n = read(0, b, sizeof(b));
 
 		return n < 0 ? 100 + errno : (int)n;
+	}
+	if (!strcmp(m, "writeout") && argc == 2) {
+		ssize_t n = write(1, "hello\n", 6);
+
+		return n < 0 ? 100 + errno : (int)n;
+	}
+	if (!strcmp(m, "orphanread") && argc == 3) {
+		char b[64];
+		ssize_t n;
+		long t;
+
+		for (t = 0; t < arg(argv, 2) && getppid() != 1; t += 10)
+			sleep_ms(10);
+		if (getppid() != 1)
+			return 99;
+		errno = 0;
+		n = read(0, b, sizeof(b));
+		dprintf(2, "read %zd errno %d\n", n, n < 0 ? errno : 0);
+		return 0;
 	}
 	if (!strcmp(m, "sicode") && argc == 4) {
 		struct sigaction sa = { .sa_sigaction = sicode_handler,

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -340,6 +341,182 @@ START_TEST(test_background_read_ignored_eio)
 }
 END_TEST
 
+/*
+ * A background job on node 2 writes node 1's pty (its stdout, relayed):
+ * with tostop set, SIGTTOU stops it, as on one machine; in the
+ * foreground and continued, its write goes through. With tostop clear,
+ * it writes at once. Returns an S_* code.
+ */
+static int leader_writer(const char *prog, bool tostop)
+{
+	struct termios tio;
+	int m, s, st = 0;
+	pid_t job;
+
+	m = session_with_pty(&s);
+	if (m < 0 || tcgetattr(s, &tio))
+		return S_PTY;
+	if (tostop)
+		tio.c_lflag |= TOSTOP;
+	else
+		tio.c_lflag &= ~TOSTOP;
+	if (tcsetattr(s, TCSANOW, &tio))
+		return S_PTY;
+	job = fork();
+	if (job == 0) {
+		char *argv[] = { (char *)prog, "writeout", NULL };
+
+		signal(SIGTTOU, SIG_DFL);
+		if (dup2(s, 1) == 1 && setpgid(0, 0) == 0)
+			cp_rexecvp(2, prog, argv);
+		_exit(127);
+	}
+	if (job < 0)
+		return S_SPAWN;
+	setpgid(job, job);
+	if (cpp_wait_where(job, 2, 10000)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_MOVE;
+	}
+	if (!tostop) {
+		if (wait_poll(job, &st, WUNTRACED, 10000) == job &&
+		    WIFEXITED(st) && WEXITSTATUS(st) == 6)
+			return S_OK;
+		fprintf(stderr, "job %d wrote its terminal in the background, tostop clear: status %#x, want exit 6 (wrote 6 bytes)\n",
+			job, st);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	if (wait_poll(job, &st, WUNTRACED, 10000) != job ||
+	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTOU) {
+		fprintf(stderr, "job %d wrote its terminal in the background, tostop set: status %#x, want stopped by SIGTTOU\n",
+			job, st);
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_STATUS;
+	}
+	if (tcsetpgrp(s, job) || kill(-job, SIGCONT)) {
+		kill(job, SIGKILL);
+		waitpid(job, &st, 0);
+		return S_FG;
+	}
+	if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 6)
+		return S_OK;
+	fprintf(stderr, "job %d in the foreground, continued: status %#x, want exit 6 (wrote 6 bytes)\n",
+		job, st);
+	kill(job, SIGKILL);
+	waitpid(job, &st, 0);
+	return S_CONT;
+}
+
+static void run_writer(bool tostop, const char *what)
+{
+	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
+				    CPP_MARK(1, "tty_signalled") };
+	char prog[PATH_MAX];
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", prog, sizeof(prog));
+	cpp_marks_take(marks, 2);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(leader_writer(prog, tostop));
+	leader_done(pid, what);
+	if (tostop)
+		cpp_marks_assert_rose(marks, 2, what);
+}
+
+START_TEST(test_background_write_tostop_stops_remote_member)
+{
+	run_writer(true, "a job on node 2 writes node 1's pty (tostop) in the background");
+}
+END_TEST
+
+START_TEST(test_background_write_no_tostop_remote_member)
+{
+	run_writer(false, "a job on node 2 writes node 1's pty (no tostop) in the background");
+}
+END_TEST
+
+/*
+ * The orphaned case: job j on node 2 leads a group whose only tie to the
+ * session was its parent p, which exits once j moved (j's parent is then
+ * init, in another session). j reads node 1's pty in the background:
+ * EIO, no SIGTTIN (nobody would continue it), as on one machine. j says
+ * what its read() gave on its stderr, a pipe to us (relayed).
+ */
+static int leader_orphan_reader(const char *prog)
+{
+	int m, s, out[2], ids[2], st = 0;
+	struct pollfd pfd;
+	char line[64] = "", want[32];
+	pid_t p, j = 0;
+	ssize_t n = 0;
+
+	m = session_with_pty(&s);
+	if (m < 0 || pipe(out) || pipe(ids))
+		return S_PTY;
+	p = fork();
+	if (p == 0) {
+		j = fork();
+		if (j == 0) {
+			char *argv[] = { (char *)prog, "orphanread", "10000",
+					 NULL };
+
+			signal(SIGTTIN, SIG_DFL);
+			if (dup2(s, 0) == 0 && dup2(out[1], 2) == 2 &&
+			    setpgid(0, 0) == 0)
+				cp_rexecvp(2, prog, argv);
+			_exit(127);
+		}
+		if (j < 0 || write(ids[1], &j, sizeof(j)) != sizeof(j))
+			_exit(1);
+		setpgid(j, j);
+		_exit(cpp_wait_where(j, 2, 10000) ? 2 : 0);
+	}
+	close(out[1]);
+	close(ids[1]);
+	if (p < 0 || read(ids[0], &j, sizeof(j)) != sizeof(j) ||
+	    waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		if (j > 0)
+			kill(j, SIGKILL);
+		return S_MOVE;
+	}
+	pfd = (struct pollfd){ .fd = out[0], .events = POLLIN };
+	if (poll(&pfd, 1, 15000) == 1)
+		n = read(out[0], line, sizeof(line) - 1);
+	line[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), "read -1 errno %d\n", EIO);
+	if (!strcmp(line, want))
+		return S_OK;
+	fprintf(stderr, "job %d on node 2, in an orphaned group, read its terminal in the background: '%s', want '%s'\n",
+		j, line, want);
+	kill(j, SIGKILL);
+	return S_STATUS;
+}
+
+START_TEST(test_orphaned_member_read_eio)
+{
+	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
+				    CPP_MARK(1, "tty_eio") };
+	char prog[PATH_MAX];
+	pid_t pid;
+
+	cpp_prog_path("cp_rchild", prog, sizeof(prog));
+	cpp_marks_take(marks, 2);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(leader_orphan_reader(prog));
+	leader_done(pid, "a job on node 2 in an orphaned group reads node 1's pty");
+	cpp_marks_assert_rose(marks, 2, "an orphaned job's background read");
+}
+END_TEST
+
 /* leader_setsid_reader()'s job moving, leaving the session, reading */
 static int setsid_reader_end(int m, pid_t job)
 {
@@ -449,6 +626,9 @@ int main(void)
 	tcase_add_test(tc, test_background_read_stops_remote_member);
 	tcase_add_test(tc, test_background_read_ignored_eio);
 	tcase_add_test(tc, test_setsid_member_reads_tty);
+	tcase_add_test(tc, test_background_write_tostop_stops_remote_member);
+	tcase_add_test(tc, test_background_write_no_tostop_remote_member);
+	tcase_add_test(tc, test_orphaned_member_read_eio);
 	suite_add_tcase(s, tc);
 	return cp_run_suite(s, CK_NORMAL, CK_FORK);
 }
