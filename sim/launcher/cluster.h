@@ -220,8 +220,6 @@ int cs_switch_ports(const char *dir, int port);
 int cs_switch_wait_ports(const char *dir, int port, int count, pid_t pid,
 			 int bound_ms);
 #define CS_PLUG_BOUND_MS 10000
-/* main.c: how long a TCG QEMU node's boot holds back the next node's */
-#define CS_QEMU_STAGGER_MS 30000
 
 /* wire.c: per-node wirefilter (--wire-*) or the main switch directly */
 int cs_wire_start(struct cs_cluster *c);

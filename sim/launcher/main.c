@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #define USAGE_ERR 2
@@ -356,38 +354,6 @@ static int block_signals(void)
 	return 0;
 }
 
-/*
- * TCG QEMU nodes boot one after another: the next starts once this one's
- * init spoke (its phase left "booting"), it ended, or CS_QEMU_STAGGER_MS
- * passed. Three 2-vCPU nodes booting at once on two host cores starve
- * each other's early boot: that is when a node's kernel timed its
- * clocks against the PIT ("tsc: Fast TSC calibration failed") and when
- * one, about one boot in ten under load here, went to sleep for good in
- * the RCU-tasks self test (node_qemu.c). A SIGINT or SIGTERM ends the
- * wait (the monitor then handles it).
- */
-static void qemu_boot_wait(struct cs_cluster *c, struct cs_node *nd)
-{
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	double until = cs_elapsed(c) + CS_QEMU_STAGGER_MS / 1000.0;
-	sigset_t pend;
-
-	while (cs_elapsed(c) < until) {
-		siginfo_t si = { .si_pid = 0 };
-
-		cs_scan_consoles(c, false);
-		/* ended? (not reaped here: the monitor takes its status) */
-		if (strcmp(nd->phase, "booting") ||
-		    waitid(P_PID, (id_t)nd->pid, &si,
-			   WEXITED | WNOHANG | WNOWAIT) || si.si_pid)
-			return;
-		if (sigpending(&pend) == 0 &&
-		    (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM)))
-			return;
-		nanosleep(&ts, NULL);
-	}
-}
-
 static int start_all(struct cs_cluster *c, struct setup *s)
 {
 	char err[512];
@@ -440,10 +406,6 @@ static int start_all(struct cs_cluster *c, struct setup *s)
 				CS_PLUG_BOUND_MS / 1000, c->node[i].console);
 			return -1;
 		}
-		if (c->node[i].backend == CS_BACKEND_QEMU && i + 1 < c->n &&
-		    c->node[i + 1].backend == CS_BACKEND_QEMU &&
-		    strcmp(c->qemu_accel, "kvm"))
-			qemu_boot_wait(c, &c->node[i]);
 	}
 	cs_progress(c, "%d node%s booting, consoles in %s/node<N>.console",
 		    c->n, c->n == 1 ? "" : "s", c->run_dir);
