@@ -819,6 +819,8 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
 	if (!r || !lens || !errs)
 		goto out;
+	/* the exiting task is a zombie its parent may reap already */
+	cp_delay_point(CP_DP_PGRP_JUDGE);
 	err = cp_pgrp_tally_all(pgrp, sid, &all, map);
 	if (err)
 		goto out;

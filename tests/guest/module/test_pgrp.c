@@ -530,7 +530,8 @@ END_TEST
  * group) or in a group of its own, held by P (@own_group true: P's exit
  * orphans its child's group, as reparent_leader() judges it).
  */
-static void orphan_stopped_member(bool own_group, const char *what)
+static void orphan_stopped_member_race(bool own_group, bool cont_after,
+				       const char *what)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned"),
 				CPP_MARK(2, "pgrp_hup") };
@@ -579,6 +580,9 @@ static void orphan_stopped_member(bool own_group, const char *what)
 		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
 		    WEXITSTATUS(st))
 			_exit(16);
+		/* P's exit seen: as on one machine, Q has its SIGHUP */
+		if (cont_after && kill(-p, SIGCONT))
+			_exit(17);
 		_exit(0);
 	}
 	close(pp[1]);
@@ -592,6 +596,11 @@ static void orphan_stopped_member(bool own_group, const char *what)
 	cpp_marks_assert_rose(m, 2, "orphaned group across nodes");
 }
 
+static void orphan_stopped_member(bool own_group, const char *what)
+{
+	orphan_stopped_member_race(own_group, false, what);
+}
+
 /*
  * Before the kill_orphaned_pgrp op, node 1 judged the group by its own
  * members (Q's stand-in is no stopped job) and node 2 never judged it:
@@ -601,6 +610,27 @@ START_TEST(test_orphaned_group_remote_stopped)
 {
 	orphan_stopped_member(false,
 			      "the orphaned group's stopped member on node 2, after P's exit (no SIGHUP/SIGCONT?)");
+}
+END_TEST
+
+/*
+ * The race of an exit that orphans a group against a member continued
+ * on another node (the issue's record/flush window): P's exit is
+ * judged by node 1's worker after P is a zombie, so with that judgment
+ * held 1 s (delay point pgrp_judge), M reaps P and continues group P
+ * (Q, stopped on node 2) first. On one machine exit_notify() sent
+ * SIGHUP and SIGCONT before P could be reaped, and Q dies of SIGHUP.
+ * Known to fail today ("... exited 13, want killed by SIGHUP"): Q is
+ * running when the judgment counts it, and no member is stopped. Runs
+ * only with CP_KNOWN_RACES=1 (not in make check) until the exit of P
+ * waits for its judgment before its parent can see it.
+ */
+START_TEST(test_orphaning_exit_vs_continue)
+{
+	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 1000000), 0);
+	orphan_stopped_member_race(false, true,
+				   "the orphaned group's stopped member on node 2, continued by M right after it reaped P");
+	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
 }
 END_TEST
 
@@ -823,6 +853,8 @@ int main(void)
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
 	tcase_add_test(tc, test_tstp_stops_remote_member);
 	tcase_add_test(tc, test_kill_pgrp_fork_atomic);
+	if (getenv("CP_KNOWN_RACES"))
+		tcase_add_test(tc, test_orphaning_exit_vs_continue);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
