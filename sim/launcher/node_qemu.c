@@ -237,8 +237,9 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		 * to verification failure") and the PIT drove the tick; a
 		 * PIT whose interrupts did not come then left the boot
 		 * asleep for good after "Running RCU-tasks wait API self
-		 * tests" (the CI's QEMU hangs; -machine pit=off makes every
-		 * boot do it). qemu/fixes/0002 adds the parameter.
+		 * tests" (-machine pit=off makes every boot do it; the
+		 * CI's hangs at that line were another bug, a deadlock:
+		 * qemu/fixes/0003). qemu/fixes/0002 adds the parameter.
 		 */
 		if (!kvm && c->tsc_khz)
 			rc |= cs_arg(&g, "lapic_timer_noverify");
@@ -250,10 +251,8 @@ int cs_qemu_argv(const struct cs_cluster *c, const struct cs_node *nd,
 		 * interrupt ever again (a one-shot timer interrupt lost
 		 * by the emulation is not re-armed by anyone). A periodic
 		 * timer re-arms itself: 0 hangs in 35 boots (make
-		 * bench-qemu-boot). The CI still saw that hang now and
-		 * then: where the local APIC timer had been refused at
-		 * boot the PIT was the tick, and it could stop for good;
-		 * lapic_timer_noverify above keeps the local APIC's.
+		 * bench-qemu-boot). The hang the CI still met at that
+		 * line was RCU-tasks' own deadlock (qemu/fixes/0003).
 		 */
 		if (!kvm) {
 			rc |= cs_arg(&g, "nohz=off");
