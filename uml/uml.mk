@@ -31,7 +31,8 @@ KSTAMP    := $(if $(filter vanilla,$(FLAVOR)),$(BUILD)/src/.vanilla,$(BUILD)/src
 # Fixes to UML itself (not hooks), applied to every tree, vanilla included.
 FIXES     := $(TOP)/uml/fixes
 FIX_PATCHES := $(wildcard $(FIXES)/*.patch)
-# Fixes to x86 for QEMU nodes (qemu/qemu.mk), in the patched tree only.
+# Boot fixes for the kernels of QEMU nodes (qemu/qemu.mk: x86 under QEMU, an
+# RCU-tasks deadlock of 6.1), in the patched tree only.
 QFIXES    := $(TOP)/qemu/fixes
 QFIX_PATCHES := $(wildcard $(QFIXES)/*.patch)
 # The release suffix names the hook series: sha256 over its patches, in order.
