@@ -273,6 +273,33 @@ START_TEST(test_setpgid_child_into_remote_group)
 END_TEST
 
 /*
+ * Node 2's line of @pid (its ps) until its group (@sid false) or
+ * session (@sid true) is @pid itself, up to 10 s: the last line in @e.
+ */
+static void node2_line_until(pid_t pid, bool sid, struct cp_ps_proc *e)
+{
+	for (int t = 0; t < 100; t++) {
+		if (cp_ps_scan_pid(2, pid, e) == 1 &&
+		    (sid ? e->sid : e->pgrp) == pid)
+			return;
+		cp_sleep_ms(100);
+	}
+}
+
+/* @get(@pid) here until it answers @pid, up to 10 s: its last answer */
+static pid_t here_until(pid_t (*get)(pid_t), pid_t pid)
+{
+	pid_t r = -1;
+
+	for (int t = 0; t < 100 && r != pid; t++) {
+		r = get(pid);
+		if (r != pid)
+			cp_sleep_ms(100);
+	}
+	return r;
+}
+
+/*
  * A process that moved to node 2 and then changed its group there:
  * its stand-in here follows (CP_MSG_SETPGID), so getpgid() here, which
  * the stand-in answers, says the new group, and the old group, whose
@@ -287,7 +314,6 @@ START_TEST(test_moved_setpgid_followed_here)
 				CPP_MARK(1, "svr_setpgid") };
 	struct cp_ps_proc e = { 0 };
 	pid_t j, c, r = -1;
-	int t;
 
 	cpp_marks_take(m, 2);
 	j = fork();
@@ -302,19 +328,10 @@ START_TEST(test_moved_setpgid_followed_here)
 	ck_assert_int_eq(kill(j, SIGKILL), 0);
 	cpp_assert_killed(j, SIGKILL, "J");
 	/* its setpgid(0, 0) on node 2 done: node 2 says so */
-	for (t = 0; t < 100; t++) {
-		if (cp_ps_scan_pid(2, c, &e) == 1 && e.pgrp == c)
-			break;
-		cp_sleep_ms(100);
-	}
+	node2_line_until(c, false, &e);
 	ck_assert_msg(e.pgrp == c, "%d on node 2: group %d, want %d (its setpgid(0, 0))",
 		      c, e.pgrp, c);
-	for (t = 0; t < 100; t++) {
-		r = getpgid(c);
-		if (r == c)
-			break;
-		cp_sleep_ms(100);
-	}
+	r = here_until(getpgid, c);
 	ck_assert_msg(r == c,
 		      "getpgid(%d) here, after its setpgid(0, 0) on node 2: %d, want %d",
 		      c, r, c);
@@ -348,24 +365,14 @@ START_TEST(test_moved_setsid_followed_here)
 				CPP_MARK(1, "svr_setsid") };
 	struct cp_ps_proc e = { 0 };
 	pid_t c, sid = getsid(0), r = -1;
-	int t;
 
 	cpp_marks_take(m, 3);
 	c = cpp_spawn(2, 0, ARGS("ownsession", LONG_MS));
-	for (t = 0; t < 100; t++) {
-		if (cp_ps_scan_pid(2, c, &e) == 1 && e.sid == c)
-			break;
-		cp_sleep_ms(100);
-	}
+	node2_line_until(c, true, &e);
 	ck_assert_msg(e.sid == c && e.pgrp == c,
 		      "%d on node 2: session %d, group %d, want %d (its setsid())",
 		      c, e.sid, e.pgrp, c);
-	for (t = 0; t < 100; t++) {
-		r = getsid(c);
-		if (r == c)
-			break;
-		cp_sleep_ms(100);
-	}
+	r = here_until(getsid, c);
 	ck_assert_msg(r == c,
 		      "getsid(%d) here, after its setsid() on node 2: %d, want %d",
 		      c, r, c);

@@ -243,117 +243,189 @@ START_TEST(test_ctrl_c_siginfo_remote_member)
 }
 END_TEST
 
-/*
- * A background job on node 2 reads the terminal of node 1 (its stdin,
- * relayed to node 1): SIGTTIN stops it, as on one machine; once in the
- * foreground and continued, its read() gets the line typed. With SIGTTIN
- * ignored, its read() fails with EIO instead. Returns an S_* code.
- */
-static int leader_reader(const char *prog, bool ignore)
+/* A leader gives up on @job: it kills and reaps it, and returns @code. */
+static int job_fail(pid_t job, int code)
 {
-	int m, s, st = 0;
-	pid_t job;
+	int st;
 
-	m = session_with_pty(&s);
-	if (m < 0)
-		return S_PTY;
-	job = fork();
+	kill(job, SIGKILL);
+	waitpid(job, &st, 0);
+	return code;
+}
+
+/* What a job of the leader's runs on node 2, and with what. */
+struct job_spec {
+	const char *mode, *arg;	/* cp_rchild MODE [ARG] */
+	int fd, as;		/* dup2(fd, as) */
+	int err;		/* dup2(err, 2), or -1 */
+	int sig;		/* SIG_DFL, or SIG_IGN with ign */
+	bool ign;
+	pid_t pgrp;		/* its group: 0 its own */
+};
+
+/*
+ * Fork a job as @j says and move it to node 2 (cp_rexecvp): its pid,
+ * once it runs there; -1 if the fork failed, or the job's pid negated
+ * (killed and reaped) if it did not reach node 2 in 10 s.
+ */
+static pid_t job_start(const char *prog, const struct job_spec *j)
+{
+	pid_t job = fork();
+
 	if (job == 0) {
-		char *argv[] = { (char *)prog, "readin", NULL };
+		char *argv[] = { (char *)prog, (char *)j->mode,
+				 (char *)j->arg, NULL };
 
-		signal(SIGTTIN, ignore ? SIG_IGN : SIG_DFL);
-		if (dup2(s, 0) == 0 && setpgid(0, 0) == 0)
+		signal(j->sig, j->ign ? SIG_IGN : SIG_DFL);
+		if (dup2(j->fd, j->as) == j->as &&
+		    (j->err < 0 || dup2(j->err, 2) == 2) &&
+		    setpgid(0, j->pgrp) == 0)
 			cp_rexecvp(2, prog, argv);
 		_exit(127);
 	}
 	if (job < 0)
-		return S_SPAWN;
-	setpgid(job, job);
-	if (cpp_wait_where(job, 2, 10000)) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_MOVE;
-	}
-	if (ignore) {
-		if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
-		    WEXITSTATUS(st) == 100 + EIO)
-			return S_OK;
-		fprintf(stderr, "job %d, SIGTTIN ignored, read its terminal in the background: status %#x, want exit %d (EIO)\n",
-			job, st, 100 + EIO);
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_STATUS;
-	}
-	if (wait_poll(job, &st, WUNTRACED, 10000) != job ||
-	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTIN) {
-		fprintf(stderr, "job %d read its terminal in the background: status %#x, want stopped by SIGTTIN\n",
-			job, st);
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_STATUS;
-	}
-	/* fg: the job in the foreground, a line typed, continued */
-	if (tcsetpgrp(s, job) || write(m, "hello\n", 6) != 6 ||
-	    kill(-job, SIGCONT)) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_FG;
-	}
-	if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 6)
-		return S_OK;
-	fprintf(stderr, "job %d in the foreground, 'hello' typed: status %#x, want exit 6 (read 6 bytes)\n",
-		job, st);
-	kill(job, SIGKILL);
-	waitpid(job, &st, 0);
-	return S_CONT;
+		return -1;
+	setpgid(job, j->pgrp ? j->pgrp : job);	/* whichever runs first */
+	if (cpp_wait_where(job, 2, 10000))
+		return -job_fail(job, job);
+	return job;
 }
 
-static void run_reader(bool ignore, const char *what, const char *rose)
+/* job_start()'s failure as an S_* code */
+static int job_start_code(pid_t job)
 {
-	struct cpp_mark marks[] = {
-		CPP_MARK(1, "hook_tty_check"), CPP_MARK(1, rose),
-	};
+	return job == -1 ? S_SPAWN : S_MOVE;
+}
+
+/* @job, within 10 s: stopped by @sig (true), or it says why not */
+static bool job_stopped_by(pid_t job, int sig, const char *what)
+{
+	int st = 0;
+
+	if (wait_poll(job, &st, WUNTRACED, 10000) == job && WIFSTOPPED(st) &&
+	    WSTOPSIG(st) == sig)
+		return true;
+	fprintf(stderr, "job %d %s: status %#x, want stopped by %s\n", job,
+		what, st, strsignal(sig));
+	return false;
+}
+
+/* @job, within 10 s: exited @code, not stopped (true), or says why not */
+static bool job_exited(pid_t job, int code, const char *what)
+{
+	int st = 0;
+
+	if (wait_poll(job, &st, WUNTRACED, 10000) == job && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == code)
+		return true;
+	fprintf(stderr, "job %d %s: status %#x, want exit %d\n", job, what,
+		st, code);
+	return false;
+}
+
+/*
+ * "fg": @job, stopped in the background, made the foreground group of
+ * the pty (@m its master, @s its slave), @line typed if any, continued:
+ * it must then exit 6 (6 bytes read or written). An S_* code.
+ */
+static int job_fg(int m, int s, pid_t job, const char *line)
+{
+	if (tcsetpgrp(s, job) ||
+	    (line && write(m, line, strlen(line)) != (ssize_t)strlen(line)) ||
+	    kill(-job, SIGCONT))
+		return job_fail(job, S_FG);
+	if (!job_exited(job, 6, "in the foreground, continued"))
+		return job_fail(job, S_CONT);
+	return S_OK;
+}
+
+/*
+ * Run @lead(prog, @arg) as a session leader in a child (a new session)
+ * and check that it said S_OK and that @marks rose meanwhile.
+ */
+static void run_session(int (*lead)(const char *prog, int arg), int arg,
+			const char *what, struct cpp_mark *marks, size_t n)
+{
 	char prog[PATH_MAX];
 	pid_t pid;
 
 	cpp_prog_path("cp_rchild", prog, sizeof(prog));
-	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
+	cpp_marks_take(marks, n);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
-		_exit(leader_reader(prog, ignore));
+		_exit(lead(prog, arg));
 	leader_done(pid, what);
-	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]), what);
+	cpp_marks_assert_rose(marks, n, what);
+}
+
+/*
+ * A background job on node 2 reads the terminal of node 1 (its stdin,
+ * relayed to node 1): SIGTTIN stops it, as on one machine; once in the
+ * foreground and continued, its read() gets the line typed. With SIGTTIN
+ * ignored (@ignore), its read() fails with EIO instead.
+ */
+static int leader_reader(const char *prog, int ignore)
+{
+	struct job_spec j = { .mode = "readin", .as = 0, .err = -1,
+			      .sig = SIGTTIN, .ign = ignore };
+	int s;
+	int m = session_with_pty(&s);
+	pid_t job;
+
+	if (m < 0)
+		return S_PTY;
+	j.fd = s;
+	job = job_start(prog, &j);
+	if (job < 0)
+		return job_start_code(job);
+	if (ignore)
+		return job_exited(job, 100 + EIO,
+				  "read its terminal in the background, SIGTTIN ignored (100 + EIO)") ?
+		       S_OK : job_fail(job, S_STATUS);
+	if (!job_stopped_by(job, SIGTTIN,
+			    "read its terminal in the background"))
+		return job_fail(job, S_STATUS);
+	return job_fg(m, s, job, "hello\n");
 }
 
 START_TEST(test_background_read_stops_remote_member)
 {
-	run_reader(false, "a job on node 2 reads node 1's pty in the background",
-		   "tty_signalled");
+	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
+				    CPP_MARK(1, "tty_signalled") };
+
+	run_session(leader_reader, false,
+		    "a job on node 2 reads node 1's pty in the background",
+		    marks, 2);
 }
 END_TEST
 
 START_TEST(test_background_read_ignored_eio)
 {
-	run_reader(true, "a job on node 2, SIGTTIN ignored, reads node 1's pty in the background",
-		   "tty_eio");
+	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
+				    CPP_MARK(1, "tty_eio") };
+
+	run_session(leader_reader, true,
+		    "a job on node 2, SIGTTIN ignored, reads node 1's pty in the background",
+		    marks, 2);
 }
 END_TEST
 
 /*
  * A background job on node 2 writes node 1's pty (its stdout, relayed):
  * with tostop set, SIGTTOU stops it, as on one machine; in the
- * foreground and continued, its write goes through. With tostop clear,
- * it writes at once. Returns an S_* code.
+ * foreground and continued, its write goes through. With tostop clear
+ * (@tostop 0), it writes at once.
  */
-static int leader_writer(const char *prog, bool tostop)
+static int leader_writer(const char *prog, int tostop)
 {
+	struct job_spec j = { .mode = "writeout", .as = 1, .err = -1,
+			      .sig = SIGTTOU };
 	struct termios tio;
-	int m, s, st = 0;
+	int s;
+	int m = session_with_pty(&s);
 	pid_t job;
 
-	m = session_with_pty(&s);
 	if (m < 0 || tcgetattr(s, &tio))
 		return S_PTY;
 	if (tostop)
@@ -362,83 +434,36 @@ static int leader_writer(const char *prog, bool tostop)
 		tio.c_lflag &= ~TOSTOP;
 	if (tcsetattr(s, TCSANOW, &tio))
 		return S_PTY;
-	job = fork();
-	if (job == 0) {
-		char *argv[] = { (char *)prog, "writeout", NULL };
-
-		signal(SIGTTOU, SIG_DFL);
-		if (dup2(s, 1) == 1 && setpgid(0, 0) == 0)
-			cp_rexecvp(2, prog, argv);
-		_exit(127);
-	}
+	j.fd = s;
+	job = job_start(prog, &j);
 	if (job < 0)
-		return S_SPAWN;
-	setpgid(job, job);
-	if (cpp_wait_where(job, 2, 10000)) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_MOVE;
-	}
-	if (!tostop) {
-		if (wait_poll(job, &st, WUNTRACED, 10000) == job &&
-		    WIFEXITED(st) && WEXITSTATUS(st) == 6)
-			return S_OK;
-		fprintf(stderr, "job %d wrote its terminal in the background, tostop clear: status %#x, want exit 6 (wrote 6 bytes)\n",
-			job, st);
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_STATUS;
-	}
-	if (wait_poll(job, &st, WUNTRACED, 10000) != job ||
-	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTOU) {
-		fprintf(stderr, "job %d wrote its terminal in the background, tostop set: status %#x, want stopped by SIGTTOU\n",
-			job, st);
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_STATUS;
-	}
-	if (tcsetpgrp(s, job) || kill(-job, SIGCONT)) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_FG;
-	}
-	if (wait_poll(job, &st, 0, 10000) == job && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 6)
-		return S_OK;
-	fprintf(stderr, "job %d in the foreground, continued: status %#x, want exit 6 (wrote 6 bytes)\n",
-		job, st);
-	kill(job, SIGKILL);
-	waitpid(job, &st, 0);
-	return S_CONT;
-}
-
-static void run_writer(bool tostop, const char *what)
-{
-	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
-				    CPP_MARK(1, "tty_signalled") };
-	char prog[PATH_MAX];
-	pid_t pid;
-
-	cpp_prog_path("cp_rchild", prog, sizeof(prog));
-	cpp_marks_take(marks, 2);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(leader_writer(prog, tostop));
-	leader_done(pid, what);
-	if (tostop)
-		cpp_marks_assert_rose(marks, 2, what);
+		return job_start_code(job);
+	if (!tostop)
+		return job_exited(job, 6,
+				  "wrote its terminal in the background, tostop clear") ?
+		       S_OK : job_fail(job, S_STATUS);
+	if (!job_stopped_by(job, SIGTTOU,
+			    "wrote its terminal in the background, tostop set"))
+		return job_fail(job, S_STATUS);
+	return job_fg(m, s, job, NULL);
 }
 
 START_TEST(test_background_write_tostop_stops_remote_member)
 {
-	run_writer(true, "a job on node 2 writes node 1's pty (tostop) in the background");
+	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
+				    CPP_MARK(1, "tty_signalled") };
+
+	run_session(leader_writer, true,
+		    "a job on node 2 writes node 1's pty (tostop) in the background",
+		    marks, 2);
 }
 END_TEST
 
 START_TEST(test_background_write_no_tostop_remote_member)
 {
-	run_writer(false, "a job on node 2 writes node 1's pty (no tostop) in the background");
+	run_session(leader_writer, false,
+		    "a job on node 2 writes node 1's pty (no tostop) in the background",
+		    NULL, 0);
 }
 END_TEST
 
@@ -449,43 +474,34 @@ END_TEST
  * EIO, no SIGTTIN (nobody would continue it), as on one machine. j says
  * what its read() gave on its stderr, a pipe to us (relayed).
  */
-static int leader_orphan_reader(const char *prog)
+static int leader_orphan_reader(const char *prog, int unused)
 {
+	struct job_spec j = { .mode = "orphanread", .arg = "10000", .as = 0,
+			      .sig = SIGTTIN };
 	int m, s, out[2], ids[2], st = 0;
 	struct pollfd pfd;
 	char line[64] = "", want[32];
-	pid_t p, j = 0;
+	pid_t p, job = 0;
 	ssize_t n = 0;
 
+	(void)unused;
 	m = session_with_pty(&s);
 	if (m < 0 || pipe(out) || pipe(ids))
 		return S_PTY;
 	p = fork();
 	if (p == 0) {
-		j = fork();
-		if (j == 0) {
-			char *argv[] = { (char *)prog, "orphanread", "10000",
-					 NULL };
-
-			signal(SIGTTIN, SIG_DFL);
-			if (dup2(s, 0) == 0 && dup2(out[1], 2) == 2 &&
-			    setpgid(0, 0) == 0)
-				cp_rexecvp(2, prog, argv);
-			_exit(127);
-		}
-		if (j < 0 || write(ids[1], &j, sizeof(j)) != sizeof(j))
-			_exit(1);
-		setpgid(j, j);
-		_exit(cpp_wait_where(j, 2, 10000) ? 2 : 0);
+		j.fd = s;
+		j.err = out[1];
+		job = job_start(prog, &j);
+		if (job < 0 || write(ids[1], &job, sizeof(job)) != sizeof(job))
+			_exit(2);
+		_exit(0);	/* orphans job's group */
 	}
 	close(out[1]);
 	close(ids[1]);
-	if (p < 0 || read(ids[0], &j, sizeof(j)) != sizeof(j) ||
-	    waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		if (j > 0)
-			kill(j, SIGKILL);
+	if (p < 0 || read(ids[0], &job, sizeof(job)) != sizeof(job) ||
+	    waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
 		return S_MOVE;
-	}
 	pfd = (struct pollfd){ .fd = out[0], .events = POLLIN };
 	if (poll(&pfd, 1, 15000) == 1)
 		n = read(out[0], line, sizeof(line) - 1);
@@ -494,8 +510,8 @@ static int leader_orphan_reader(const char *prog)
 	if (!strcmp(line, want))
 		return S_OK;
 	fprintf(stderr, "job %d on node 2, in an orphaned group, read its terminal in the background: '%s', want '%s'\n",
-		j, line, want);
-	kill(j, SIGKILL);
+		job, line, want);
+	kill(job, SIGKILL);
 	return S_STATUS;
 }
 
@@ -503,47 +519,12 @@ START_TEST(test_orphaned_member_read_eio)
 {
 	struct cpp_mark marks[] = { CPP_MARK(1, "hook_tty_check"),
 				    CPP_MARK(1, "tty_eio") };
-	char prog[PATH_MAX];
-	pid_t pid;
 
-	cpp_prog_path("cp_rchild", prog, sizeof(prog));
-	cpp_marks_take(marks, 2);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(leader_orphan_reader(prog));
-	leader_done(pid, "a job on node 2 in an orphaned group reads node 1's pty");
-	cpp_marks_assert_rose(marks, 2, "an orphaned job's background read");
+	run_session(leader_orphan_reader, 0,
+		    "a job on node 2 in an orphaned group reads node 1's pty",
+		    marks, 2);
 }
 END_TEST
-
-/* leader_setsid_reader()'s job moving, leaving the session, reading */
-static int setsid_reader_end(int m, pid_t job)
-{
-	int st = 0;
-
-	if (cpp_wait_where(job, 2, 10000)) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_MOVE;
-	}
-	/* its setsid() done: node 2 says so; then a line typed */
-	for (int t = 0; t < 100 && getsid(job) != job; t++)
-		cp_sleep_ms(100);
-	if (write(m, "hello\n", 6) != 6) {
-		kill(job, SIGKILL);
-		waitpid(job, &st, 0);
-		return S_WRITE;
-	}
-	if (wait_poll(job, &st, WUNTRACED, 10000) == job && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 6)
-		return S_OK;
-	fprintf(stderr, "job %d, in a session of its own, read the pty it kept open: status %#x, want exit 6 (read 6 bytes)\n",
-		job, st);
-	kill(job, SIGKILL);
-	waitpid(job, &st, 0);
-	return S_STATUS;
-}
 
 /*
  * A job on node 2 that left the session with setsid() reads the pty it
@@ -557,11 +538,14 @@ static int setsid_reader_end(int m, pid_t job)
  * 33685, in a session of its own, read the pty it kept open: status 0,
  * want exit 6" (neither exited nor stopped in 10 s).
  */
-static int leader_setsid_reader(const char *prog)
+static int leader_setsid_reader(const char *prog, int unused)
 {
-	int m, s, st = 0, ret;
+	struct job_spec j = { .mode = "setsidread", .as = 0, .err = -1,
+			      .sig = SIGTTIN };
+	int m, s, st = 0, ret = S_OK;
 	pid_t b, job;
 
+	(void)unused;
 	m = session_with_pty(&s);
 	if (m < 0)
 		return S_PTY;
@@ -573,19 +557,21 @@ static int leader_setsid_reader(const char *prog)
 	}
 	if (b < 0 || setpgid(b, b))
 		return S_SPAWN;
-	job = fork();
-	if (job == 0) {
-		char *argv[] = { (char *)prog, "setsidread", NULL };
-
-		signal(SIGTTIN, SIG_DFL);
-		if (dup2(s, 0) == 0 && setpgid(0, b) == 0)
-			cp_rexecvp(2, prog, argv);
-		_exit(127);
-	}
+	j.fd = s;
+	j.pgrp = b;
+	job = job_start(prog, &j);
 	if (job < 0)
-		return S_SPAWN;
-	setpgid(job, b);
-	ret = setsid_reader_end(m, job);
+		ret = job_start_code(job);
+	if (ret == S_OK) {
+		/* its setsid() done: node 1 says so; then a line typed */
+		for (int t = 0; t < 100 && getsid(job) != job; t++)
+			cp_sleep_ms(100);
+		if (write(m, "hello\n", 6) != 6)
+			ret = job_fail(job, S_WRITE);
+		else if (!job_exited(job, 6,
+				     "in a session of its own, read the pty it kept open"))
+			ret = job_fail(job, S_STATUS);
+	}
 	kill(b, SIGKILL);
 	waitpid(b, &st, 0);
 	return ret;
@@ -593,21 +579,12 @@ static int leader_setsid_reader(const char *prog)
 
 START_TEST(test_setsid_member_reads_tty)
 {
-	struct cpp_mark marks[] = {
-		CPP_MARK(2, "setsid_origin_told"), CPP_MARK(1, "svr_setsid"),
-	};
-	char prog[PATH_MAX];
-	pid_t pid;
+	struct cpp_mark marks[] = { CPP_MARK(2, "setsid_origin_told"),
+				    CPP_MARK(1, "svr_setsid") };
 
-	cpp_prog_path("cp_rchild", prog, sizeof(prog));
-	cpp_marks_take(marks, sizeof(marks) / sizeof(marks[0]));
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(leader_setsid_reader(prog));
-	leader_done(pid, "a job on node 2 left the session and reads node 1's pty");
-	cpp_marks_assert_rose(marks, sizeof(marks) / sizeof(marks[0]),
-			      "setsid() on node 2 told node 1");
+	run_session(leader_setsid_reader, 0,
+		    "a job on node 2 left the session and reads node 1's pty",
+		    marks, 2);
 }
 END_TEST
 
