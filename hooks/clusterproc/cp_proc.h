@@ -89,6 +89,7 @@ struct cp_proc {
 	bool noreap;		/* RCHILD: exec failed, nobody to tell */
 	bool pgrp_held;		/* RCHILD: group held at origin (pgrp.c) */
 	bool pinned;		/* holds a reference on this module */
+	pid_t pgrp_judged;	/* exit_prepare judged this group (pgrp.c) */
 	u64 utime, stime;
 	u32 uid;
 	/* under @lock: messages reserved by exit_prepare for record hooks */
@@ -129,7 +130,9 @@ pid_t cp_op_pid_attr(pid_t pid, enum pid_type type);
 int cp_op_setpgid(pid_t pid, pid_t pgid);
 void cp_op_new_session(struct task_struct *leader);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
+void cp_pgrp_judge_exit(struct task_struct *tsk);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
+void cp_kill_pgrp_here(struct pid *pgrp, int sig);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);
 bool cp_out_flush_own(struct task_struct *tsk);
 void cp_hold_resync(unsigned int node);

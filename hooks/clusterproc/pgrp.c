@@ -532,12 +532,16 @@ out:
  *    judges the members here: a member here holding the group is enough
  *    to say "not orphaned", and the op is then not even asked (E7's
  *    short circuit);
- *  - otherwise the kill_orphaned_pgrp op (record context) queues the
- *    group and answers 0: the base signals nobody;
- *  - after the unlock the worker (cp_pgrp_orphaned()) counts the members
- *    of every node (CP_MSG_PGRP ask, all nodes at once, and this one):
- *    if none holds the group and one is stopped anywhere, every node,
- *    this one too, sends its members SIGHUP then SIGCONT (CP_PGRP_HUP).
+ *  - an exit is judged before its lock, in exit_prepare
+ *    (cp_pgrp_judge_exit()): every node counts its members, the exiting
+ *    leader not counted (CP_MSG_PGRP ask, all nodes at once, and this
+ *    one); if none holds the group and one is stopped anywhere, every
+ *    node, this one too, sends its members SIGHUP then SIGCONT
+ *    (CP_PGRP_HUP), all before the parent can see the zombie;
+ *  - otherwise (found held, or a check of a reparent, E7) the
+ *    kill_orphaned_pgrp op (record context) queues the group and
+ *    answers 0: the base signals nobody, and after the unlock the worker
+ *    (cp_pgrp_orphaned()) judges it the same way.
  *
  * Who holds a group: a live member whose parent runs on the member's
  * node, is not init, and is in another group of the same session; for a
@@ -552,8 +556,14 @@ out:
  * resumes it either way); a process that joins the group on another
  * node meanwhile, or a new parent link made there, may be signalled
  * though it now holds the group; a node re-checks that no member of its
- * own holds the group before it signals. The exiting task waits for the
- * whole check in exit_flush, as it waits for its other messages.
+ * own holds the group before it signals. For the other nodes an exit
+ * judged in exit_prepare happened at the count: a member there that
+ * stops after it (its pgrp_held already cleared: a job control stop is
+ * discarded as in an orphaned group) is not signalled, as one that stops
+ * just after the exit on one machine; a member here that stopped since
+ * is signalled by the base under the lock. A check queued under the
+ * lock is waited for by the exiting task in exit_flush, as its other
+ * messages are.
  */
 
 struct cp_pgrp_tally {
@@ -563,8 +573,12 @@ struct cp_pgrp_tally {
 /* members that moved here while their group was held (pgrp_held) */
 static atomic_t cp_held_rchildren = ATOMIC_INIT(0);
 
-/* Count @pgrp's members here (RCU: the pid lists are RCU-safe). */
-static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
+/*
+ * Count @pgrp's members here (RCU: the pid lists are RCU-safe); @ign
+ * (an exiting leader, or NULL) is neither a member nor a parent.
+ */
+static void cp_pgrp_count(pid_t nr, pid_t sid, struct task_struct *ign,
+			  struct cp_pgrp_tally *c)
 {
 	struct task_struct *t;
 	struct pid *grp;
@@ -580,7 +594,7 @@ static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
 		bool standin = (t->flags & (PF_REMOTE | PF_KTHREAD)) ==
 			       PF_REMOTE;
 
-		if (task_session_nr_ns(t, &init_pid_ns) != sid)
+		if (t == ign || task_session_nr_ns(t, &init_pid_ns) != sid)
 			continue;
 		if (standin) {
 			/* its process's parent is here: it holds for it */
@@ -599,7 +613,7 @@ static void cp_pgrp_count(pid_t nr, pid_t sid, struct cp_pgrp_tally *c)
 				continue;
 			}
 		}
-		if (cp_parent_holds_pgrp(t, parent, grp))
+		if (parent != ign && cp_parent_holds_pgrp(t, parent, grp))
 			c->connected++;
 	} while_each_pid_task(grp, PIDTYPE_PGID, t);
 out:
@@ -622,7 +636,7 @@ bool cp_pgrp_held(struct task_struct *t)
 	struct cp_pgrp_tally c;
 
 	cp_pgrp_count(task_pgrp_nr_ns(t, &init_pid_ns),
-		      task_session_nr_ns(t, &init_pid_ns), &c);
+		      task_session_nr_ns(t, &init_pid_ns), NULL, &c);
 	return c.connected || c.held;
 }
 
@@ -698,7 +712,10 @@ static void cp_pgrp_clear(pid_t nr)
 	rcu_read_unlock();
 }
 
-/* SIGHUP then SIGCONT to @pgrp's members here (kernel-sent, as E3's). */
+/*
+ * SIGHUP then SIGCONT to @pgrp's members here (kernel-sent, as E3's);
+ * the other nodes' members get theirs from their node (CP_PGRP_HUP).
+ */
 static void cp_pgrp_hup(pid_t nr)
 {
 	struct pid *grp = find_get_pid(nr);
@@ -706,8 +723,8 @@ static void cp_pgrp_hup(pid_t nr)
 	if (!grp)
 		return;
 	cp_count(CP_STAT_PGRP_HUP);
-	kill_pgrp(grp, SIGHUP, 1);
-	kill_pgrp(grp, SIGCONT, 1);
+	cp_kill_pgrp_here(grp, SIGHUP);
+	cp_kill_pgrp_here(grp, SIGCONT);
 	put_pid(grp);
 }
 
@@ -718,38 +735,37 @@ static void cp_pgrp_hup(pid_t nr)
  * Record context: tasklist_lock held for writing, irqs off; no sleep,
  * and not even the membership's lock (a _bh lock: irqs are off): the
  * check is queued for after the unlock (see above), where a node alone
- * does what the base would have done, and the base signals no one.
+ * does what the base would have done, and the base signals no one. A
+ * group the exit judged orphaned in exit_prepare (cp_pgrp_judge_exit())
+ * is not queued again: the base signals a member here only if one
+ * stopped since (has_stopped_jobs()).
  *
- * Return: 1 (the base goes on: no member here) or 0 (the module does it).
+ * Return: 1 (the base goes on: no member here, or judged already) or 0
+ * (the module does it).
  */
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp)
 {
 	struct task_struct *t = pid_task(pgrp, PIDTYPE_PGID);
+	struct cp_proc *me = cp_proc_of(current);
 
 	cp_count(CP_STAT_HOOK_KILL_ORPHANED_PGRP);
 	if (!t)
+		return 1;
+	/* judged in exit_prepare: only a member here stopped since is left */
+	if (me && READ_ONCE(me->pgrp_judged) == pid_nr(pgrp))
 		return 1;
 	cp_queue_orphaned(cp_proc_of(current), pid_nr(pgrp),
 			  task_session_nr_ns(t, &init_pid_ns));
 	return 0;
 }
 
-/**
- * cp_pgrp_orphaned() - is @pgrp orphaned across the cluster? Then HUP it
- * @pgrp: the group, a number of the initial pid namespace
- * @sid: its session
- *
- * Process context (the outbound worker), may sleep.
- *
- * Return: 0, or the error of the ask round (nothing signalled).
- */
 /*
  * Count @pgrp's members in session @sid on every node that is up (this
  * one, and the others at once): *@all, and *@map the other nodes asked.
  * Sleeps. 0 or -errno.
  */
-static int cp_pgrp_tally_all(pid_t pgrp, pid_t sid, struct cp_pgrp_tally *all,
-			     unsigned long *map)
+static int cp_pgrp_tally_all(pid_t pgrp, pid_t sid, struct task_struct *ign,
+			     struct cp_pgrp_tally *all, unsigned long *map)
 {
 	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
 			     .sid = cpu_to_be32(sid),
@@ -764,7 +780,7 @@ static int cp_pgrp_tally_all(pid_t pgrp, pid_t sid, struct cp_pgrp_tally *all,
 	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
 	if (!r || !lens || !errs)
 		goto out;
-	cp_pgrp_count(pgrp, sid, all);
+	cp_pgrp_count(pgrp, sid, ign, all);
 	cp_nodes_up(map);
 	__clear_bit(cp_self, map);
 	err = bitmap_empty(map, CP_MAX_NODES + 1) ? 0 :
@@ -800,10 +816,18 @@ bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid)
 	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
 	struct cp_pgrp_tally all;
 
-	return !cp_pgrp_tally_all(pgrp, sid, &all, map) && all.connected;
+	return !cp_pgrp_tally_all(pgrp, sid, NULL, &all, map) && all.connected;
 }
 
-int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
+/*
+ * Judge @pgrp of session @sid on every node, @ign (an exiting leader,
+ * or NULL) not counted: if no member anywhere holds it, clear the moved
+ * members' pgrp_held and, if one is stopped somewhere, send every member
+ * SIGHUP then SIGCONT, once. *@orphaned says whether it was. Sleeps.
+ * 0, or the error of the ask round (nothing signalled).
+ */
+static int cp_pgrp_judge(pid_t pgrp, pid_t sid, struct task_struct *ign,
+			 bool *orphaned)
 {
 	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
 	struct cp_pgrp q = { .pgrp = cpu_to_be32(pgrp),
@@ -814,19 +838,18 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 	size_t *lens;
 	int *errs, err = -ENOMEM;
 
+	*orphaned = false;
 	r = kcalloc(CP_MAX_NODES + 1, sizeof(*r), GFP_KERNEL);
 	lens = kcalloc(CP_MAX_NODES + 1, sizeof(*lens), GFP_KERNEL);
 	errs = kcalloc(CP_MAX_NODES + 1, sizeof(*errs), GFP_KERNEL);
 	if (!r || !lens || !errs)
 		goto out;
-	/* the exiting task is a zombie its parent may reap already */
 	cp_delay_point(CP_DP_PGRP_JUDGE);
-	err = cp_pgrp_tally_all(pgrp, sid, &all, map);
-	if (err)
-		goto out;
-	if (all.connected)
+	err = cp_pgrp_tally_all(pgrp, sid, ign, &all, map);
+	if (err || all.connected)
 		goto out;
 	/* orphaned; a member stopped somewhere: every member, once */
+	*orphaned = true;
 	cp_count(CP_STAT_PGRP_ORPHANED);
 	cp_pgrp_clear(pgrp);
 	if (all.stopped)
@@ -840,6 +863,77 @@ out:
 	kfree(lens);
 	kfree(r);
 	return err;
+}
+
+/**
+ * cp_pgrp_orphaned() - is @pgrp orphaned across the cluster? Then HUP it
+ * @pgrp: the group, a number of the initial pid namespace
+ * @sid: its session
+ *
+ * Process context (the outbound worker: a check queued under
+ * tasklist_lock), may sleep.
+ *
+ * Return: 0, or the error of the ask round (nothing signalled).
+ */
+int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
+{
+	bool orphaned;
+
+	return cp_pgrp_judge(pgrp, sid, NULL, &orphaned);
+}
+
+/**
+ * cp_pgrp_judge_exit() - judge the group an exit orphans before it is seen
+ * @tsk: the exiting task (current), in exit_prepare: before
+ *	 exit_notify() takes tasklist_lock, so before its parent can see it
+ *
+ * May sleep. On one machine exit_notify() sends a newly orphaned group
+ * with a stopped member SIGHUP and SIGCONT under tasklist_lock, before
+ * the zombie can be reaped; judged after the unlock, a parent that reaps
+ * the task and continues the group first would leave its member
+ * running without its SIGHUP. So when the last thread of a process
+ * whose parent holds its group (kill_orphaned_pgrp()'s test) exits, and
+ * no other member here holds the group, every node is asked here, the
+ * exiting leader not counted, and the group signalled if it is
+ * orphaned. The kill_orphaned_pgrp op then leaves only a member here
+ * that stopped since to the base (pgrp_judged). A group found held is
+ * judged again after the unlock, as before: its holder elsewhere may be
+ * exiting at the same time (each counts the other, a live task, until
+ * it is a zombie).
+ */
+void cp_pgrp_judge_exit(struct task_struct *tsk)
+{
+	struct task_struct *leader = tsk->group_leader, *parent;
+	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
+	struct cp_pgrp_tally c;
+	pid_t pgrp = 0, sid = 0;
+	struct cp_proc *p;
+	bool orphaned;
+
+	if ((tsk->flags & PF_KTHREAD) || atomic_read(&tsk->signal->live))
+		return;
+	cp_nodes_up(map);
+	__clear_bit(cp_self, map);
+	if (bitmap_empty(map, CP_MAX_NODES + 1))
+		return;		/* the base judges alone, under its lock */
+	clusterproc_tasklist_read_lock();
+	parent = leader->real_parent;
+	if (task_pgrp(parent) != task_pgrp(leader) &&
+	    task_session(parent) == task_session(leader)) {
+		pgrp = task_pgrp_nr_ns(leader, &init_pid_ns);
+		sid = task_session_nr_ns(leader, &init_pid_ns);
+	}
+	clusterproc_tasklist_read_unlock();
+	if (pgrp <= 0 || sid <= 0)
+		return;
+	cp_pgrp_count(pgrp, sid, leader, &c);
+	if (c.connected)
+		return;		/* held here: the base's scan says so too */
+	p = cp_proc_get_or_alloc(tsk, GFP_KERNEL);
+	if (!p || cp_pgrp_judge(pgrp, sid, leader, &orphaned) || !orphaned)
+		return;
+	cp_count(CP_STAT_EXIT_PGRP_JUDGED);
+	WRITE_ONCE(p->pgrp_judged, pgrp);
 }
 
 /* @pgrp's live members in session @sid on the other nodes (0 if none) */
@@ -899,7 +993,7 @@ int cp_handle_pgrp(const struct cp_request *r, void *reply, size_t max)
 		return -EINVAL;
 	}
 	cp_count(CP_STAT_SVR_PGRP);
-	cp_pgrp_count(pgrp, sid, &c);
+	cp_pgrp_count(pgrp, sid, NULL, &c);
 	if (op != CP_PGRP_ASK) {
 		if (c.connected)
 			return -EBUSY;

@@ -354,7 +354,8 @@ void cp_spare_free(struct cp_proc *p)
  * @tsk: the exiting task (current), before write_lock_irq(&tasklist_lock)
  *
  * May sleep. A tracer's remote tracees are detached first
- * (cp_ptrace_exit_prepare()). A remote child's death (one event, kept in
+ * (cp_ptrace_exit_prepare()), and the group the exit orphans is judged
+ * (cp_pgrp_judge_exit()). A remote child's death (one event, kept in
  * its leader's state) and a parent's remote children (a reparent, an
  * autoreap and a group check each, kept in its own state) are reserved
  * here, so that the record hooks under the lock need no allocation. A
@@ -368,6 +369,7 @@ void cp_op_exit_prepare(struct task_struct *tsk)
 	unsigned int kids = 0;
 
 	cp_ptrace_exit_prepare(tsk);
+	cp_pgrp_judge_exit(tsk);
 	if (lp && lp->kind == CP_PROC_RCHILD)
 		cp_spare_fill(lp, 1);
 	if (!cp_have_standins())

@@ -26,7 +26,9 @@
 #include <linux/capability.h>
 #include <linux/clusterproc.h>
 #include <linux/cred.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -534,6 +536,31 @@ int cp_op_kill(pid_t pid, int sig, struct kernel_siginfo *info, int local_ret)
 	return cp_kill_cluster(&k, true, &t);
 }
 
+/* set on this CPU while cp_kill_pgrp_here() runs kill_pgrp() */
+static DEFINE_PER_CPU(bool, cp_kill_pgrp_here_on);
+
+/**
+ * cp_kill_pgrp_here() - kill_pgrp() that stays on this node
+ * @pgrp: the process group
+ * @sig: the signal, sent as from the kernel (SI_KERNEL)
+ *
+ * Process context, no sleep (kill_pgrp() does not). For the module's own
+ * group signals that each node sends to its own members (an orphaned
+ * group's SIGHUP and SIGCONT): kill_pgrp()'s hook would forward them to
+ * every other node as well, which sends its own, so a member would get
+ * each twice. Preemption is off from the flag to its clear, so the hook
+ * on this CPU in task context is this call's; an interrupt's kill_pgrp()
+ * (a terminal's) still goes out (in_task() is false there).
+ */
+void cp_kill_pgrp_here(struct pid *pgrp, int sig)
+{
+	preempt_disable();
+	this_cpu_write(cp_kill_pgrp_here_on, true);
+	kill_pgrp(pgrp, sig, 1);
+	this_cpu_write(cp_kill_pgrp_here_on, false);
+	preempt_enable();
+}
+
 /**
  * cp_op_kill_pgrp() - &clusterproc_ops.kill_pgrp: the kernel's group signal
  * @pgrp: the process group kill_pgrp() signalled here
@@ -558,6 +585,8 @@ void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv)
 
 	if (!sig || nr <= 0 || !cp_pids_clusterwide())
 		return;
+	if (in_task() && this_cpu_read(cp_kill_pgrp_here_on))
+		return;		/* cp_kill_pgrp_here(): this node only */
 	cp_count(CP_STAT_HOOK_KILL_PGRP_KERNEL);
 	cp_trace_hook(CP_STAT_HOOK_KILL_PGRP_KERNEL, nr);
 	cp_queue_kill_pgrp(nr, sig, priv);

@@ -41,6 +41,10 @@
  *                             getsid(0) == SID); 1..5 otherwise
  *   orphan PPID MS            wait up to MS for getppid() == PPID: 0 or 1
  *   stop CODE                 raise(SIGSTOP); once continued, exit(CODE)
+ *   hupstop MS                count SIGHUP and SIGCONT (handlers), then
+ *                             raise(SIGSTOP); once continued, sleep MS:
+ *                             exit 10 * SIGHUPs + SIGCONTs (each once:
+ *                             11), at most 9 of each
  *   kill PID SIG              exit 0 if kill(PID, SIG) == 0, else errno
  *   killloop PGRP SIG MAX     kill(-PGRP, SIG) again and again until it
  *                             fails ESRCH (the group is gone): 0; 1 after
@@ -504,6 +508,29 @@ static void sicode_handler(int sig, siginfo_t *si, void *uc)
 	_exit(si->si_code == SI_KERNEL ? 80 : si->si_code == SI_USER ? 81 : 82);
 }
 
+/* hupstop: how many SIGHUP and SIGCONT came */
+static volatile sig_atomic_t hups, conts;
+
+static void hupstop_handler(int sig)
+{
+	if (sig == SIGHUP && hups < 9)
+		hups++;
+	else if (sig == SIGCONT && conts < 9)
+		conts++;
+}
+
+static int hupstop(long ms)
+{
+	struct sigaction sa = { .sa_handler = hupstop_handler,
+				.sa_flags = SA_RESTART };
+
+	if (sigaction(SIGHUP, &sa, NULL) || sigaction(SIGCONT, &sa, NULL))
+		return 2;
+	raise(SIGSTOP);
+	sleep_ms(ms);
+	return 10 * hups + conts;
+}
+
 /* pattern: byte i of the stream (not periodic at 4 or 8 KiB) */
 static unsigned char cp_pattern(unsigned long i)
 {
@@ -687,6 +714,8 @@ int main(int argc, char **argv)
 		}
 		return 1;
 	}
+	if (!strcmp(m, "hupstop") && argc == 3)
+		return hupstop(arg(argv, 2));
 	if (!strcmp(m, "stop") && argc == 3) {
 		raise(SIGSTOP);
 		return (int)arg(argv, 2);

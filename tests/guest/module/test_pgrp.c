@@ -622,22 +622,111 @@ END_TEST
 
 /*
  * The race of an exit that orphans a group against a member continued
- * on another node (the issue's record/flush window): P's exit is
- * judged by node 1's worker after P is a zombie, so with that judgment
- * held 1 s (delay point pgrp_judge), M reaps P and continues group P
- * (Q, stopped on node 2) first. On one machine exit_notify() sent
- * SIGHUP and SIGCONT before P could be reaped, and Q dies of SIGHUP.
- * Known to fail today ("... exited 13, want killed by SIGHUP"): Q is
- * running when the judgment counts it, and no member is stopped. Runs
- * only with CP_KNOWN_RACES=1 (not in make check) until the exit of P
- * waits for its judgment before its parent can see it.
+ * on another node (the issue's record/flush window): with the judgment
+ * of P's exit held 1 s (delay point pgrp_judge), M reaps P and continues
+ * group P (Q, stopped on node 2) as soon as it can. On one machine
+ * exit_notify() sent SIGHUP and SIGCONT before P could be reaped, and Q
+ * dies of SIGHUP. Before the judgment moved to exit_prepare (node 1's
+ * worker judged P's exit after P was a zombie): "exited 13, want killed
+ * by SIGHUP": Q was running when the judgment counted it, and no member
+ * was stopped.
  */
 START_TEST(test_orphaning_exit_vs_continue)
 {
+	struct cpp_mark m[] = { CPP_MARK(1, "exit_pgrp_judged") };
+
+	cpp_marks_take(m, 1);
 	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 1000000), 0);
 	orphan_stopped_member_race(false, true,
 				   "the orphaned group's stopped member on node 2, continued by M right after it reaped P");
 	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
+	cpp_marks_assert_rose(m, 1, "P's exit judged its group before P was a zombie");
+}
+END_TEST
+
+/* P's stopped member: here (node 0) or moved to @node; exits to P */
+static pid_t hupstop_member(int node, const char *path)
+{
+	char *av[] = { (char *)path, "hupstop", "3000", NULL };
+	pid_t c = fork();
+	int st;
+
+	if (c < 0)
+		_exit(11);
+	if (c == 0) {
+		if (node)
+			cp_rexecvp(node, av[0], av);
+		else
+			execv(av[0], av);
+		_exit(127);
+	}
+	if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st))
+		_exit(14);
+	return c;
+}
+
+/*
+ * An orphaned group's members get SIGHUP then SIGCONT once each, as
+ * from exit_notify() on one machine. P leads group P with a stopped
+ * member here and one on node 2 (each counts the two signals) and
+ * exits: the group is orphaned. Before, each node's own SIGHUP and
+ * SIGCONT to its members also went to every other node's (kill_pgrp()'s
+ * hook forwards a kernel group signal).
+ */
+START_TEST(test_orphaned_group_hup_once)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned"),
+				CPP_MARK(2, "pgrp_hup") };
+	pid_t mid, c[2];
+	char path[256];
+	int pp[2], st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 2);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		pid_t p;
+
+		close(pp[0]);
+		if (setsid() < 0)
+			_exit(10);
+		p = fork();
+		if (p < 0)
+			_exit(11);
+		if (p == 0) {
+			if (setpgid(0, 0))
+				_exit(12);
+			c[0] = hupstop_member(0, path);
+			c[1] = hupstop_member(2, path);
+			if (write(pp[1], c, sizeof(c)) != sizeof(c))
+				_exit(15);
+			_exit(0);	/* orphans group P */
+		}
+		_exit(waitpid(p, &st, 0) == p && WIFEXITED(st) ?
+		      WEXITSTATUS(st) : 16);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], c, sizeof(c)), sizeof(c));
+	close(pp[0]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "session leader M: status %#x", st);
+	for (int i = 0; i < 2; i++) {
+		pid_t r = cpp_wait_within(c[i], &st, 10000);
+
+		if (r == 0) {
+			kill(c[i], SIGKILL);
+			waitpid(c[i], &st, 0);
+		}
+		ck_assert_msg(r == c[i] && WIFEXITED(st) &&
+			      WEXITSTATUS(st) == 11,
+			      "member %s of the orphaned group: %d, status %#x, want exit 11 (one SIGHUP, one SIGCONT)",
+			      i ? "on node 2" : "here", r, st);
+	}
+	cpp_marks_assert_rose(m, 2, "orphaned group across nodes");
 }
 END_TEST
 
@@ -860,8 +949,8 @@ int main(void)
 	tcase_add_test(tc, test_parent_exit_orphans_child_group);
 	tcase_add_test(tc, test_tstp_stops_remote_member);
 	tcase_add_test(tc, test_kill_pgrp_fork_atomic);
-	if (getenv("CP_KNOWN_RACES"))
-		tcase_add_test(tc, test_orphaning_exit_vs_continue);
+	tcase_add_test(tc, test_orphaning_exit_vs_continue);
+	tcase_add_test(tc, test_orphaned_group_hup_once);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
