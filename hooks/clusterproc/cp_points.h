@@ -21,8 +21,10 @@ CP_POINT(REXEC_REPLIED, rexec_replied)
 CP_POINT(REXEC_SPAWN, rexec_spawn)
 CP_POINT(REAP_DONE, reap_done)
 CP_POINT(AUTOREAP_CLAIMED, autoreap_claimed)
-/* the worker's cross-node orphan judgment of a group an exit orphaned */
+/* the cross-node orphan judgment of a group an exit orphans (exit_prepare
+ * or the worker), and an exit that judged, before exit_notify()'s lock */
 CP_POINT(PGRP_JUDGE, pgrp_judge)
+CP_POINT(PGRP_EXIT_JUDGED, pgrp_exit_judged)
 /* a tracer's PEEK, a kill(-pgrp), on the node that serves it */
 CP_POINT(PTRACE_PEEK_SERVE, ptrace_peek_serve)
 CP_POINT(KILL_PGRP_SERVE, kill_pgrp_serve)

@@ -71,6 +71,8 @@ enum cp_rstate {
  * @utime, @stime: STANDIN: the process's times at its last event (ns)
  * @uid: STANDIN: the process's uid
  */
+#define CP_PGRP_JUDGED_MAX	4
+
 struct cp_proc {
 	struct list_head link;	/* STANDIN: on the stand-in list (wait.c) */
 	struct task_struct *task;	/* STANDIN: the stand-in */
@@ -89,7 +91,8 @@ struct cp_proc {
 	bool noreap;		/* RCHILD: exec failed, nobody to tell */
 	bool pgrp_held;		/* RCHILD: group held at origin (pgrp.c) */
 	bool pinned;		/* holds a reference on this module */
-	pid_t pgrp_judged;	/* exit_prepare judged this group (pgrp.c) */
+	/* the groups exit_prepare judged orphaned (pgrp.c), 0: none */
+	pid_t pgrp_judged[CP_PGRP_JUDGED_MAX];
 	u64 utime, stime;
 	u32 uid;
 	/* under @lock: messages reserved by exit_prepare for record hooks */
@@ -131,6 +134,7 @@ int cp_op_setpgid(pid_t pid, pid_t pgid);
 void cp_op_new_session(struct task_struct *leader);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_pgrp_judge_exit(struct task_struct *tsk);
+bool cp_pgrp_judged(struct cp_proc *p, pid_t pgrp);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
 void cp_kill_pgrp_here(struct pid *pgrp, int sig);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);
@@ -147,6 +151,7 @@ struct cp_acting {
 	u32 sigign;			/* CP_ACT_* */
 	bool signalled;			/* the terminal signalled its group */
 };
+
 int cp_acting_begin(struct cp_acting *a, pid_t pid, u32 sigign);
 void cp_acting_end(struct cp_acting *a);
 struct task_struct *cp_op_acting(void);

@@ -752,7 +752,7 @@ int cp_op_kill_orphaned_pgrp(struct pid *pgrp)
 	if (!t)
 		return 1;
 	/* judged in exit_prepare: only a member here stopped since is left */
-	if (me && READ_ONCE(me->pgrp_judged) == pid_nr(pgrp))
+	if (cp_pgrp_judged(me, pid_nr(pgrp)))
 		return 1;
 	cp_queue_orphaned(cp_proc_of(current), pid_nr(pgrp),
 			  task_session_nr_ns(t, &init_pid_ns));
@@ -883,7 +883,122 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
 }
 
 /**
- * cp_pgrp_judge_exit() - judge the group an exit orphans before it is seen
+ * cp_pgrp_judged() - did @p's exit judge @pgrp in exit_prepare?
+ * @p: the exiting task's state, or NULL
+ * @pgrp: a group, a number of the initial pid namespace
+ *
+ * Record context (the exiting task's own state: no lock).
+ * Return: true if cp_pgrp_judge_exit() found @pgrp orphaned.
+ */
+bool cp_pgrp_judged(struct cp_proc *p, pid_t pgrp)
+{
+	if (!p || pgrp <= 0)
+		return false;
+	for (int i = 0; i < CP_PGRP_JUDGED_MAX; i++)
+		if (p->pgrp_judged[i] == pgrp)
+			return true;
+	return false;
+}
+
+/*
+ * The process @father's children go to when it dies (find_new_reaper()
+ * for a father with no live thread left): the nearest live subreaper
+ * above it in its pid namespace, else that namespace's init.
+ * tasklist_lock held.
+ */
+static struct task_struct *cp_future_reaper(struct task_struct *father)
+{
+	struct task_struct *r, *t;
+
+	if (father->signal->has_child_subreaper) {
+		unsigned int level = task_pid(father)->level;
+
+		for (r = father->real_parent; task_pid(r)->level == level;
+		     r = r->real_parent) {
+			if (r == &init_task)
+				break;
+			if (!r->signal->is_child_subreaper)
+				continue;
+			for_each_thread(r, t)
+				if (!(t->flags & PF_EXITING))
+					return t;
+		}
+	}
+	return task_active_pid_ns(father)->child_reaper;
+}
+
+struct cp_judge_list {
+	unsigned int n;
+	pid_t pgrp[CP_PGRP_JUDGED_MAX], sid[CP_PGRP_JUDGED_MAX];
+};
+
+static void cp_judge_add(struct cp_judge_list *l, pid_t pgrp, pid_t sid)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (l->pgrp[i] == pgrp)
+			return;
+	if (l->n < CP_PGRP_JUDGED_MAX && pgrp > 0 && sid > 0) {
+		l->pgrp[l->n] = pgrp;
+		l->sid[l->n++] = sid;
+	}
+}
+
+/*
+ * The groups @leader's death may orphan (tasklist_lock held): its own,
+ * if its parent holds it (kill_orphaned_pgrp()'s test), and those of its
+ * moved children that it holds and their new parent will not
+ * (reparent_leader()'s). Beyond CP_PGRP_JUDGED_MAX, the rest is judged
+ * after the unlock.
+ */
+static void cp_judge_candidates(struct task_struct *tsk,
+				struct cp_judge_list *l)
+{
+	struct task_struct *leader = tsk->group_leader;
+	struct task_struct *parent = leader->real_parent, *reaper, *t;
+
+	if (task_pgrp(parent) != task_pgrp(leader) &&
+	    task_session(parent) == task_session(leader))
+		cp_judge_add(l, task_pgrp_nr_ns(leader, &init_pid_ns),
+			     task_session_nr_ns(leader, &init_pid_ns));
+	reaper = cp_future_reaper(leader);
+	list_for_each_entry(t, &tsk->children, sibling) {
+		struct cp_proc *p = cp_proc_of(t);
+
+		if ((t->flags & (PF_REMOTE | PF_KTHREAD)) != PF_REMOTE ||
+		    !p || p->kind != CP_PROC_STANDIN ||
+		    READ_ONCE(p->rstate) >= CP_RS_EXITED ||
+		    task_pgrp(t) == task_pgrp(leader) ||
+		    task_session(t) != task_session(leader) ||
+		    (reaper && cp_parent_holds_pgrp(t, reaper, task_pgrp(t))))
+			continue;
+		cp_judge_add(l, task_pgrp_nr_ns(t, &init_pid_ns),
+			     task_session_nr_ns(t, &init_pid_ns));
+	}
+}
+
+/* Judge each group of @l at @leader's exit; note those found orphaned. */
+static void cp_pgrp_judge_list(struct cp_proc *p,
+			       const struct cp_judge_list *l,
+			       struct task_struct *leader)
+{
+	struct cp_pgrp_tally c;
+	unsigned int i, k = 0;
+	bool orphaned;
+
+	for (i = 0; i < l->n; i++) {
+		cp_pgrp_count(l->pgrp[i], l->sid[i], leader, &c);
+		if (c.connected || c.held)
+			continue;	/* held here: the base's scan says so */
+		if (cp_pgrp_judge(l->pgrp[i], l->sid[i], leader, &orphaned) ||
+		    !orphaned)
+			continue;
+		cp_count(CP_STAT_EXIT_PGRP_JUDGED);
+		p->pgrp_judged[k++] = l->pgrp[i];
+	}
+}
+
+/**
+ * cp_pgrp_judge_exit() - judge the groups an exit orphans before it is seen
  * @tsk: the exiting task (current), in exit_prepare: before
  *	 exit_notify() takes tasklist_lock, so before its parent can see it
  *
@@ -892,48 +1007,40 @@ int cp_pgrp_orphaned(pid_t pgrp, pid_t sid)
  * the zombie can be reaped; judged after the unlock, a parent that reaps
  * the task and continues the group first would leave its member
  * running without its SIGHUP. So when the last thread of a process
- * whose parent holds its group (kill_orphaned_pgrp()'s test) exits, and
- * no other member here holds the group, every node is asked here, the
- * exiting leader not counted, and the group signalled if it is
- * orphaned. The kill_orphaned_pgrp op then leaves only a member here
- * that stopped since to the base (pgrp_judged). A group found held is
- * judged again after the unlock, as before: its holder elsewhere may be
- * exiting at the same time (each counts the other, a live task, until
- * it is a zombie).
+ * exits, each group its death may orphan (its own, E3; a moved child's,
+ * E7) that no member here holds without it is judged here, on every
+ * node, the exiting leader counted neither as a member nor as a parent,
+ * and signalled if it is orphaned. The kill_orphaned_pgrp and
+ * reparent_remote ops then leave only a member here that stopped since
+ * to the base (pgrp_judged). A group found held is judged again after
+ * the unlock, as before: its holder elsewhere may be exiting at the same
+ * time (each counts the other, a live task, until it is a zombie).
  */
 void cp_pgrp_judge_exit(struct task_struct *tsk)
 {
-	struct task_struct *leader = tsk->group_leader, *parent;
 	DECLARE_BITMAP(map, CP_MAX_NODES + 1);
-	struct cp_pgrp_tally c;
-	pid_t pgrp = 0, sid = 0;
+	struct task_struct *leader = tsk->group_leader;
+	struct cp_judge_list l = { };
 	struct cp_proc *p;
-	bool orphaned;
 
-	if ((tsk->flags & PF_KTHREAD) || atomic_read(&tsk->signal->live))
+	/* a stand-in's exit (a move, PF_REMOTE) is not its process's */
+	if ((tsk->flags & (PF_KTHREAD | PF_REMOTE)) ||
+	    atomic_read(&tsk->signal->live))
 		return;
 	cp_nodes_up(map);
 	__clear_bit(cp_self, map);
 	if (bitmap_empty(map, CP_MAX_NODES + 1))
 		return;		/* the base judges alone, under its lock */
 	clusterproc_tasklist_read_lock();
-	parent = leader->real_parent;
-	if (task_pgrp(parent) != task_pgrp(leader) &&
-	    task_session(parent) == task_session(leader)) {
-		pgrp = task_pgrp_nr_ns(leader, &init_pid_ns);
-		sid = task_session_nr_ns(leader, &init_pid_ns);
-	}
+	cp_judge_candidates(tsk, &l);
 	clusterproc_tasklist_read_unlock();
-	if (pgrp <= 0 || sid <= 0)
+	if (!l.n)
 		return;
-	cp_pgrp_count(pgrp, sid, leader, &c);
-	if (c.connected)
-		return;		/* held here: the base's scan says so too */
 	p = cp_proc_get_or_alloc(tsk, GFP_KERNEL);
-	if (!p || cp_pgrp_judge(pgrp, sid, leader, &orphaned) || !orphaned)
-		return;
-	cp_count(CP_STAT_EXIT_PGRP_JUDGED);
-	WRITE_ONCE(p->pgrp_judged, pgrp);
+	if (p)
+		cp_pgrp_judge_list(p, &l, leader);
+	/* judged, not yet a zombie: another holder's exit now counts us */
+	cp_delay_point(CP_DP_PGRP_EXIT_JUDGED);
 }
 
 /* @pgrp's live members in session @sid on the other nodes (0 if none) */

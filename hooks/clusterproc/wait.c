@@ -341,7 +341,8 @@ bool cp_op_notify_parent(struct task_struct *tsk, int sig)
  * base's reparent_leader() never sees a stand-in: the check it makes of
  * the child's group (orphaned by this exit, with a stopped member: E7)
  * is queued for after the unlock, where the worker judges the group on
- * every node (cp_pgrp_orphaned()), as for the kill_orphaned_pgrp op.
+ * every node (cp_pgrp_orphaned()), as for the kill_orphaned_pgrp op,
+ * unless exit_prepare judged it already (cp_pgrp_judge_exit()).
  */
 void cp_op_reparent_remote(struct task_struct *father,
 			   struct task_struct *reaper, struct list_head *dead)
@@ -377,8 +378,9 @@ void cp_op_reparent_remote(struct task_struct *father,
 		    task_pgrp(t) != last) {
 			last = task_pgrp(t);
 			cp_count(CP_STAT_REPARENT_PGRP_CHECK);
-			cp_queue_orphaned(pool, pid_nr(last),
-					  task_session_nr_ns(t, &init_pid_ns));
+			if (!cp_pgrp_judged(pool, pid_nr(last)))
+				cp_queue_orphaned(pool, pid_nr(last),
+						  task_session_nr_ns(t, &init_pid_ns));
 		}
 		if (same_thread_group(reaper, father) || !READ_ONCE(p->dead) ||
 		    READ_ONCE(p->rstate) != CP_RS_EXITED)

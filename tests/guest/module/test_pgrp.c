@@ -535,7 +535,9 @@ END_TEST
  * moves to node 2 and stops there; P exits. Q, now our child, must die
  * of SIGHUP. Q is in group P (@own_group false: P's exit orphans its own
  * group) or in a group of its own, held by P (@own_group true: P's exit
- * orphans its child's group, as reparent_leader() judges it).
+ * orphans its child's group, as reparent_leader() judges it). With
+ * @cont_after, M continues Q's group as soon as it has reaped P (P told
+ * it Q's pid), the race of the parent's wait against the judgment.
  */
 static void orphan_stopped_member_race(bool own_group, bool cont_after,
 				       const char *what)
@@ -544,12 +546,13 @@ static void orphan_stopped_member_race(bool own_group, bool cont_after,
 				CPP_MARK(2, "pgrp_hup") };
 	char path[256];
 	pid_t mid, q = 0;
-	int pp[2], st = 0;
+	int pp[2], pm[2], st = 0;
 
 	cpp_prog_path("cp_rchild", path, sizeof(path));
 	cpp_marks_take(m, 2);
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	ck_assert_int_eq(pipe(pp), 0);
+	ck_assert_int_eq(pipe(pm), 0);
 	mid = fork();
 	ck_assert_int_ge(mid, 0);
 	if (mid == 0) {
@@ -580,18 +583,22 @@ static void orphan_stopped_member_race(bool own_group, bool cont_after,
 			}
 			if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st))
 				_exit(14);
-			if (write(pp[1], &c, sizeof(c)) != sizeof(c))
+			if (write(pp[1], &c, sizeof(c)) != sizeof(c) ||
+			    write(pm[1], &c, sizeof(c)) != sizeof(c))
 				_exit(15);
 			_exit(0);	/* orphans group P, or Q's */
 		}
+		close(pm[1]);
 		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
-		    WEXITSTATUS(st))
+		    WEXITSTATUS(st) || read(pm[0], &q, sizeof(q)) != sizeof(q))
 			_exit(16);
 		/* P's exit seen: as on one machine, Q has its SIGHUP */
-		if (cont_after && kill(-p, SIGCONT))
+		if (cont_after && kill(-getpgid(q), SIGCONT))
 			_exit(17);
 		_exit(0);
 	}
+	close(pm[0]);
+	close(pm[1]);
 	close(pp[1]);
 	ck_assert_int_eq(read(pp[0], &q, sizeof(q)), sizeof(q));
 	close(pp[0]);
@@ -641,6 +648,129 @@ START_TEST(test_orphaning_exit_vs_continue)
 				   "the orphaned group's stopped member on node 2, continued by M right after it reaped P");
 	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
 	cpp_marks_assert_rose(m, 1, "P's exit judged its group before P was a zombie");
+}
+END_TEST
+
+/*
+ * Two holders of a group exit at once (the judgment's fallback). Q, P's
+ * child, moved to node 2 and stopped, in group P (@child_group false)
+ * or in its own (true; P then stays in M's group, which its exit does
+ * not orphan). X, M's child, joins Q's group; P and M are in other
+ * groups of M's session. The holders of Q's group are X (its
+ * parent M) and P: as its member (E3) or as Q's parent (E7). Each exit
+ * waits 500 ms after its judgment (delay point pgrp_exit_judged) and
+ * the other exits meanwhile, so each judges the group held by the
+ * other, still alive. The later to take tasklist_lock finds it
+ * orphaned, and its op (kill_orphaned_pgrp, or for E7 reparent_remote,
+ * as reparent_leader() asks) queues the check: Q must die of SIGHUP.
+ * E3: P exits first, X as P's files close. E7: X exits first and P as
+ * X's files close (X's lock comes first and finds P still holding).
+ */
+static void two_holders_exit(bool child_group, const char *what)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "pgrp_orphaned"),
+				CPP_MARK(2, "pgrp_hup"),
+				CPP_MARK(1, "exit_pgrp_judged") };
+	pid_t mid, q = 0;
+	char path[256];
+	int pp[2], st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 3);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	ck_assert_int_eq(cpp_set_delay("pgrp_exit_judged", 500000), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		/* q: P to M; ready: X to P; gate: P to X; gate2: X to P */
+		int pq[2], ready[2], gate[2], gate2[2], sp, sx;
+		pid_t p, x;
+		char b = 0;
+
+		close(pp[0]);
+		if (setsid() < 0 || pipe(pq) || pipe(ready) || pipe(gate) ||
+		    pipe(gate2))
+			_exit(10);
+		p = fork();
+		if (p < 0)
+			_exit(11);
+		if (p == 0) {
+			char *av[] = { path, "stop", "13", NULL };
+			pid_t c;
+
+			close(ready[1]);
+			close(gate[0]);
+			close(gate2[1]);
+			if (!child_group && setpgid(0, 0))
+				_exit(12);
+			c = fork();
+			if (c < 0)
+				_exit(13);
+			if (c == 0) {
+				close(gate[1]);
+				close(gate2[0]);
+				close(ready[0]);
+				if (child_group && setpgid(0, 0))
+					_exit(126);
+				signal(SIGHUP, SIG_DFL);
+				cp_rexecvp(2, av[0], av);
+				_exit(127);
+			}
+			if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st))
+				_exit(14);
+			if (write(pp[1], &c, sizeof(c)) != sizeof(c) ||
+			    write(pq[1], &c, sizeof(c)) != sizeof(c) ||
+			    read(ready[0], &b, 1) != 1)
+				_exit(15);
+			close(gate[1]);		/* X exits now */
+			if (child_group && read(gate2[0], &b, 1) != 0)
+				_exit(16);	/* P, when X's files close */
+			_exit(0);
+		}
+		close(gate[1]);
+		close(gate2[0]);
+		close(ready[0]);
+		if ((!child_group && setpgid(p, p) && errno != EACCES) ||
+		    read(pq[0], &q, sizeof(q)) != sizeof(q))
+			_exit(17);
+		x = fork();
+		if (x < 0)
+			_exit(18);
+		if (x == 0) {
+			if (setpgid(0, child_group ? q : p) ||
+			    write(ready[1], &b, 1) != 1)
+				_exit(19);
+			_exit(read(gate[0], &b, 1) == 0 ? 0 : 20);
+		}
+		close(gate2[1]);
+		close(ready[1]);
+		if (waitpid(p, &sp, 0) != p || waitpid(x, &sx, 0) != x)
+			_exit(21);
+		_exit(!WIFEXITED(sp) ? 22 : WEXITSTATUS(sp) ? WEXITSTATUS(sp) :
+		      !WIFEXITED(sx) ? 23 : WEXITSTATUS(sx) ? 30 + WEXITSTATUS(sx) : 0);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], &q, sizeof(q)), sizeof(q));
+	close(pp[0]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_int_eq(cpp_set_delay("pgrp_exit_judged", 0), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "session leader M: status %#x", st);
+	cpp_assert_dies_within(q, SIGHUP, 10000, what);
+	cpp_marks_assert_rose(m, 2, "the group judged after the unlock");
+	cpp_marks_assert_same(m + 2, 1, "neither exit judged it orphaned before its lock");
+}
+
+START_TEST(test_orphaning_two_holders_exit)
+{
+	two_holders_exit(false, "the orphaned group's stopped member on node 2, after its two holders here exited at once");
+}
+END_TEST
+
+START_TEST(test_orphaning_two_holders_reparent)
+{
+	two_holders_exit(true, "the stopped child on node 2, in its own group, after its parent P and the group's other holder exited at once");
 }
 END_TEST
 
@@ -734,16 +864,37 @@ END_TEST
  * The group of P's child Q, held by P alone: the base judges it in
  * reparent_leader(), which a stand-in never reaches (reparent_remote
  * moves it first). Before the reparent_remote op queued the check: Q
- * stayed stopped.
+ * stayed stopped. P's exit now judges it in exit_prepare (Q may be dead
+ * of its SIGHUP by the time the reparent_remote op runs).
  */
 START_TEST(test_parent_exit_orphans_child_group)
 {
-	struct cpp_mark m[] = { CPP_MARK(1, "reparent_pgrp_check") };
+	struct cpp_mark m[] = { CPP_MARK(1, "exit_pgrp_judged") };
 
 	cpp_marks_take(m, 1);
 	orphan_stopped_member(true,
 			      "the stopped child on node 2, in its own group, after its parent P's exit (no SIGHUP/SIGCONT?)");
-	cpp_marks_assert_rose(m, 1, "P's exit checked its moved child's group");
+	cpp_marks_assert_rose(m, 1, "P's exit judged its moved child's group");
+}
+END_TEST
+
+
+/*
+ * test_orphaning_exit_vs_continue for a reparent (E7): P's exit orphans
+ * the group of its child Q (its own group, on node 2, stopped), and M
+ * continues Q's group as soon as it has reaped P, while the judgment is
+ * held 1 s (pgrp_judge).
+ */
+START_TEST(test_orphaning_parent_exit_vs_continue)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "exit_pgrp_judged") };
+
+	cpp_marks_take(m, 1);
+	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 1000000), 0);
+	orphan_stopped_member_race(true, true,
+				   "the stopped child on node 2, in its own group, continued by M right after it reaped its parent P");
+	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
+	cpp_marks_assert_rose(m, 1, "P's exit judged its child's group before P was a zombie");
 }
 END_TEST
 
@@ -951,6 +1102,9 @@ int main(void)
 	tcase_add_test(tc, test_kill_pgrp_fork_atomic);
 	tcase_add_test(tc, test_orphaning_exit_vs_continue);
 	tcase_add_test(tc, test_orphaned_group_hup_once);
+	tcase_add_test(tc, test_orphaning_two_holders_exit);
+	tcase_add_test(tc, test_orphaning_two_holders_reparent);
+	tcase_add_test(tc, test_orphaning_parent_exit_vs_continue);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
