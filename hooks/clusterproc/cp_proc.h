@@ -90,6 +90,7 @@ struct cp_proc {
 	bool dead;
 	bool noreap;		/* RCHILD: exec failed, nobody to tell */
 	bool pgrp_held;		/* RCHILD: group held at origin (pgrp.c) */
+	bool exit_judged;	/* STANDIN: its death's group judged (wait.c) */
 	bool pinned;		/* holds a reference on this module */
 	/* the groups exit_prepare judged orphaned (pgrp.c), 0: none */
 	pid_t pgrp_judged[CP_PGRP_JUDGED_MAX];
@@ -135,6 +136,7 @@ void cp_op_new_session(struct task_struct *leader);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_pgrp_judge_exit(struct task_struct *tsk);
 bool cp_pgrp_judged(struct cp_proc *p, pid_t pgrp);
+bool cp_pgrp_judge_leaving(pid_t pgrp, pid_t sid, struct task_struct *ign);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
 void cp_kill_pgrp_here(struct pid *pgrp, int sig);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);

@@ -538,6 +538,11 @@ out:
  *    one); if none holds the group and one is stopped anywhere, every
  *    node, this one too, sends its members SIGHUP then SIGCONT
  *    (CP_PGRP_HUP), all before the parent can see the zombie;
+ *  - a process that moved here cannot judge its own death (its parent
+ *    is on its origin node, which holds its stand-in): the origin judges
+ *    the group its stand-in held when the exit EVENT arrives, before the
+ *    stand-in is marked exited and its parent can reap it (wait.c,
+ *    cp_standin_judge_exit());
  *  - otherwise (found held, or a check of a reparent, E7) the
  *    kill_orphaned_pgrp op (record context) queues the group and
  *    answers 0: the base signals nobody, and after the unlock the worker
@@ -976,21 +981,39 @@ static void cp_judge_candidates(struct task_struct *tsk,
 	}
 }
 
+/**
+ * cp_pgrp_judge_leaving() - judge a group @ign's death may orphan
+ * @pgrp: the group, a number of the initial pid namespace
+ * @sid: its session
+ * @ign: the dying process here (its leader, or its stand-in), counted
+ *	 neither as a member nor as a parent
+ *
+ * May sleep. Asks the other nodes only if no member here holds the
+ * group without @ign (then the base's scan finds it held too).
+ *
+ * Return: true if @pgrp was found orphaned (and signalled if a member
+ * was stopped).
+ */
+bool cp_pgrp_judge_leaving(pid_t pgrp, pid_t sid, struct task_struct *ign)
+{
+	struct cp_pgrp_tally c;
+	bool orphaned;
+
+	cp_pgrp_count(pgrp, sid, ign, &c);
+	if (c.connected || c.held)
+		return false;
+	return !cp_pgrp_judge(pgrp, sid, ign, &orphaned) && orphaned;
+}
+
 /* Judge each group of @l at @leader's exit; note those found orphaned. */
 static void cp_pgrp_judge_list(struct cp_proc *p,
 			       const struct cp_judge_list *l,
 			       struct task_struct *leader)
 {
-	struct cp_pgrp_tally c;
 	unsigned int i, k = 0;
-	bool orphaned;
 
 	for (i = 0; i < l->n; i++) {
-		cp_pgrp_count(l->pgrp[i], l->sid[i], leader, &c);
-		if (c.connected || c.held)
-			continue;	/* held here: the base's scan says so */
-		if (cp_pgrp_judge(l->pgrp[i], l->sid[i], leader, &orphaned) ||
-		    !orphaned)
+		if (!cp_pgrp_judge_leaving(l->pgrp[i], l->sid[i], leader))
 			continue;
 		cp_count(CP_STAT_EXIT_PGRP_JUDGED);
 		p->pgrp_judged[k++] = l->pgrp[i];

@@ -205,6 +205,31 @@ static bool cp_event_valid(int why, int status)
 	return false;
 }
 
+static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
+				  pid_t *sid);
+
+/*
+ * @t's process died on its node (its exit EVENT, @p its state): judge the
+ * group it held, as its own exit_prepare would have on one machine (E3:
+ * the exit on the process's node cannot, its parent is here), before
+ * the stand-in is marked exited, so before its parent can reap it. Once
+ * per stand-in (a re-sent EVENT does not judge again). Sleeps.
+ */
+static void cp_standin_judge_exit(struct task_struct *t, struct cp_proc *p)
+{
+	unsigned long flags;
+	bool first;
+	pid_t pgrp, sid;
+
+	spin_lock_irqsave(&p->lock, flags);
+	first = p->rstate < CP_RS_EXITED && !p->exit_judged;
+	p->exit_judged = true;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (first && cp_standin_held_group(t, &pgrp, &sid) && sid > 0 &&
+	    cp_pgrp_judge_leaving(pgrp, sid, t))
+		cp_count(CP_STAT_EVENT_PGRP_JUDGED);
+}
+
 /**
  * cp_handle_event() - CP_MSG_EVENT: a process of ours on another node
  * exited, stopped or continued
@@ -240,6 +265,8 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 	rcu_read_unlock();
 	if (!t)
 		return -ESRCH;
+	if (cp_why_exit(why))
+		cp_standin_judge_exit(t, p);
 
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->rstate < CP_RS_EXITED) {

@@ -658,13 +658,14 @@ END_TEST
  * not orphan). X, M's child, joins Q's group; P and M are in other
  * groups of M's session. The holders of Q's group are X (its
  * parent M) and P: as its member (E3) or as Q's parent (E7). Each exit
- * waits 500 ms after its judgment (delay point pgrp_exit_judged) and
- * the other exits meanwhile, so each judges the group held by the
- * other, still alive. The later to take tasklist_lock finds it
- * orphaned, and its op (kill_orphaned_pgrp, or for E7 reparent_remote,
- * as reparent_leader() asks) queues the check: Q must die of SIGHUP.
- * E3: P exits first, X as P's files close. E7: X exits first and P as
- * X's files close (X's lock comes first and finds P still holding).
+ * waits 1 s after its judgment (delay point pgrp_exit_judged) and the
+ * other exits meanwhile, so each judges the group held by the other,
+ * still alive. The later to take tasklist_lock finds it orphaned, and
+ * its op (kill_orphaned_pgrp, or for E7 reparent_remote, as
+ * reparent_leader() asks) queues the check: Q must die of SIGHUP.
+ * E3: P exits first, X as P's files close. E7: X exits first and P
+ * 300 ms after X's files close, so that X's lock comes first and finds
+ * P still holding, and P's reparent is the orphaning event.
  */
 static void two_holders_exit(bool child_group, const char *what)
 {
@@ -679,7 +680,7 @@ static void two_holders_exit(bool child_group, const char *what)
 	cpp_marks_take(m, 3);
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	ck_assert_int_eq(pipe(pp), 0);
-	ck_assert_int_eq(cpp_set_delay("pgrp_exit_judged", 500000), 0);
+	ck_assert_int_eq(cpp_set_delay("pgrp_exit_judged", 1000000), 0);
 	mid = fork();
 	ck_assert_int_ge(mid, 0);
 	if (mid == 0) {
@@ -725,7 +726,9 @@ static void two_holders_exit(bool child_group, const char *what)
 				_exit(15);
 			close(gate[1]);		/* X exits now */
 			if (child_group && read(gate2[0], &b, 1) != 0)
-				_exit(16);	/* P, when X's files close */
+				_exit(16);	/* X's files closed */
+			if (child_group)	/* X judged; P's lock comes last */
+				cp_sleep_ms(300);
 			_exit(0);
 		}
 		close(gate[1]);
@@ -771,6 +774,97 @@ END_TEST
 START_TEST(test_orphaning_two_holders_reparent)
 {
 	two_holders_exit(true, "the stopped child on node 2, in its own group, after its parent P and the group's other holder exited at once");
+}
+END_TEST
+
+/*
+ * A moved member's death orphans its group (E3 for a process whose
+ * parent is on another node). K (here) leads group G; its child R moved
+ * to node 3 and stopped; Q, M's child, joined G and moved to node 2. K
+ * exits: Q still holds G (its parent M is in another group of the
+ * session), so nothing happens, and R is now our child. Then Q exits on
+ * node 2: G is orphaned with R stopped, and R must die of SIGHUP, as on
+ * one machine. Node 2 cannot judge it (Q's parent is not there); the
+ * origin judges it when Q's exit arrives, before its stand-in is marked
+ * exited. Before: R stayed stopped.
+ */
+START_TEST(test_moved_holder_exit_orphans_group)
+{
+	struct cpp_mark m[] = { CPP_MARK(1, "event_pgrp_judged"),
+				CPP_MARK(3, "pgrp_hup") };
+	pid_t mid, r = 0;
+	char path[256];
+	int pp[2], st = 0;
+
+	cpp_prog_path("cp_rchild", path, sizeof(path));
+	cpp_marks_take(m, 2);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	mid = fork();
+	ck_assert_int_ge(mid, 0);
+	if (mid == 0) {
+		char *qv[] = { path, "sleep", "3000", NULL };
+		int go[2], sk, sq;
+		pid_t k, q;
+		char b;
+
+		close(pp[0]);
+		if (setsid() < 0 || pipe(go))
+			_exit(10);
+		k = fork();
+		if (k < 0)
+			_exit(11);
+		if (k == 0) {
+			char *av[] = { path, "stop", "13", NULL };
+
+			close(go[1]);
+			if (setpgid(0, 0))
+				_exit(12);
+			r = fork();
+			if (r < 0)
+				_exit(13);
+			if (r == 0) {
+				close(go[0]);
+				signal(SIGHUP, SIG_DFL);
+				cp_rexecvp(3, av[0], av);
+				_exit(127);
+			}
+			if (waitpid(r, &st, WUNTRACED) != r || !WIFSTOPPED(st))
+				_exit(14);
+			if (write(pp[1], &r, sizeof(r)) != sizeof(r))
+				_exit(15);
+			_exit(read(go[0], &b, 1) == 0 ? 0 : 16);
+		}
+		close(go[0]);
+		if (setpgid(k, k) && errno != EACCES)
+			_exit(17);
+		q = fork();
+		if (q < 0)
+			_exit(18);
+		if (q == 0) {
+			close(go[1]);
+			if (setpgid(0, k))
+				_exit(126);
+			cp_rexecvp(2, qv[0], qv);
+			_exit(127);
+		}
+		if (cpp_wait_where(q, 2, 5000))
+			_exit(19);
+		close(go[1]);		/* K exits; Q holds G */
+		if (waitpid(k, &sk, 0) != k || waitpid(q, &sq, 0) != q)
+			_exit(20);
+		_exit(!WIFEXITED(sk) || WEXITSTATUS(sk) ? 21 :
+		      !WIFEXITED(sq) || WEXITSTATUS(sq) ? 22 : 0);
+	}
+	close(pp[1]);
+	ck_assert_int_eq(read(pp[0], &r, sizeof(r)), sizeof(r));
+	close(pp[0]);
+	ck_assert_int_eq(waitpid(mid, &st, 0), mid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "session leader M: status %#x", st);
+	cpp_assert_dies_within(r, SIGHUP, 10000,
+			       "the stopped member on node 3, after the group's last holder exited on node 2");
+	cpp_marks_assert_rose(m, 2, "the moved holder's death judged at its origin");
 }
 END_TEST
 
@@ -1104,6 +1198,7 @@ int main(void)
 	tcase_add_test(tc, test_orphaned_group_hup_once);
 	tcase_add_test(tc, test_orphaning_two_holders_exit);
 	tcase_add_test(tc, test_orphaning_two_holders_reparent);
+	tcase_add_test(tc, test_moved_holder_exit_orphans_group);
 	tcase_add_test(tc, test_orphaning_parent_exit_vs_continue);
 	suite_add_tcase(s, tc);
 	failed = cp_run_suite(s, CK_NORMAL, CK_FORK_GETENV);
