@@ -27,11 +27,11 @@ SIM_CS_SRC  := $(addprefix launcher/,main.c paths.c rundir.c jobs.c child.c \
                switch.c node.c argbuf.c node_uml.c node_qemu.c monitor.c \
                stats.c teardown.c report.c guard.c wire.c silent.c \
                junit_run.c cable.c nodeuser.c faults.c trace_run.c expect.c \
-               console_tail.c qemu_cpus.c)
+               console_tail.c qemu_cpus.c key.c)
 SIM_INIT_SRC := $(addprefix init/,init_main.c init_log.c init_env.c \
                 init_mount.c init_net.c init_tipc_nl.c init_diag.c \
                 init_module.c init_caps.c init_run.c init_wait.c init_trace.c \
-                init_stats.c) cs_tipc.c
+                init_stats.c init_key.c) cs_tipc.c
 SIM_CFLAGS  := $(HOST_CFLAGS) -I$(SIM_DIR) -MMD -MP
 # the path coverage table of `make check` (check-paths, tests/tests.mk)
 SIM_PATHS_SRC := paths/paths.c paths/paths_main.c

@@ -66,6 +66,15 @@ struct cp_node_info {
 	int last_ping_status;
 };
 
+/* hello.c: a peer proves its socket with the cluster key */
+int cp_hello_init(void);
+bool cp_hello_keyed(void);
+void cp_hello_fill(struct cp_hello *hello, bool ask);
+void cp_hello_rx(unsigned int src, u32 addr, u32 port,
+		 const struct cp_hello *hello);
+int cp_hello_send(u32 addr, u32 port, unsigned int dst, bool ask);
+void cp_node_proven(unsigned int node, u32 addr, u32 port);
+
 int cp_membership_start(void);
 void cp_membership_stop(void);
 bool cp_node_get(unsigned int node, struct cp_node_info *info);

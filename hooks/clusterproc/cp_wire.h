@@ -28,7 +28,7 @@
  * 10: CP_SETPGID_F_SETSID; 9: CP_STDIO_F_TTIN_IGN/TTOU_IGN;
  * 8: CP_MSG_SETPGID; 7: CP_MSG_STDIO
  */
-#define CP_VERSION		10
+#define CP_VERSION		11
 #define CP_MAX_NODES		64	/* node numbers 1..64 */
 /*
  * Clusterwide pids: node << CP_PID_SHIFT | local. Node N allocates in
@@ -65,6 +65,8 @@ enum cp_msg_type {
 	CP_MSG_STDIO = 25,	/* cp_stdio [+ data]; reply: no payload */
 	/* a moved process changed its group: its stand-in follows (pgrp.c) */
 	CP_MSG_SETPGID = 26,	/* cp_setpgid; reply the same */
+	/* a module proves its socket before it is pinned (hello.c): one way */
+	CP_MSG_HELLO = 27,	/* cp_hello; never replied */
 	CP_MSG_NTYPES
 };
 
@@ -85,6 +87,14 @@ struct cp_ping {
 	__be64 t_peer_ns;	/* replier's clock */
 	__be32 seq;
 	__be32 pad;
+};
+
+#define CP_HELLO_MAC_LEN	32
+#define CP_HELLO_F_ASK		1	/* send your HELLO back */
+struct cp_hello {
+	__be32 flags;		/* CP_HELLO_F_* */
+	__be32 pad;
+	__u8 mac[CP_HELLO_MAC_LEN];	/* hello.c: over node, addr, port */
 };
 
 #define CP_STATS_MAX		256

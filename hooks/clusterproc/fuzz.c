@@ -263,7 +263,7 @@ static size_t cp_fuzz_raw(struct rnd_state *st, struct cp_hdr *h,
 	case CP_FD_TYPE:
 		do {
 			h->type = prandom_u32_state(st);
-		} while (cp_msg_desc(h->type));
+		} while (cp_msg_desc(h->type) || h->type == CP_MSG_HELLO);
 		break;
 	case CP_FD_FLAGS:
 		h->flags = cpu_to_be16((prandom_u32_state(st) & ~CP_F_REPLY) |

@@ -176,6 +176,9 @@ static int __init cp_init(void)
 {
 	int err;
 
+	err = cp_hello_init();
+	if (err)
+		return err;
 	err = cp_transport_start();
 	if (err)
 		return err;

@@ -114,11 +114,95 @@ static bool cp_addr_taken(u32 addr, unsigned int except)
 	return false;
 }
 
+/*
+ * With a cluster key (hello.c), a publication waits here until its
+ * socket proves itself with a HELLO; a proof may come first too. Up to
+ * CP_PEND_MAX publications of one node number wait at once (a user's
+ * and the module's, in either order); more are refused and counted.
+ * Under cp_nodes_lock.
+ */
+#define CP_PEND_MAX	8
+
+struct cp_pending_pub {
+	u32 addr, port;		/* port 0: a free slot */
+	u64 ask_ns;		/* when we last asked it for its HELLO */
+};
+
+struct cp_node_proof {
+	bool proven;		/* a valid HELLO seen from proof_* */
+	u32 proof_addr, proof_port;
+	struct cp_pending_pub pend[CP_PEND_MAX];
+};
+
+static struct cp_node_proof cp_proofs[CP_MAX_NODES + 1];
+
+/* The waiting publication (addr, port) of @pf, or NULL. Lock held. */
+static struct cp_pending_pub *cp_pend_find(struct cp_node_proof *pf,
+					   u32 addr, u32 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < CP_PEND_MAX; i++)
+		if (pf->pend[i].port && pf->pend[i].addr == addr &&
+		    pf->pend[i].port == port)
+			return &pf->pend[i];
+	return NULL;
+}
+
+/* Note a publication waiting for its proof. Lock held. false: full. */
+static bool cp_pend_add(struct cp_node_proof *pf, u32 addr, u32 port)
+{
+	struct cp_pending_pub *pp = cp_pend_find(pf, addr, port);
+	unsigned int i;
+
+	for (i = 0; !pp && i < CP_PEND_MAX; i++)
+		if (!pf->pend[i].port)
+			pp = &pf->pend[i];
+	if (!pp)
+		return false;
+	pp->addr = addr;
+	pp->port = port;
+	pp->ask_ns = ktime_get_ns();
+	return true;
+}
+
+#define CP_HELLO_RETRY_NS	NSEC_PER_SEC
+
+/* Pin (addr, port) as node inst. Lock held. Return: a new socket? */
+static bool cp_pin(unsigned int inst, u32 addr, u32 port)
+{
+	struct cp_node_info *ni = &cp_nodes[inst];
+	bool new_instance = !ni->generation || ni->addr != addr ||
+			    ni->port != port;
+
+	ni->up = true;
+	ni->addr = addr;
+	ni->port = port;
+	ni->generation++;
+	ni->up_since_ns = ktime_get_ns();
+	ni->last_rtt_ns = 0;
+	ni->last_ping_status = 0;
+	memset(cp_proofs[inst].pend, 0, sizeof(cp_proofs[inst].pend));
+	return new_instance;
+}
+
+/* Node inst was pinned: what depends on it. No lock. */
+static void cp_came_up(unsigned int inst, u32 addr, u32 port,
+		       bool new_instance)
+{
+	cp_count(CP_STAT_NODE_UP);
+	pr_info("node %u up (tipc %x:%u)\n", inst, addr, port);
+	/* pids held for each other's adopted orphans (hold.c) */
+	cp_holds_node_up(inst, new_instance);
+	cp_rchild_node_up(inst, new_instance);
+}
+
 static void cp_published(u32 inst, u32 addr, u32 port)
 {
 	struct cp_node_info *ni = &cp_nodes[inst];
+	struct cp_node_proof *pf = &cp_proofs[inst];
+	bool new_instance = false, ask = false;
 	const char *why = NULL;
-	bool new_instance = false;
 
 	spin_lock_bh(&cp_nodes_lock);
 	if (ni->up && ni->addr == addr && ni->port == port)
@@ -131,33 +215,83 @@ static void cp_published(u32 inst, u32 addr, u32 port)
 		why = "published on this node, not by this module";
 	else if (cp_addr_taken(addr, inst))
 		why = "that TIPC node already has a node number";
-	if (!why) {
+	if (!why && inst != cp_self && cp_hello_keyed() &&
+	    !(pf->proven && pf->proof_addr == addr && pf->proof_port == port)) {
+		/* not pinned until its socket proves itself (hello.c) */
+		ask = cp_pend_add(pf, addr, port);
+		if (!ask)
+			why = "too many publications waiting for a proof";
+	} else if (!why) {
 		/* a socket we did not know: a module loaded since */
-		new_instance = !ni->generation || ni->addr != addr ||
-			       ni->port != port;
-		ni->up = true;
-		ni->addr = addr;
-		ni->port = port;
-		ni->generation++;
-		ni->up_since_ns = ktime_get_ns();
-		ni->last_rtt_ns = 0;
-		ni->last_ping_status = 0;
+		new_instance = cp_pin(inst, addr, port);
 	}
 	spin_unlock_bh(&cp_nodes_lock);
-	if (!why) {
-		cp_count(CP_STAT_NODE_UP);
-		pr_info("node %u up (tipc %x:%u)\n", inst, addr, port);
-		/* pids held for each other's adopted orphans (hold.c) */
-		cp_holds_node_up(inst, new_instance);
-		cp_rchild_node_up(inst, new_instance);
+	if (ask) {
+		cp_count(CP_STAT_PUB_UNPROVEN);
+		cp_hello_send(addr, port, inst, true);
+	} else if (!why) {
+		cp_came_up(inst, addr, port, new_instance);
 	} else if (*why) {
 		cp_reject_pub(why, inst, addr, port);
+	}
+}
+
+/**
+ * cp_node_proven() - (@addr, @port) proved it is node @node's module
+ * @node: the node number its HELLO named
+ * @addr: its TIPC node address
+ * @port: its port id
+ *
+ * The receive thread (hello.c). Pins it if its publication is waiting,
+ * else keeps the proof for the publication to come.
+ */
+void cp_node_proven(unsigned int node, u32 addr, u32 port)
+{
+	struct cp_node_proof *pf = &cp_proofs[node];
+	bool pinned = false, new_instance = false;
+
+	spin_lock_bh(&cp_nodes_lock);
+	pf->proven = true;
+	pf->proof_addr = addr;
+	pf->proof_port = port;
+	if (cp_pend_find(pf, addr, port) && !cp_nodes[node].up &&
+	    !cp_addr_taken(addr, node)) {
+		new_instance = cp_pin(node, addr, port);
+		pinned = true;
+	}
+	spin_unlock_bh(&cp_nodes_lock);
+	if (pinned)
+		cp_came_up(node, addr, port, new_instance);
+}
+
+/* Ask again, once a second, the publications still waiting for a proof. */
+static void cp_hello_retry(void)
+{
+	u64 now = ktime_get_ns();
+	unsigned int n, i;
+
+	for (n = 1; n <= cp_max_node; n++) {
+		for (i = 0; i < CP_PEND_MAX; i++) {
+			struct cp_pending_pub *pp = &cp_proofs[n].pend[i];
+			u32 addr = 0, port = 0;
+
+			spin_lock_bh(&cp_nodes_lock);
+			if (pp->port && now - pp->ask_ns >= CP_HELLO_RETRY_NS) {
+				pp->ask_ns = now;
+				addr = pp->addr;
+				port = pp->port;
+			}
+			spin_unlock_bh(&cp_nodes_lock);
+			if (port)
+				cp_hello_send(addr, port, n, true);
+		}
 	}
 }
 
 static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 {
 	struct cp_node_info *ni = &cp_nodes[inst];
+	struct cp_pending_pub *pp;
 	bool down = false;
 
 	spin_lock_bh(&cp_nodes_lock);
@@ -165,6 +299,13 @@ static void cp_withdrawn(u32 inst, u32 addr, u32 port)
 		ni->up = false;
 		down = true;
 	}
+	/* a socket proves itself again at its next publication */
+	pp = cp_pend_find(&cp_proofs[inst], addr, port);
+	if (pp)
+		memset(pp, 0, sizeof(*pp));
+	if (cp_proofs[inst].proof_addr == addr &&
+	    cp_proofs[inst].proof_port == port)
+		cp_proofs[inst].proven = false;
 	spin_unlock_bh(&cp_nodes_lock);
 	if (!down)
 		return;
@@ -212,8 +353,11 @@ static int cp_top_main(void *unused)
 			continue;
 		}
 		/* nothing within sk_rcvtimeo (it slept), or a short event */
-		if (n == -EAGAIN || n > 0)
+		if (n == -EAGAIN || n > 0) {
+			if (cp_hello_keyed())
+				cp_hello_retry();
 			continue;
+		}
 		if (n == -EINTR) {
 			/* never spin on a pending signal (UML: no preemption) */
 			schedule_timeout_interruptible(HZ / 50);

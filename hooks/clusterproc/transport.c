@@ -171,6 +171,31 @@ static int cp_send_to(u32 addr, u32 port, void *buf, size_t len)
 }
 
 /**
+ * cp_hello_send() - send our HELLO to a socket that says it is node @dst
+ * @addr: its TIPC node address
+ * @port: its port id
+ * @dst: the node number it publishes
+ * @ask: ask for its HELLO back
+ *
+ * Process context. Return: 0 or a negative errno.
+ */
+int cp_hello_send(u32 addr, u32 port, unsigned int dst, bool ask)
+{
+	struct {
+		struct cp_hdr h;
+		struct cp_hello hello;
+	} m;
+	int err;
+
+	cp_fill_hdr(&m.h, CP_MSG_HELLO, 0, sizeof(m), dst, 0, 0);
+	cp_hello_fill(&m.hello, ask);
+	err = cp_send_to(addr, port, &m, sizeof(m));
+	if (!err)
+		cp_count(CP_STAT_HELLO_SENT);
+	return err;
+}
+
+/**
  * cp_fill_hdr() - a header from this node, as the receiver checks it
  * @h: the header
  * @type: enum cp_msg_type
@@ -691,6 +716,18 @@ static void cp_rx_one(const void *buf, int n, int flags, u32 addr, u32 port)
 	}
 	if (be32_to_cpu(h->len) != n) {
 		cp_count(CP_STAT_DROP_LEN);
+		return;
+	}
+	/* before sender pinning: a HELLO is what lets membership pin */
+	if (h->type == CP_MSG_HELLO) {
+		src = be32_to_cpu(h->src_node);
+		if (n != sizeof(*h) + sizeof(struct cp_hello) || h->flags ||
+		    h->status || be32_to_cpu(h->dst_node) != cp_self ||
+		    src < 1 || src > cp_max_node || src == cp_self) {
+			cp_count(CP_STAT_DROP_LEN);
+			return;
+		}
+		cp_hello_rx(src, addr, port, (const void *)(h + 1));
 		return;
 	}
 	d = cp_msg_desc(h->type);

@@ -4,9 +4,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 #define CI_RESULTS "/run/results"	/* the node's rw results dir */
+#define CI_KEY_FILE "/run/clusterproc.key"	/* the cluster key, 0600 */
 /* a second proc mount with hidepid=invisible (security tests) */
 #define CI_PROC_HIDEPID "/run/proc-hidepid"
 
@@ -23,6 +25,7 @@ struct ci {
 	unsigned int tipc_tolerance;	/* ms, after the join */
 	unsigned int tipc_join_tolerance;	/* ms, while joining */
 	const char *self;	/* argv[0]: absolute path of cluster-init */
+	char key[72];		/* the cluster key in hex, or "" */
 };
 
 /* init_log.c: "clustersim: node N PHASE T.TTs DETAIL" on the console */
@@ -36,6 +39,9 @@ double ci_uptime(void);
 /* init_env.c: hostname node<N>; PATH with the launcher's bin dir first */
 int ci_set_hostname(const struct ci *ci);
 int ci_set_path(const struct ci *ci);
+
+/* init_key.c: the run's cluster key, read once (and removed) */
+int ci_read_key(const struct ci *ci, char *key, size_t size);
 
 /* init_mount.c */
 int ci_mount_all(const struct ci *ci);

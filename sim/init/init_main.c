@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 		ci_fatal(&ci, "cannot open the module");
 	if (ci_mount_all(&ci))
 		ci_fatal(&ci, "mounting file systems failed");
+	if (ci_read_key(&ci, ci.key, sizeof(ci.key)))
+		ci_fatal(&ci, "cannot read the cluster key");
 	if (ci_net_up(&ci))
 		ci_fatal(&ci, "network set-up failed");
 	if (ci_load_module(&ci))

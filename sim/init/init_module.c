@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,7 +25,11 @@ int ci_load_module(const struct ci *ci)
 {
 	if (ci->module_fd < 0)
 		return 0;
-	if (syscall(SYS_finit_module, ci->module_fd, "", 0)) {
+	char params[96] = "";
+
+	if (ci->key[0])
+		snprintf(params, sizeof(params), "cluster_key=%s", ci->key);
+	if (syscall(SYS_finit_module, ci->module_fd, params, 0)) {
 		ci_say(ci, "error", "finit_module %s: %s", ci->module,
 		       strerror(errno));
 		close(ci->module_fd);

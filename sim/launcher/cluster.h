@@ -62,6 +62,7 @@ struct cs_kimage {
 
 /* nodes booted again (cs-fail NODE restart) in one run, at most */
 #define CS_MAX_RESTARTS 64
+#define CS_KEY_BYTES 32		/* the cluster key (key.c) */
 
 struct cs_cluster {
 	const struct cs_opts *o;
@@ -104,6 +105,7 @@ struct cs_cluster {
 	uid_t node_uid;
 	gid_t node_gid;
 	gid_t node_groups[1];	/* /dev/kvm's group for QEMU with KVM */
+	char key[2 * CS_KEY_BYTES + 1];	/* the run's cluster key (key.c) */
 	size_t node_ngroups;
 	pid_t guard_pid;	/* see guard.c; 0 if none */
 	int guard_fd;		/* write end of the guard's pipe, -1 */
@@ -167,6 +169,8 @@ int cs_node_user_prepare(struct cs_cluster *c);
  * good; 0, or -1 after a one-line error (on the child's stderr) */
 int cs_node_user_enter(const struct cs_cluster *c);
 /* mkdir @dir (@mode; may exist) and hand it to the node user if confined */
+/* key.c: the run's cluster key, to @nd's results dir before it boots */
+int cs_node_write_key(struct cs_cluster *c, const struct cs_node *nd);
 int cs_node_user_dir(const struct cs_cluster *c, const char *dir, mode_t mode);
 /* what the node user must reach: access(2) @mode on @path, @what names it */
 struct cs_node_access {

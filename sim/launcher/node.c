@@ -78,6 +78,8 @@ int cs_node_start(struct cs_cluster *c, struct cs_node *nd)
 	int confd, nullfd, klog[2] = { -1, -1 };
 	pid_t pid;
 
+	if (c->img[nd->backend].module[0] && cs_node_write_key(c, nd))
+		return -1;
 	if (uml ? cs_uml_argv(c, nd, &a) || cs_node_guest_args(c, nd, &a) :
 		  cs_qemu_argv(c, nd, &a)) {
 		fprintf(stderr, "clustersim: node %d: command line too long\n",

@@ -81,6 +81,11 @@
  *   creds UID                 exit 0 if uid and euid are UID and
  *                             CAP_SYS_ADMIN is not in the bounding set
  *                             (as for the test runner); 1, 2 otherwise
+ *   pubhold WAIT MS UID       sleep WAIT ms, become UID (no groups), bind
+ *                             a TIPC socket to this node's clusterproc
+ *                             service name {type, node} as the module's
+ *                             own, hold it MS: 0, or 10 + errno (90+: the
+ *                             set-up failed)
  *   leave MS                  this node leaves the cluster (debugfs leave),
  *                             joins again after MS, exit 0
  *   sigstate MS               exit 0 once SIGUSR1 is pending (up to MS;
@@ -153,6 +158,8 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/tipc.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -508,6 +515,34 @@ static void sicode_handler(int sig, siginfo_t *si, void *uc)
 	_exit(si->si_code == SI_KERNEL ? 80 : si->si_code == SI_USER ? 81 : 82);
 }
 
+/* pubhold: a user publishes this node's service name, as a module would */
+static int pubhold(long wait, long ms, uid_t uid)
+{
+	struct sockaddr_tipc a = {
+		.family = AF_TIPC,
+		.addrtype = TIPC_SERVICE_ADDR,
+		.scope = TIPC_CLUSTER_SCOPE,
+	};
+	struct cp_self self;
+	int fd;
+
+	if (cp_read_self(&self))
+		return 90;
+	a.addr.name.name.type = self.tipc_type;
+	a.addr.name.name.instance = (unsigned int)self.node;
+	sleep_ms(wait);
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		return 91;
+	fd = socket(AF_TIPC, SOCK_RDM, 0);
+	if (fd < 0)
+		return 92;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		return 10 + errno;
+	sleep_ms(ms);
+	close(fd);
+	return 0;
+}
+
 /* hupstop: how many SIGHUP and SIGCONT came */
 static volatile sig_atomic_t hups, conts;
 
@@ -714,6 +749,8 @@ int main(int argc, char **argv)
 		}
 		return 1;
 	}
+	if (!strcmp(m, "pubhold") && argc == 5)
+		return pubhold(arg(argv, 2), arg(argv, 3), (uid_t)arg(argv, 4));
 	if (!strcmp(m, "hupstop") && argc == 3)
 		return hupstop(arg(argv, 2));
 	if (!strcmp(m, "stop") && argc == 3) {

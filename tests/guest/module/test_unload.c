@@ -53,13 +53,29 @@ static int unload(void)
 	return -ETIMEDOUT;
 }
 
+/* The module's parameters: the run's cluster key, kept by the init. */
+static void key_params(char *params, size_t size)
+{
+	char key[65] = "";
+	int fd = open("/run/clusterproc.key", O_RDONLY | O_CLOEXEC);
+
+	params[0] = '\0';
+	if (fd < 0)
+		return;
+	if (read(fd, key, 64) == 64)
+		snprintf(params, size, "cluster_key=%s", key);
+	close(fd);
+}
+
 static int load(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	char params[96];
 
 	if (fd < 0)
 		return -errno;
-	r = (int)syscall(SYS_finit_module, fd, "", 0);
+	key_params(params, sizeof(params));
+	r = (int)syscall(SYS_finit_module, fd, params, 0);
 	r = r ? -errno : 0;
 	close(fd);
 	return r;
