@@ -534,9 +534,11 @@ int cp_transport_leave(bool leave)
 		for (n = 1; !err && n <= cp_max_node; n++)
 			cp_transport_node_down(n);
 	} else if (!leave && cp_left) {
+		/* first: a peer asks for our HELLO as soon as it sees us */
+		WRITE_ONCE(cp_left, false);
 		err = kernel_bind(cp_sock, (struct sockaddr *)&a, sizeof(a));
-		if (!err)
-			WRITE_ONCE(cp_left, false);
+		if (err)
+			WRITE_ONCE(cp_left, true);
 	}
 	mutex_unlock(&cp_leave_mutex);
 	return err;

@@ -85,7 +85,10 @@
  *                             a TIPC socket to this node's clusterproc
  *                             service name {type, node} as the module's
  *                             own, hold it MS: 0, or 10 + errno (90+: the
- *                             set-up failed)
+ *                             set-up failed); a HELLO a module sends it
+ *                             meanwhile (its ask for a proof, carrying
+ *                             its own) goes back to that module as this
+ *                             node's proof (a replay)
  *   leave MS                  this node leaves the cluster (debugfs leave),
  *                             joins again after MS, exit 0
  *   sigstate MS               exit 0 once SIGUSR1 is pending (up to MS;
@@ -140,8 +143,10 @@
  */
 #include "cp_proc_util.h"
 #include "cp_test_util.h"
+#include "cp_wire.h"
 #include "libclusterproc.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -515,6 +520,38 @@ static void sicode_handler(int sig, siginfo_t *si, void *uc)
 	_exit(si->si_code == SI_KERNEL ? 80 : si->si_code == SI_USER ? 81 : 82);
 }
 
+/* pubhold: for MS, send each HELLO received back to its sender as ours */
+static void replay_hellos(int fd, unsigned int node, long ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct {
+			struct cp_hdr h;
+			struct cp_hello hello;
+		} m;
+		struct sockaddr_tipc from;
+		socklen_t flen = sizeof(from);
+		struct timeval tv = { 0, 100000 };
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		n = recvfrom(fd, &m, sizeof(m), 0, (struct sockaddr *)&from,
+			     &flen);
+		if (n != (ssize_t)sizeof(m) || m.h.type != CP_MSG_HELLO)
+			continue;
+		m.h.dst_node = m.h.src_node;
+		m.h.src_node = htonl(node);
+		m.hello.flags = 0;
+		sendto(fd, &m, sizeof(m), 0, (struct sockaddr *)&from, flen);
+	}
+}
+
 /* pubhold: a user publishes this node's service name, as a module would */
 static int pubhold(long wait, long ms, uid_t uid)
 {
@@ -538,7 +575,7 @@ static int pubhold(long wait, long ms, uid_t uid)
 		return 92;
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
 		return 10 + errno;
-	sleep_ms(ms);
+	replay_hellos(fd, (unsigned int)self.node, ms);
 	close(fd);
 	return 0;
 }

@@ -40,13 +40,15 @@ static int node_line(int node, struct cp_node_line *out)
 
 /*
  * Node 2 leaves for 2 s (debugfs leave); 0.5 s in, uid 1000 on node 2
- * binds node 2's service name and holds it 4 s. Before: node 1 pinned
+ * binds node 2's service name and holds it 4 s, sending node 1's ask for
+ * a proof (node 1's own HELLO) back as its own. Before: node 1 pinned
  * the user's socket ("node 2 up on port U, the module's is P") and kept
  * it after the module came back.
  */
 START_TEST(test_user_cannot_take_a_left_nodes_place)
 {
-	struct cpp_mark m[] = { CPP_MARK(1, "pub_unproven") };
+	struct cpp_mark m[] = { CPP_MARK(1, "pub_unproven"),
+				CPP_MARK(1, "hello_bad") };
 	struct cp_node_line before, now;
 	pid_t user, leaver;
 	int st, bad = 0;
@@ -54,7 +56,7 @@ START_TEST(test_user_cannot_take_a_left_nodes_place)
 	ck_assert_int_eq(cp_wait_nodes_up(cp_expected_nodes(), 10000), 0);
 	ck_assert_int_eq(node_line(2, &before), 0);
 	ck_assert_int_eq(before.up, 1);
-	cpp_marks_take(m, 1);
+	cpp_marks_take(m, 2);
 	user = cpp_spawn(2, 0, (const char *const[]){ "pubhold", "500", "4000",
 						      USER_ID, NULL });
 	leaver = cpp_spawn(2, 0, (const char *const[]){ "leave", "2000",
@@ -72,7 +74,7 @@ START_TEST(test_user_cannot_take_a_left_nodes_place)
 		      now.up, now.addr, now.port, bad, before.addr,
 		      before.port);
 	ck_assert_int_eq(cp_write_file(CP_DEBUGFS "/ping", "2"), 0);
-	cpp_marks_assert_rose(m, 1, "a publication waited for its proof");
+	cpp_marks_assert_rose(m, 2, "a publication waited for its proof, and node 1's own HELLO, sent back by the user as node 2's, proved nothing");
 	/* both ran on node 2, which left: lost here, not waited for */
 	waitpid(user, &st, 0);
 	waitpid(leaver, &st, 0);
