@@ -208,26 +208,44 @@ static bool cp_event_valid(int why, int status)
 static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
 				  pid_t *sid);
 
+/* server threads judging a moved process's death at this moment */
+static atomic_t cp_event_judging = ATOMIC_INIT(0);
+
 /*
  * @t's process died on its node (its exit EVENT, @p its state): judge the
  * group it held, as its own exit_prepare would have on one machine (E3:
  * the exit on the process's node cannot, its parent is here), before
  * the stand-in is marked exited, so before its parent can reap it. Once
  * per stand-in (a re-sent EVENT does not judge again). Sleeps.
+ *
+ * The judgment calls every node from a server thread. So that two nodes
+ * whose server threads all judge cannot wait on each other until their
+ * calls time out, one thread always stays free of it: beyond
+ * nr_svrprocs - 1 judging at once, the group is judged by the outbound
+ * worker after the exit is recorded (*@pgrp, *@sid set, true returned;
+ * the parent may then see the exit first, as before this judgment).
  */
-static void cp_standin_judge_exit(struct task_struct *t, struct cp_proc *p)
+static bool cp_standin_judge_exit(struct task_struct *t, struct cp_proc *p,
+				  pid_t *pgrp, pid_t *sid)
 {
 	unsigned long flags;
-	bool first;
-	pid_t pgrp, sid;
+	bool first, later = false;
 
 	spin_lock_irqsave(&p->lock, flags);
 	first = p->rstate < CP_RS_EXITED && !p->exit_judged;
 	p->exit_judged = true;
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (first && cp_standin_held_group(t, &pgrp, &sid) && sid > 0 &&
-	    cp_pgrp_judge_leaving(pgrp, sid, t))
-		cp_count(CP_STAT_EVENT_PGRP_JUDGED);
+	if (!first || !cp_standin_held_group(t, pgrp, sid) || *sid <= 0)
+		return false;
+	if (atomic_inc_return(&cp_event_judging) < cp_svr_count()) {
+		if (cp_pgrp_judge_leaving(*pgrp, *sid, t))
+			cp_count(CP_STAT_EVENT_PGRP_JUDGED);
+	} else {
+		cp_count(CP_STAT_EVENT_PGRP_QUEUED);
+		later = true;
+	}
+	atomic_dec(&cp_event_judging);
+	return later;
 }
 
 /**
@@ -248,7 +266,8 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 	struct task_struct *t;
 	struct cp_proc *p;
 	unsigned long flags;
-	bool dead, tell = false, autoreap = false;
+	bool dead, tell = false, autoreap = false, later = false;
+	pid_t pgrp = 0, sid = 0;
 
 	cp_count(CP_STAT_EVENT_RX);
 	if (!cp_event_valid(why, (int)be32_to_cpu(ev->status))) {
@@ -266,7 +285,7 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 	if (!t)
 		return -ESRCH;
 	if (cp_why_exit(why))
-		cp_standin_judge_exit(t, p);
+		later = cp_standin_judge_exit(t, p, &pgrp, &sid);
 
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->rstate < CP_RS_EXITED) {
@@ -307,6 +326,8 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 		if (autoreap && cp_why_exit(why))
 			cp_standin_autoreap(t);
 	}
+	if (later)
+		cp_queue_orphaned(NULL, pgrp, sid);
 	put_task_struct(t);
 	return 0;
 }
