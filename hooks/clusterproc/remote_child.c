@@ -1652,6 +1652,12 @@ int cp_handle_reap(const struct cp_request *r, void *reply, size_t max)
 	int err = -ECHILD;
 
 	cp_count(CP_STAT_SVR_REAP);
+	/* what cp_reap_call() asks: reap, peek (WNOWAIT), or still stopped? */
+	if (job.flags && job.flags != CP_REAP_NOWAIT &&
+	    job.flags != (CP_REAP_STOPPED | CP_REAP_NOWAIT)) {
+		cp_count(CP_STAT_BAD_FIELD);
+		return -EINVAL;
+	}
 	rcu_read_lock();
 	t = pid_task(find_vpid(pid), PIDTYPE_TGID);
 	p = t ? cp_proc_of(t) : NULL;

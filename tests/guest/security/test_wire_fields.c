@@ -3,7 +3,8 @@
  * produced (the security issue's finding 7): a REXEC of a pid that is
  * not the sender's own, or with a umask, capability bits or securebits
  * no kernel has; an EVENT whose state change no kernel reports (it
- * would reach a waiter's status word and siginfo). Each is sent by a
+ * would reach a waiter's status word and siginfo); a REAP whose flags no
+ * parent's node asks. Each is sent by a
  * real peer's module (debugfs inject) and must fail with EINVAL, with
  * node's bad_field counter risen during the case; the controls (the
  * same request with sane fields) pass the checks. Run on node 1 of 3
@@ -170,6 +171,43 @@ START_TEST(test_event_fields_checked)
 }
 END_TEST
 
+static const struct reap_case {
+	const char *what;
+	uint32_t flags;
+	int want;
+} reap_cases[] = {
+	{ "flags 0 (control): no such child", 0, ECHILD },
+	{ "WNOWAIT (control)", CP_REAP_NOWAIT, ECHILD },
+	{ "STOPPED without WNOWAIT (no caller asks it)", CP_REAP_STOPPED, EINVAL },
+	{ "an unknown bit 0x80", 0x80, EINVAL },
+};
+
+/*
+ * A REAP's flags are one of the three questions a parent's node asks
+ * (reap, peek, still stopped?). Before: any word was taken, and the
+ * request went on to look for the child (ECHILD here, not EINVAL).
+ */
+START_TEST(test_reap_flags_checked)
+{
+	const struct reap_case *c = &reap_cases[_i];
+	struct cpp_mark m[] = { CPP_MARK(2, "bad_field") };
+	struct cp_reap q = {
+		.pid = htonl((uint32_t)((2 << CP_PID_SHIFT) + 30000 + _i)),
+		.flags = htonl(c->flags),
+	};
+	int err;
+
+	cpp_marks_take(m, 1);
+	err = inject(2, CP_MSG_REAP, &q, sizeof(q));
+	ck_assert_msg(err == c->want, "REAP to node 2 with %s: %s, want %s",
+		      c->what, err ? strerror(err) : "0", strerror(c->want));
+	if (c->want == EINVAL)
+		cpp_marks_assert_rose(m, 1, "refused");
+	else
+		cpp_marks_assert_same(m, 1, "accepted");
+}
+END_TEST
+
 static Suite *fields_suite(void)
 {
 	Suite *s = suite_create("security-wire-fields");
@@ -180,6 +218,8 @@ static Suite *fields_suite(void)
 			    (int)(sizeof(rexec_cases) / sizeof(rexec_cases[0])));
 	tcase_add_loop_test(tc, test_event_fields_checked, 0,
 			    (int)(sizeof(event_cases) / sizeof(event_cases[0])));
+	tcase_add_loop_test(tc, test_reap_flags_checked, 0,
+			    (int)(sizeof(reap_cases) / sizeof(reap_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
