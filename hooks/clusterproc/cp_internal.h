@@ -73,7 +73,6 @@ void cp_hello_fill(struct cp_hello *hello, bool ask);
 void cp_hello_rx(unsigned int src, u32 addr, u32 port,
 		 const struct cp_hello *hello);
 int cp_hello_send(u32 addr, u32 port, unsigned int dst, bool ask);
-unsigned int cp_svr_count(void);
 void cp_node_proven(unsigned int node, u32 addr, u32 port);
 
 int cp_membership_start(void);

@@ -136,7 +136,6 @@ void cp_op_new_session(struct task_struct *leader);
 int cp_op_kill_orphaned_pgrp(struct pid *pgrp);
 void cp_pgrp_judge_exit(struct task_struct *tsk);
 bool cp_pgrp_judged(struct cp_proc *p, pid_t pgrp);
-bool cp_pgrp_judge_leaving(pid_t pgrp, pid_t sid, struct task_struct *ign);
 void cp_op_kill_pgrp(struct pid *pgrp, int sig, int priv);
 void cp_kill_pgrp_here(struct pid *pgrp, int sig);
 bool cp_pgrp_held_anywhere(pid_t pgrp, pid_t sid);

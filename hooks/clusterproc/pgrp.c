@@ -539,10 +539,10 @@ out:
  *    node, this one too, sends its members SIGHUP then SIGCONT
  *    (CP_PGRP_HUP), all before the parent can see the zombie;
  *  - a process that moved here cannot judge its own death (its parent
- *    is on its origin node, which holds its stand-in): the origin judges
- *    the group its stand-in held when the exit EVENT arrives, before the
- *    stand-in is marked exited and its parent can reap it (wait.c,
- *    cp_standin_judge_exit());
+ *    is on its origin node, which holds its stand-in): when the exit
+ *    EVENT arrives, the origin queues the group its stand-in held for
+ *    the worker (wait.c, cp_standin_exit_held()), after the exit is
+ *    recorded, so its parent may see it first;
  *  - otherwise (found held, or a check of a reparent, E7) the
  *    kill_orphaned_pgrp op (record context) queues the group and
  *    answers 0: the base signals nobody, and after the unlock the worker
@@ -981,20 +981,15 @@ static void cp_judge_candidates(struct task_struct *tsk,
 	}
 }
 
-/**
- * cp_pgrp_judge_leaving() - judge a group @ign's death may orphan
- * @pgrp: the group, a number of the initial pid namespace
- * @sid: its session
- * @ign: the dying process here (its leader, or its stand-in), counted
- *	 neither as a member nor as a parent
- *
- * May sleep. Asks the other nodes only if no member here holds the
- * group without @ign (then the base's scan finds it held too).
- *
- * Return: true if @pgrp was found orphaned (and signalled if a member
- * was stopped).
+/*
+ * Judge @pgrp (session @sid), which the death of @ign (an exiting
+ * leader here) may orphan, @ign counted neither as a member nor as a
+ * parent. Asks the other nodes only if no member here holds the group
+ * without @ign (then the base's scan finds it held too). Sleeps.
+ * true if it was found orphaned (and signalled if a member was stopped).
  */
-bool cp_pgrp_judge_leaving(pid_t pgrp, pid_t sid, struct task_struct *ign)
+static bool cp_pgrp_judge_leaving(pid_t pgrp, pid_t sid,
+				  struct task_struct *ign)
 {
 	struct cp_pgrp_tally c;
 	bool orphaned;

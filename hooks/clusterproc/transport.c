@@ -171,16 +171,6 @@ static int cp_send_to(u32 addr, u32 port, void *buf, size_t len)
 }
 
 /**
- * cp_svr_count() - how many server threads run requests here
- *
- * Return: nr_svrprocs, as clamped at start.
- */
-unsigned int cp_svr_count(void)
-{
-	return nr_svrprocs;
-}
-
-/**
  * cp_hello_send() - send our HELLO to a socket that says it is node @dst
  * @addr: its TIPC node address
  * @port: its port id

@@ -208,44 +208,32 @@ static bool cp_event_valid(int why, int status)
 static bool cp_standin_held_group(struct task_struct *t, pid_t *pgrp,
 				  pid_t *sid);
 
-/* server threads judging a moved process's death at this moment */
-static atomic_t cp_event_judging = ATOMIC_INIT(0);
-
 /*
- * @t's process died on its node (its exit EVENT, @p its state): judge the
- * group it held, as its own exit_prepare would have on one machine (E3:
- * the exit on the process's node cannot, its parent is here), before
- * the stand-in is marked exited, so before its parent can reap it. Once
- * per stand-in (a re-sent EVENT does not judge again). Sleeps.
+ * @t's process died on its node (its exit EVENT, @p its state): did its
+ * stand-in hold its group (its parent here, in another group of the
+ * session)? Then its death may orphan the group, which the process's
+ * node cannot judge (its parent is not there): *@pgrp and *@sid are set
+ * for a check after the exit is recorded (E3). Once per stand-in (a
+ * re-sent EVENT is not judged again).
  *
- * The judgment calls every node from a server thread. So that two nodes
- * whose server threads all judge cannot wait on each other until their
- * calls time out, one thread always stays free of it: beyond
- * nr_svrprocs - 1 judging at once, the group is judged by the outbound
- * worker after the exit is recorded (*@pgrp, *@sid set, true returned;
- * the parent may then see the exit first, as before this judgment).
+ * The check is the outbound worker's (cp_pgrp_orphaned()), not this
+ * server thread's: a judgment here would call every node and hold the
+ * EVENT's reply until the slowest answered (a TCG node took longer than
+ * the sender's call timeout), and two nodes whose threads all judged
+ * would wait on each other. So the parent may see the exit before the
+ * group is judged, and continue it first.
  */
-static bool cp_standin_judge_exit(struct task_struct *t, struct cp_proc *p,
-				  pid_t *pgrp, pid_t *sid)
+static bool cp_standin_exit_held(struct task_struct *t, struct cp_proc *p,
+				 pid_t *pgrp, pid_t *sid)
 {
 	unsigned long flags;
-	bool first, later = false;
+	bool first;
 
 	spin_lock_irqsave(&p->lock, flags);
 	first = p->rstate < CP_RS_EXITED && !p->exit_judged;
 	p->exit_judged = true;
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (!first || !cp_standin_held_group(t, pgrp, sid) || *sid <= 0)
-		return false;
-	if (atomic_inc_return(&cp_event_judging) < cp_svr_count()) {
-		if (cp_pgrp_judge_leaving(*pgrp, *sid, t))
-			cp_count(CP_STAT_EVENT_PGRP_JUDGED);
-	} else {
-		cp_count(CP_STAT_EVENT_PGRP_QUEUED);
-		later = true;
-	}
-	atomic_dec(&cp_event_judging);
-	return later;
+	return first && cp_standin_held_group(t, pgrp, sid) && *sid > 0;
 }
 
 /**
@@ -285,7 +273,7 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 	if (!t)
 		return -ESRCH;
 	if (cp_why_exit(why))
-		later = cp_standin_judge_exit(t, p, &pgrp, &sid);
+		later = cp_standin_exit_held(t, p, &pgrp, &sid);
 
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->rstate < CP_RS_EXITED) {
@@ -326,8 +314,10 @@ int cp_handle_event(const struct cp_request *r, void *reply, size_t max)
 		if (autoreap && cp_why_exit(why))
 			cp_standin_autoreap(t);
 	}
-	if (later)
+	if (later) {
+		cp_count(CP_STAT_EVENT_PGRP_QUEUED);
 		cp_queue_orphaned(NULL, pgrp, sid);
+	}
 	put_task_struct(t);
 	return 0;
 }

@@ -785,12 +785,11 @@ END_TEST
  * session), so nothing happens, and R is now our child. Then Q exits on
  * node 2: G is orphaned with R stopped, and R must die of SIGHUP, as on
  * one machine. Node 2 cannot judge it (Q's parent is not there); the
- * origin judges it when Q's exit arrives, before its stand-in is marked
- * exited. Before: R stayed stopped.
+ * origin has it judged when Q's exit arrives. Before: R stayed stopped.
  */
 START_TEST(test_moved_holder_exit_orphans_group)
 {
-	struct cpp_mark m[] = { CPP_MARK(1, "event_pgrp_judged"),
+	struct cpp_mark m[] = { CPP_MARK(1, "event_pgrp_queued"),
 				CPP_MARK(3, "pgrp_hup") };
 	pid_t mid, r = 0;
 	char path[256];
