@@ -638,16 +638,21 @@ END_TEST
  * by SIGHUP": Q was running when the judgment counted it, and no member
  * was stopped.
  */
-START_TEST(test_orphaning_exit_vs_continue)
+/* The race above with the judgment held 1 s; it must run before P's zombie. */
+static void orphan_race_judge_held(bool own_group, const char *what)
 {
 	struct cpp_mark m[] = { CPP_MARK(1, "exit_pgrp_judged") };
 
 	cpp_marks_take(m, 1);
 	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 1000000), 0);
-	orphan_stopped_member_race(false, true,
-				   "the orphaned group's stopped member on node 2, continued by M right after it reaped P");
+	orphan_stopped_member_race(own_group, true, what);
 	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
-	cpp_marks_assert_rose(m, 1, "P's exit judged its group before P was a zombie");
+	cpp_marks_assert_rose(m, 1, "P's exit judged the group before P was a zombie");
+}
+
+START_TEST(test_orphaning_exit_vs_continue)
+{
+	orphan_race_judge_held(false, "the orphaned group's stopped member on node 2, continued by M right after it reaped P");
 }
 END_TEST
 
@@ -971,7 +976,6 @@ START_TEST(test_parent_exit_orphans_child_group)
 }
 END_TEST
 
-
 /*
  * test_orphaning_exit_vs_continue for a reparent (E7): P's exit orphans
  * the group of its child Q (its own group, on node 2, stopped), and M
@@ -980,14 +984,7 @@ END_TEST
  */
 START_TEST(test_orphaning_parent_exit_vs_continue)
 {
-	struct cpp_mark m[] = { CPP_MARK(1, "exit_pgrp_judged") };
-
-	cpp_marks_take(m, 1);
-	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 1000000), 0);
-	orphan_stopped_member_race(true, true,
-				   "the stopped child on node 2, in its own group, continued by M right after it reaped its parent P");
-	ck_assert_int_eq(cpp_set_delay("pgrp_judge", 0), 0);
-	cpp_marks_assert_rose(m, 1, "P's exit judged its child's group before P was a zombie");
+	orphan_race_judge_held(true, "the stopped child on node 2, in its own group, continued by M right after it reaped its parent P");
 }
 END_TEST
 
